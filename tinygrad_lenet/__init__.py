@@ -1,0 +1,35 @@
+"""tinygrad_lenet: a small autograd framework on numpy, shaped after PyTorch.
+
+    >>> import tinygrad_lenet as tl
+    >>> x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+"""
+
+from .tensor import Tensor  # first: the ops import the tensor module while it loads
+
+from . import nn
+from .dtypes import bool_, double, float16, float32, float64, int32, int64, long, uint8
+from .errors import (
+    AnomalyError, DTypeError, GradcheckError, GradError, ShapeError, TinygradLenetError,
+)
+from .factories import (
+    arange, eye, full, full_like, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like,
+)
+from .function import Function
+from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .gradcheck import gradcheck
+from .random import manual_seed
+from .tensor_arith import maximum, minimum, where
+from .tensor_shape import cat, stack
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnomalyError", "DTypeError", "Function", "GradError", "GradcheckError", "ShapeError", "Tensor",
+    "TinygradLenetError", "arange", "bool_", "cat", "detect_anomaly", "double", "enable_grad", "eye",
+    "float16", "float32", "float64", "full", "full_like", "gradcheck", "int32", "int64", "is_grad_enabled",
+    "long", "manual_seed", "maximum", "minimum", "nn", "no_grad", "ones", "ones_like", "rand", "rand_like",
+    "randn", "randn_like", "stack", "tensor", "uint8", "where", "zeros", "zeros_like",
+]

@@ -1,0 +1,100 @@
+"""The backward pass: an iterative walk of the graph from an output to its leaves."""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import GradError
+from .function import Function, check_finite, unbroadcast
+from .grad_mode import STATE
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+def topological_order(root: Function) -> list[Function]:
+    """The graph's nodes, each before every node it takes input from (no recursion).
+
+    An explicit stack replaces the recursive depth-first search, so graphs of any depth
+    (a chain of 100,000 ops) are walked without RecursionError.
+    """
+    order: list[Function] = []
+    visited: set[int] = set()
+    stack: list[tuple[Function, bool]] = [(root, False)]
+    while stack:
+        fn, children_done = stack.pop()
+        if children_done:
+            order.append(fn)
+            continue
+        if id(fn) in visited:
+            continue
+        visited.add(id(fn))
+        stack.append((fn, True))
+        for parent in fn.parents:
+            node = parent.grad_fn
+            if node is not None and id(node) not in visited:
+                stack.append((node, False))
+    order.reverse()
+    return order
+
+
+def _store_grad(tensor: "Tensor", grad: np.ndarray) -> None:
+    """Accumulate ``grad`` into ``tensor.grad`` (a fresh array, never a view of another grad)."""
+    if tensor.grad is None:
+        tensor.grad = tensor._make(np.array(grad, dtype=tensor.dtype), False, None)
+    else:
+        tensor.grad.data = tensor.grad.data + grad
+
+
+def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> None:
+    """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``.
+
+    Chain rule: for a node y = f(x1, ..., xk), dL/dxi = backward_i(dL/dy), summed over every
+    path from the root to xi. Nodes are visited in topological order, so each node's output
+    gradient is complete before its own backward runs.
+    """
+    if root.grad_fn is None:
+        _store_grad(root, gradient)
+        return
+    pending: dict[int, np.ndarray] = {id(root.grad_fn): gradient}
+    for fn in topological_order(root.grad_fn):
+        grad = pending.pop(id(fn), None)
+        if grad is None:
+            continue
+        if fn.released:
+            raise GradError(
+                f"backward through the graph a second time: {fn.name} already released its saved "
+                "arrays after the first backward(). Call backward(retain_graph=True) the first time "
+                "if you need to go through the graph again."
+            )
+        retained = fn.retained_output
+        if retained is not None and (out := retained()) is not None:
+            _store_grad(out, grad)
+        input_grads = fn.backward(grad)
+        if not retain_graph:
+            fn.release()
+        for parent, g in zip(fn.parents, input_grads):
+            if g is None or not parent.requires_grad:
+                continue
+            if g.shape != parent.shape:
+                g = unbroadcast(g, parent.shape)
+            if g.dtype != parent.dtype:
+                g = g.astype(parent.dtype)
+            if STATE.anomaly:
+                check_finite(fn, g, "backward")
+            node = parent.grad_fn
+            if node is None:
+                _store_grad(parent, g)
+            elif id(node) in pending:
+                pending[id(node)] = pending[id(node)] + g
+            else:
+                pending[id(node)] = g
+
+
+def retain(tensor: "Tensor") -> None:
+    """Make a non-leaf tensor keep its gradient in ``.grad`` during backward."""
+    if tensor.grad_fn is not None:
+        tensor.grad_fn.retained_output = weakref.ref(tensor)

@@ -1,0 +1,32 @@
+"""The exceptions tinygrad_lenet raises at its public boundary.
+
+Every error a user can cause is one of these, so that ``except TinygradLenetError`` catches
+them all, while each also derives from the built-in type PyTorch would raise (``ValueError``,
+``RuntimeError``, ``TypeError``) so that code written for PyTorch keeps working.
+"""
+
+from __future__ import annotations
+
+
+class TinygradLenetError(Exception):
+    """Base class of every error raised by tinygrad_lenet."""
+
+
+class ShapeError(TinygradLenetError, ValueError):
+    """Operands whose shapes do not fit the operation (names the op and both shapes)."""
+
+
+class DTypeError(TinygradLenetError, TypeError):
+    """A dtype the operation cannot take, such as asking for the gradient of an int tensor."""
+
+
+class GradError(TinygradLenetError, RuntimeError):
+    """Misuse of autograd: backward without a graph, through a released graph, and so on."""
+
+
+class AnomalyError(TinygradLenetError, RuntimeError):
+    """Raised under ``detect_anomaly()`` when an op produces NaN or Inf."""
+
+
+class GradcheckError(TinygradLenetError, AssertionError):
+    """Analytic and numerical gradients disagree in ``gradcheck``."""

@@ -1,0 +1,114 @@
+"""The base class of every primitive op, and the one place gradients are summed to shape.
+
+A primitive op is a :class:`Function` subclass with ``forward`` (numpy arrays in, one numpy
+array out) and ``backward`` (the gradient of the output in, one gradient per input out) side by
+side. ``Op.apply(*tensors)`` runs ``forward`` and, when any input requires grad, records the op
+instance as the output's ``grad_fn``: that instance is the graph node, and it holds whatever
+``forward`` saved for ``backward``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import tensor as _tensor
+from .errors import AnomalyError
+from .grad_mode import STATE
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` over the axes that numpy broadcasting added or stretched to reach ``shape``.
+
+    If ``y = broadcast(x)`` then ``dL/dx = sum of dL/dy over every copy of each element of x``.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def user_site() -> str:
+    """``file:line`` of the innermost caller outside this package (where the user made the op)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return "<unknown>"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def check_finite(fn: "Function", array: np.ndarray, stage: str) -> None:
+    """Under ``detect_anomaly()``: raise if ``array`` (a result of ``fn``) holds NaN or Inf."""
+    if array.dtype.kind in "fc" and not np.isfinite(array).all():
+        bad = "NaN" if np.isnan(array).any() else "Inf"
+        raise AnomalyError(
+            f"{fn.name} produced {bad} in its {stage} pass; the op was created at "
+            f"{getattr(fn, 'site', '<unknown: created outside detect_anomaly()>')}"
+        )
+
+
+class Function:
+    """One primitive op: subclasses define ``forward`` and ``backward`` on numpy arrays."""
+
+    parents: tuple["Tensor", ...] = ()
+    needs_input_grad: tuple[bool, ...] = ()
+    saved_tensors: tuple[np.ndarray, ...] | None = ()
+    released: bool = False
+    retained_output: "weakref.ref[Tensor] | None" = None
+
+    @property
+    def name(self) -> str:
+        """The op's readable name, e.g. ``Mul`` or ``Conv2d``."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.name}Backward>"
+
+    def forward(self, *arrays: np.ndarray, **kwargs: Any) -> np.ndarray:
+        """Compute the output array from the input arrays."""
+        raise NotImplementedError
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        """Return the gradient w.r.t. each input (None where ``needs_input_grad`` is False)."""
+        raise NotImplementedError
+
+    def save_for_backward(self, *arrays: np.ndarray) -> None:
+        """Keep arrays for ``backward``; they are released after the first backward pass."""
+        self.saved_tensors = arrays
+
+    def release(self) -> None:
+        """Drop the saved arrays: the node can no longer run ``backward``."""
+        self.saved_tensors = None
+        self.released = True
+
+    @classmethod
+    def apply(cls, *inputs: "Tensor", **kwargs: Any) -> "Tensor":
+        """Run the op on tensors and record it in the graph when gradients are needed."""
+        fn = cls()
+        needs = tuple(t.requires_grad for t in inputs)
+        fn.needs_input_grad = needs
+        data = fn.forward(*[t.data for t in inputs], **kwargs)
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        if STATE.anomaly:
+            fn.site = user_site()
+            check_finite(fn, data, "forward")
+        if STATE.grad_enabled and any(needs):
+            fn.parents = inputs
+            return _tensor.Tensor._make(data, True, fn)
+        return _tensor.Tensor._make(data, False, None)

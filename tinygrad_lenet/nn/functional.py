@@ -1,0 +1,183 @@
+"""Stateless network functions with PyTorch's names and signatures (``import ... as F``).
+
+Convolution and pooling are primitive ops (``tinygrad_lenet.ops.conv`` / ``ops.pool``); the
+losses are compositions of primitives, except binary cross-entropy, whose fused rule keeps it
+finite at predictions of exactly 0 or 1.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..dtypes import is_floating
+from ..errors import DTypeError, ShapeError
+from ..ops.conv import Conv2d
+from ..ops.loss import BinaryCrossEntropy
+from ..ops.movement import Pad
+from ..ops.pool import AvgPool2d, MaxPool2d
+from ..random import generator
+from ..shapes import pair
+from ..tensor import Tensor
+
+IntPair = int | tuple[int, int]
+
+
+def _batched(input: Tensor, op: str) -> tuple[Tensor, bool]:
+    """Accept an unbatched (C, H, W) image by adding a batch dim of 1."""
+    if input.ndim == 3:
+        return input.unsqueeze(0), True
+    if input.ndim != 4:
+        raise ShapeError(f"{op}: expected input of shape (N, C, H, W) or (C, H, W), got {input.shape}")
+    return input, False
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1, padding: IntPair = 0) -> Tensor:
+    """2-D cross-correlation of (N, C, H, W) input with (out, C, kh, kw) weight, by im2col."""
+    x, unbatched = _batched(input, "conv2d")
+    args = (x, weight) if bias is None else (x, weight, bias)
+    out = Conv2d.apply(*args, stride=pair(stride, "stride", "conv2d"), padding=pair(padding, "padding", "conv2d"))
+    return out.squeeze(0) if unbatched else out
+
+
+def _pool(op: type, input: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> Tensor:
+    name = op.__name__
+    x, unbatched = _batched(input, name)
+    kernel = pair(kernel_size, "kernel_size", name)
+    strides = kernel if stride is None else pair(stride, "stride", name)
+    out = op.apply(x, kernel=kernel, stride=strides, padding=pair(padding, "padding", name))
+    return out.squeeze(0) if unbatched else out
+
+
+def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:
+    """Maximum of each window; ``stride`` defaults to ``kernel_size``. Padding is -inf."""
+    return _pool(MaxPool2d, input, kernel_size, stride, padding)
+
+
+def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:
+    """Mean of each window; ``stride`` defaults to ``kernel_size``. Zero padding is counted."""
+    return _pool(AvgPool2d, input, kernel_size, stride, padding)
+
+
+def relu(input: Tensor) -> Tensor:
+    return input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def softmax(input: Tensor, dim: int) -> Tensor:
+    return input.softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    return input.log_softmax(dim)
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad the last ``len(pad) // 2`` dims; ``pad`` lists (before, after) from the last dim back."""
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
+    pad = tuple(pad)
+    if len(pad) % 2 or len(pad) // 2 > input.ndim or any(not isinstance(p, int) or p < 0 for p in pad):
+        raise ValueError(
+            f"pad: expected an even number of non-negative ints, at most 2 per dim of {input.shape}, got {pad}"
+        )
+    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
+    widths = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
+    return Pad.apply(input, widths=tuple(widths), value=value)
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _check_targets(input: Tensor, target: Tensor, op: str) -> np.ndarray:
+    """Class-index targets: integers, one per row of the (N, C) input, each in [0, C)."""
+    if input.ndim != 2:
+        raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu":
+        raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
+    if t.shape != (input.shape[0],):
+        raise ShapeError(f"{op}: target must have shape ({input.shape[0]},) for input {input.shape}, got {t.shape}")
+    if t.size and (t.min() < 0 or t.max() >= input.shape[1]):
+        raise ValueError(
+            f"{op}: target values must be class indices in [0, {input.shape[1] - 1}], "
+            f"found {t.min()}..{t.max()}"
+        )
+    return t
+
+
+def nll_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood: -input[n, target[n]] for (N, C) log-probabilities."""
+    t = _check_targets(input, target, "nll_loss")
+    return _reduce(-input[np.arange(t.shape[0]), t], reduction)
+
+
+def cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy of (N, C) logits and integer class targets: nll_loss(log_softmax)."""
+    _check_targets(input, target, "cross_entropy")
+    return nll_loss(input.log_softmax(1), target, reduction)
+
+
+def _check_same_shape(input: Tensor, target: Tensor, op: str) -> Tensor:
+    target = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=input.dtype))
+    if input.shape != target.shape:
+        raise ShapeError(f"{op}: input {input.shape} and target {target.shape} must have the same shape")
+    return target
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean squared error: (input - target)^2."""
+    diff = input - _check_same_shape(input, target, "mse_loss")
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: |input - target|."""
+    return _reduce((input - _check_same_shape(input, target, "l1_loss")).abs(), reduction)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100."""
+    target = _check_same_shape(input, target, "binary_cross_entropy")
+    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] (apply sigmoid first)")
+    return _reduce(BinaryCrossEntropy.apply(input, target), reduction)
+
+
+def one_hot(target: Tensor, num_classes: int = -1) -> Tensor:
+    """(N,) class indices to (N, num_classes) rows of 0s with a 1 at the class (int64)."""
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu":
+        raise DTypeError(f"one_hot: expected integer class indices, got dtype {t.dtype}")
+    n = int(t.max()) + 1 if num_classes < 0 else num_classes
+    if t.size and (t.min() < 0 or t.max() >= n):
+        raise ValueError(f"one_hot: class indices must be in [0, {n - 1}], found {t.min()}..{t.max()}")
+    return Tensor(np.eye(n, dtype=np.int64)[t])
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (in training)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return input
+    if not is_floating(input.dtype):
+        raise DTypeError(f"dropout: expected a floating-point input, got {input.dtype}")
+    keep = generator().random(input.shape) >= p
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    return input * Tensor(keep.astype(input.dtype) * np.asarray(scale, dtype=input.dtype))

@@ -1,0 +1,261 @@
+"""Elementwise primitive ops: arithmetic, powers, exp/log, activations, clip, cast, where.
+
+Binary ops broadcast like numpy; the engine sums each input's gradient back to its shape
+(``function.unbroadcast``), so the rules below are written for same-shaped operands.
+Out-of-domain inputs (log or sqrt of a negative) give NaN silently, as in PyTorch;
+``detect_anomaly()`` finds where.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+Grads = tuple[np.ndarray | None, ...]
+
+
+class BinaryOp(Function):
+    """A broadcasting op; a shape mismatch raises ``ShapeError`` naming every operand's shape."""
+
+    @classmethod
+    def apply(cls, *inputs: "Tensor") -> "Tensor":  # type: ignore[override]
+        try:
+            return super().apply(*inputs)
+        except ValueError:
+            shapes = " and ".join(str(t.shape) for t in inputs)
+            raise ShapeError(
+                f"{cls.__name__}: shapes {shapes} cannot be broadcast together "
+                "(aligned from the right, each pair of sizes must be equal or one of them 1)"
+            ) from None
+
+
+class Add(BinaryOp):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a + b
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d(a+b)/da = 1, d(a+b)/db = 1."""
+        return grad, grad
+
+
+class Sub(BinaryOp):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a - b
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d(a-b)/da = 1, d(a-b)/db = -1."""
+        return grad, (-grad if self.needs_input_grad[1] else None)
+
+
+class Mul(BinaryOp):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        self.save_for_backward(a, b)
+        return a * b
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d(ab)/da = b, d(ab)/db = a."""
+        a, b = self.saved_tensors
+        da = grad * b if self.needs_input_grad[0] else None
+        db = grad * a if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Div(BinaryOp):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = a / b
+        self.save_for_backward(b, out)
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b."""
+        b, out = self.saved_tensors
+        da = grad / b if self.needs_input_grad[0] else None
+        db = -grad * out / b if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Pow(BinaryOp):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = a**b
+        self.save_for_backward(a, b, out)
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log(a)."""
+        a, b, out = self.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            da = grad * b * a ** (b - 1) if self.needs_input_grad[0] else None
+            db = grad * out * np.log(a) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Maximum(BinaryOp):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        self.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d max(a,b)/da = [a>b] + [a=b]/2 (ties split evenly), and symmetrically for b."""
+        a, b = self.saved_tensors
+        share = (a > b) + 0.5 * (a == b)
+        da = grad * share if self.needs_input_grad[0] else None
+        db = grad * (1 - share) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Minimum(BinaryOp):
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        self.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d min(a,b)/da = [a<b] + [a=b]/2 (ties split evenly), and symmetrically for b."""
+        a, b = self.saved_tensors
+        share = (a < b) + 0.5 * (a == b)
+        da = grad * share if self.needs_input_grad[0] else None
+        db = grad * (1 - share) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Where(BinaryOp):
+    def forward(self, cond: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        self.save_for_backward(cond)
+        return np.where(cond, a, b)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d where(c,a,b)/da = [c], d/db = [not c]; the condition gets no gradient."""
+        (cond,) = self.saved_tensors
+        da = np.where(cond, grad, 0) if self.needs_input_grad[1] else None
+        db = np.where(cond, 0, grad) if self.needs_input_grad[2] else None
+        return None, da, db
+
+
+class Neg(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return -x
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d(-x)/dx = -1."""
+        return (-grad,)
+
+
+class Exp(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = np.exp(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d exp(x)/dx = exp(x)."""
+        (out,) = self.saved_tensors
+        return (grad * out,)
+
+
+class Log(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d log(x)/dx = 1/x."""
+        (x,) = self.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (grad / x,)
+
+
+class Sqrt(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            out = np.sqrt(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d sqrt(x)/dx = 1 / (2 sqrt(x))."""
+        (out,) = self.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (grad / (2 * out),)
+
+
+class Abs(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.save_for_backward(x)
+        return np.abs(x)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d|x|/dx = sign(x) (0 at x = 0)."""
+        (x,) = self.saved_tensors
+        return (grad * np.sign(x),)
+
+
+class Relu(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = np.maximum(x, 0)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d relu(x)/dx = [x > 0]."""
+        (out,) = self.saved_tensors
+        return (grad * (out > 0),)
+
+
+class Sigmoid(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # exp(-|x|) never overflows: 1/(1+e) for x >= 0 and e/(1+e) for x < 0.
+        e = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1, e) / (1 + e)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d sigmoid(x)/dx = s (1 - s), with s = sigmoid(x)."""
+        (out,) = self.saved_tensors
+        return (grad * out * (1 - out),)
+
+
+class Tanh(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = np.tanh(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d tanh(x)/dx = 1 - tanh(x)^2."""
+        (out,) = self.saved_tensors
+        return (grad * (1 - out * out),)
+
+
+class Clip(Function):
+    def forward(self, x: np.ndarray, low: float | None = None, high: float | None = None) -> np.ndarray:
+        self.save_for_backward(x)
+        self.low, self.high = low, high
+        return np.clip(x, low, high)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d clip(x, lo, hi)/dx = [lo <= x <= hi]."""
+        (x,) = self.saved_tensors
+        inside = np.ones(x.shape, dtype=bool)
+        if self.low is not None:
+            inside &= x >= self.low
+        if self.high is not None:
+            inside &= x <= self.high
+        return (grad * inside,)
+
+
+class Cast(Function):
+    def forward(self, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        return x.astype(dtype)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d cast(x)/dx = 1 (the engine casts the gradient back to x's dtype)."""
+        return (grad,)

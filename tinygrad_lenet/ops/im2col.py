@@ -1,0 +1,55 @@
+"""Sliding windows over images (im2col) and their adjoint, col2im, shared by conv and pooling.
+
+``windows`` is a zero-copy strided view; ``col2im`` adds each window's values back to the pixels
+they came from, which is exactly the backward rule of taking the windows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+def out_size(size: int, kernel: int, stride: int, padding: int) -> int:
+    """Output length along one axis: floor((size + 2 padding - kernel) / stride) + 1."""
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def pad_images(x: np.ndarray, padding: tuple[int, int], value: float = 0.0) -> np.ndarray:
+    """Pad the last two axes of an (N, C, H, W) array by ``padding`` on each side."""
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+
+
+def unpad_images(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
+    """Cut ``padding`` off each side of the last two axes (the adjoint of zero padding)."""
+    ph, pw = padding
+    return x[:, :, ph : x.shape[2] - ph, pw : x.shape[3] - pw]
+
+
+def windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
+    """A read-only view of shape (N, C, kh, kw, OH, OW): [n, c, i, j, y, x] = x[n, c, sy+i, sx+j]."""
+    n, c, h, w = x.shape
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    s0, s1, s2, s3 = x.strides
+    return as_strided(
+        x, shape=(n, c, kh, kw, oh, ow), strides=(s0, s1, s2, s3, s2 * sh, s3 * sw), writeable=False
+    )
+
+
+def col2im(cols: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int]) -> np.ndarray:
+    """The adjoint of ``windows``: sum each window entry back into an array of ``shape``.
+
+    ``cols`` has shape (N, C, kh, kw, OH, OW); the loop runs over the kh*kw kernel offsets only,
+    each step adding a whole (N, C, OH, OW) block.
+    """
+    _, _, kh, kw, oh, ow = cols.shape
+    sh, sw = stride
+    out = np.zeros(shape, dtype=cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out[:, :, i : i + sh * oh : sh, j : j + sw * ow : sw] += cols[:, :, i, j]
+    return out

@@ -1,0 +1,85 @@
+"""Movement ops: they rearrange, select or copy elements and compute nothing new.
+
+Every backward rule routes each output gradient back to the element it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+
+Grads = tuple[np.ndarray | None, ...]
+
+
+class Reshape(Function):
+    def forward(self, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        self.in_shape = x.shape
+        return x.reshape(shape)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """Reshape moves no element: dL/dx = reshape(dL/dy, shape of x)."""
+        return (grad.reshape(self.in_shape),)
+
+
+class Permute(Function):
+    def forward(self, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+        self.dims = dims
+        return np.transpose(x, dims)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dL/dx = permute(dL/dy, inverse permutation)."""
+        return (np.transpose(grad, np.argsort(self.dims)),)
+
+
+class Expand(Function):
+    def forward(self, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        return np.broadcast_to(x, shape)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dL/dx = dL/dy summed over the copies; the engine's ``unbroadcast`` does the sum."""
+        return (grad,)
+
+
+def is_advanced_index(index: Any) -> bool:
+    """True when the index holds an array, a list or a bool (numpy's 'advanced' indexing)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, (np.ndarray, list, bool, np.bool_)) for i in items)
+
+
+class GetItem(Function):
+    def forward(self, x: np.ndarray, index: Any) -> np.ndarray:
+        self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
+        return x[index]
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dL/dx = zeros with dL/dy added at the selected places (repeated indices accumulate)."""
+        dx = np.zeros(self.in_shape, dtype=self.dtype)
+        if is_advanced_index(self.index):
+            np.add.at(dx, self.index, grad)
+        else:
+            dx[self.index] = grad
+        return (dx,)
+
+
+class Pad(Function):
+    def forward(self, x: np.ndarray, widths: tuple[tuple[int, int], ...], value: float) -> np.ndarray:
+        self.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return np.pad(x, widths, constant_values=value)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dL/dx = dL/dy with the padding cut off (padding is constant: no gradient flows)."""
+        return (grad[self.inner],)
+
+
+class Cat(Function):
+    def forward(self, *arrays: np.ndarray, dim: int) -> np.ndarray:
+        self.dim = dim
+        self.splits = np.cumsum([a.shape[dim] for a in arrays])[:-1]
+        return np.concatenate(arrays, axis=dim)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dL/dx_k = the slice of dL/dy that x_k occupies along ``dim``."""
+        return tuple(np.split(grad, self.splits, axis=self.dim))

@@ -1,0 +1,74 @@
+"""Max and average pooling over sliding 2-D windows (im2col views, col2im backward)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from .im2col import col2im, out_size, pad_images, unpad_images, windows
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+Grads = tuple[np.ndarray | None, ...]
+
+
+class _Pool2d(Function):
+    """Shared argument checks of the pooling ops."""
+
+    @classmethod
+    def apply(  # type: ignore[override]
+        cls, x: "Tensor", kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]
+    ) -> "Tensor":
+        op = cls.__name__
+        if x.ndim != 4:
+            raise ShapeError(f"{op}: expected input of shape (N, C, H, W), got {x.shape}")
+        for k, s, p, size in zip(kernel, stride, padding, x.shape[2:]):
+            if k < 1 or s < 1 or p < 0:
+                raise ValueError(
+                    f"{op}: kernel_size and stride must be >= 1 and padding >= 0, "
+                    f"got kernel_size={kernel}, stride={stride}, padding={padding}"
+                )
+            if 2 * p > k:
+                raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+            if out_size(size, k, s, p) < 1:
+                raise ShapeError(f"{op}: kernel {kernel} is larger than the padded input {x.shape} (padding {padding})")
+        return super().apply(x, kernel=kernel, stride=stride, padding=padding)
+
+
+class MaxPool2d(_Pool2d):
+    def forward(self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]) -> np.ndarray:
+        xp = pad_images(x, padding, value=-np.inf)
+        win = windows(xp, kernel, stride)
+        n, c, kh, kw, oh, ow = win.shape
+        flat = win.reshape(n, c, kh * kw, oh, ow)
+        arg = flat.argmax(axis=2)[:, :, None]
+        self.save_for_backward(arg)
+        self.padded_shape, self.window_shape, self.stride, self.padding = xp.shape, win.shape, stride, padding
+        return np.take_along_axis(flat, arg, axis=2)[:, :, 0]
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d max(window)/dx_i = 1 for the first maximal element of the window, 0 elsewhere."""
+        (arg,) = self.saved_tensors
+        n, c, kh, kw, oh, ow = self.window_shape
+        dflat = np.zeros((n, c, kh * kw, oh, ow), dtype=grad.dtype)
+        np.put_along_axis(dflat, arg, grad[:, :, None], axis=2)
+        dxp = col2im(dflat.reshape(self.window_shape), self.padded_shape, self.stride)
+        return (unpad_images(dxp, self.padding),)
+
+
+class AvgPool2d(_Pool2d):
+    def forward(self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]) -> np.ndarray:
+        xp = pad_images(x, padding)
+        win = windows(xp, kernel, stride)
+        self.padded_shape, self.window_shape, self.stride, self.padding = xp.shape, win.shape, stride, padding
+        return win.mean(axis=(2, 3))
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d mean(window)/dx_i = 1 / (kh kw) for every element of the window (padding included)."""
+        n, c, kh, kw, oh, ow = self.window_shape
+        share = np.broadcast_to((grad / (kh * kw))[:, :, None, None], self.window_shape)
+        return (unpad_images(col2im(share, self.padded_shape, self.stride), self.padding),)

@@ -1,0 +1,39 @@
+"""Reductions over chosen dims: sum and max (min, mean and var are built from them)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+
+Grads = tuple[np.ndarray | None, ...]
+
+
+def _expand_back(grad: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
+    """Put the reduced axes back as size 1 so ``grad`` broadcasts against the input."""
+    return grad if keepdim else np.expand_dims(grad, axes)
+
+
+class Sum(Function):
+    def forward(self, x: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
+        self.in_shape, self.axes, self.keepdim = x.shape, axes, keepdim
+        return x.sum(axis=axes, keepdims=keepdim)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d sum(x)/dx_i = 1: the output gradient is copied to every summed element."""
+        return (np.broadcast_to(_expand_back(grad, self.axes, self.keepdim), self.in_shape),)
+
+
+class Amax(Function):
+    def forward(self, x: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
+        out = x.max(axis=axes, keepdims=True)
+        self.save_for_backward(x, out)
+        self.axes, self.keepdim = axes, keepdim
+        return out if keepdim else np.squeeze(out, axes)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d max(x)/dx_i = [x_i = max] / (number of elements equal to the max): ties split evenly."""
+        x, out = self.saved_tensors
+        share = (x == out).astype(x.dtype)
+        share /= share.sum(axis=self.axes, keepdims=True)
+        return (_expand_back(grad, self.axes, self.keepdim) * share,)

@@ -1,0 +1,35 @@
+"""Checks and normalisation of the ``dim`` and shape arguments that ops take."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def normalize_dim(dim: int, ndim: int, op: str) -> int:
+    """Turn a possibly negative ``dim`` into an index in ``range(ndim)``, or raise IndexError."""
+    size = max(ndim, 1)
+    if isinstance(dim, bool) or not isinstance(dim, int) or not -size <= dim < size:
+        raise IndexError(
+            f"{op}: dim {dim!r} is out of range for a tensor with {ndim} dimension(s) "
+            f"(expected an int in [{-size}, {size - 1}])"
+        )
+    return dim % size if ndim else 0
+
+
+def normalize_dims(dim: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...]:
+    """All axes for ``None``, else the given axes as non-negative ints (duplicates rejected)."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    axes = tuple(normalize_dim(d, ndim, op) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: dim {dim!r} names the same dimension twice")
+    return tuple(a for a in axes if a < ndim)
+
+
+def pair(value: int | Sequence[int], name: str, op: str) -> tuple[int, int]:
+    """``3 -> (3, 3)``; ``(2, 3)`` stays; used for kernel_size, stride and padding."""
+    pair_ = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair_) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair_):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    return pair_  # type: ignore[return-value]

@@ -1,0 +1,226 @@
+"""The Tensor: a numpy array that remembers the op that made it, so gradients can flow back.
+
+The arithmetic, reduction and shape methods live in :mod:`tensor_arith` and
+:mod:`tensor_shape` (mixed into :class:`Tensor`); this file holds what makes a Tensor a
+Tensor: its data, its place in the graph, its gradient, and conversion to and from numpy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import dtypes
+from .engine import retain, run_backward
+from .errors import DTypeError, GradError, ShapeError
+from .ops.elementwise import Cast
+from .tensor_arith import TensorArith
+from .tensor_shape import TensorShape
+
+if TYPE_CHECKING:
+    from .function import Function
+
+
+class Tensor(TensorArith, TensorShape):
+    """An n-dimensional array with automatic differentiation, shaped after ``torch.Tensor``.
+
+    Parameters
+    ----------
+    data:
+        A Tensor, numpy array, nested list or scalar. Python floats (and lists of them) become
+        float32; numpy arrays keep their dtype and share memory with the tensor, like
+        ``torch.from_numpy``; a Tensor shares its array.
+    requires_grad:
+        Record the ops applied to this tensor so that ``backward()`` fills its ``.grad``.
+        Only floating-point tensors can require grad.
+    dtype:
+        Convert the data to this dtype (``tinygrad_lenet.float64``, ``"float32"``, ...).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: ndarray * Tensor is a Tensor
+    __hash__ = object.__hash__  # == builds a bool tensor, so hash by identity
+
+    data: np.ndarray
+    grad: "Tensor | None"
+    requires_grad: bool
+    grad_fn: "Function | None"
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if isinstance(data, Tensor):
+            array = data.data
+        elif isinstance(data, (np.ndarray, np.generic)):
+            array = np.asarray(data)
+        else:
+            try:
+                array = np.asarray(data)
+            except ValueError as e:
+                raise ValueError(f"Tensor data must be a rectangular nested list of numbers: {e}") from None
+            if array.dtype == np.float64:
+                array = array.astype(dtypes.DEFAULT_FLOAT)
+        if dtype is not None:
+            array = array.astype(dtypes.to_dtype(dtype), copy=False)
+        elif array.dtype.kind not in "fiub":
+            raise DTypeError(f"Tensor data must be numbers or booleans, got dtype {array.dtype} from {type(data).__name__}")
+        self.data = array
+        self.grad = None
+        self.grad_fn = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn: "Function | None") -> "Tensor":
+        """Wrap an array the package computed, skipping the checks of ``__init__`` (hot path)."""
+        t = object.__new__(cls)
+        t.data, t.grad, t.requires_grad, t.grad_fn = data, None, requires_grad, grad_fn
+        return t
+
+    # --- what it is -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def device(self) -> str:
+        """Always ``"cpu"``: present so that PyTorch code reading ``.device`` ports unchanged."""
+        return "cpu"
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user created (no ``grad_fn``); only leaves keep ``.grad``."""
+        return self.grad_fn is None
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The shape, or the length of one dimension."""
+        return self.shape if dim is None else self.shape[dim]
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
+            extras.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # --- conversion -------------------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+            )
+        return bool(self.data.item())
+
+    def astype(self, dtype: Any) -> "Tensor":
+        """This tensor in another dtype; differentiable between floating dtypes."""
+        target = dtypes.to_dtype(dtype)
+        if target == self.dtype:
+            return self
+        if not dtypes.is_floating(target):
+            return Tensor._make(self.data.astype(target), False, None)
+        return Cast.apply(self, dtype=target)
+
+    def to(self, dtype: Any) -> "Tensor":
+        """``astype``; ``to("cpu")`` returns the tensor itself, so PyTorch device moves port."""
+        return self if isinstance(dtype, str) and dtype == "cpu" else self.astype(dtype)
+
+    def float(self) -> "Tensor":
+        return self.astype(dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return self.astype(dtypes.float64)
+
+    def long(self) -> "Tensor":
+        return self.astype(dtypes.int64)
+
+    # --- autograd ---------------------------------------------------------------------------
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place (leaves only) and return the tensor."""
+        if requires_grad and not dtypes.is_floating(self.dtype):
+            raise DTypeError(
+                f"only floating-point tensors can require grad, this one is {self.dtype}; "
+                "convert it first with .float() or .double()"
+            )
+        if not requires_grad and self.grad_fn is not None:
+            raise GradError("requires_grad_(False) on a non-leaf tensor: use .detach() to get a tensor without history")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> "Tensor":
+        """A tensor sharing this data, cut out of the graph (no grad, no history)."""
+        return Tensor._make(self.data, False, None)
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` during the next backward pass."""
+        if not self.requires_grad:
+            raise GradError("retain_grad() on a tensor that does not require grad")
+        retain(self)
+
+    def backward(self, gradient: "Tensor | np.ndarray | None" = None, retain_graph: bool = False) -> None:
+        """Compute d(self)/d(leaf) for every leaf that requires grad; accumulate it in ``.grad``.
+
+        ``gradient`` is dL/d(self); it may be omitted only for a one-element tensor (it is 1).
+        After the pass the graph's saved arrays are freed unless ``retain_graph=True``.
+        """
+        if not self.requires_grad:
+            raise GradError(
+                "backward() on a tensor that does not require grad: none of the tensors it was computed "
+                "from has requires_grad=True, or it was computed inside no_grad()"
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise GradError(
+                    f"backward() without `gradient` works only on a one-element tensor, this one has shape "
+                    f"{self.shape}: reduce it first (e.g. loss.sum().backward()) or pass gradient=..."
+                )
+            grad = np.ones_like(self.data)
+        else:
+            grad = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
+            if grad.shape != self.shape:
+                raise ShapeError(f"backward(): gradient has shape {grad.shape} but the tensor has shape {self.shape}")
+        run_backward(self, grad, retain_graph)

@@ -1,0 +1,262 @@
+"""Tensor methods that compute: operators, elementwise functions, matmul and reductions.
+
+Each method is a thin call of a primitive op (``tinygrad_lenet.ops``) or a short composition of
+them; the backward rules live with the ops. Mixed into :class:`tinygrad_lenet.Tensor`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
+
+import numpy as np
+
+from . import tensor as _tensor
+from .dtypes import scalar_dtype
+from .errors import ShapeError
+from .ops.elementwise import (
+    Abs, Add, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow, Relu, Sigmoid, Sqrt, Sub, Tanh, Where,
+)
+from .ops.matmul import Matmul
+from .ops.reduce import Amax, Sum
+from .ops.softmax import LogSoftmax, LogSumExp, Softmax
+from .shapes import normalize_dim, normalize_dims
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+Dims = int | Sequence[int] | None
+
+
+class ValuesIndices(NamedTuple):
+    """What ``max(dim)`` and ``min(dim)`` return, as ``torch.return_types.max`` does."""
+
+    values: "Tensor"
+    indices: "Tensor"
+
+
+def as_tensor(value: Any, like: "Tensor") -> "Tensor":
+    """A Tensor for an operand: Tensors pass through; a Python scalar takes ``like``'s dtype
+    (``scalar_dtype``); arrays and lists become tensors of their own dtype."""
+    if isinstance(value, _tensor.Tensor):
+        return value
+    if isinstance(value, (int, float, bool, np.number, np.bool_)):
+        return _tensor.Tensor._make(np.asarray(value, dtype=scalar_dtype(like.dtype, value)), False, None)
+    return _tensor.Tensor(value)
+
+
+def operands(x: "Tensor", other: Any) -> tuple["Tensor", "Tensor"]:
+    """``x`` and ``other`` as tensors of one kind: an int tensor meeting a float scalar becomes
+    float32 (PyTorch's rule), otherwise numpy's type promotion applies."""
+    y = as_tensor(other, x)
+    if y.dtype.kind == "f" and x.dtype.kind != "f" and y.ndim == 0 and not isinstance(other, _tensor.Tensor):
+        x = x.astype(y.dtype)
+    return x, y
+
+
+class TensorArith:
+    """Arithmetic, elementwise functions, comparisons, matmul and reductions of a Tensor."""
+
+    __slots__ = ()
+    data: np.ndarray
+
+    # --- operators --------------------------------------------------------------------------
+    def __add__(self, other: Any) -> "Tensor":
+        return Add.apply(*operands(self, other))
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return Add.apply(*operands(self, other)[::-1])
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return Sub.apply(*operands(self, other))
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return Sub.apply(*operands(self, other)[::-1])
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return Mul.apply(*operands(self, other))
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return Mul.apply(*operands(self, other)[::-1])
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return Div.apply(*operands(self, other))
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return Div.apply(*operands(self, other)[::-1])
+
+    def __pow__(self, exponent: Any) -> "Tensor":
+        return Pow.apply(*operands(self, exponent))
+
+    def __rpow__(self, base: Any) -> "Tensor":
+        return Pow.apply(*operands(self, base)[::-1])
+
+    def __neg__(self) -> "Tensor":
+        return Neg.apply(self)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return Matmul.apply(*operands(self, other))
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return Matmul.apply(*operands(self, other)[::-1])
+
+    add, sub, mul, div, pow, neg, matmul = __add__, __sub__, __mul__, __truediv__, __pow__, __neg__, __matmul__
+
+    # --- comparisons: bool tensors, outside the graph ----------------------------------------
+    def _compare(self, other: Any, op: Any, name: str) -> "Tensor":
+        other_t = as_tensor(other, self)
+        try:
+            result = op(self.data, other_t.data)
+        except ValueError:
+            raise ShapeError(f"{name}: shapes {self.shape} and {other_t.shape} cannot be broadcast together") from None
+        return _tensor.Tensor._make(np.asarray(result), False, None)
+
+    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return self._compare(other, np.equal, "eq")
+
+    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return self._compare(other, np.not_equal, "ne")
+
+    def __lt__(self, other: Any) -> "Tensor":
+        return self._compare(other, np.less, "lt")
+
+    def __le__(self, other: Any) -> "Tensor":
+        return self._compare(other, np.less_equal, "le")
+
+    def __gt__(self, other: Any) -> "Tensor":
+        return self._compare(other, np.greater, "gt")
+
+    def __ge__(self, other: Any) -> "Tensor":
+        return self._compare(other, np.greater_equal, "ge")
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def any(self) -> "Tensor":
+        return _tensor.Tensor._make(np.asarray(self.data.any()), False, None)
+
+    def all(self) -> "Tensor":
+        return _tensor.Tensor._make(np.asarray(self.data.all()), False, None)
+
+    # --- elementwise functions ----------------------------------------------------------------
+    def exp(self) -> "Tensor":
+        return Exp.apply(self)
+
+    def log(self) -> "Tensor":
+        return Log.apply(self)
+
+    def sqrt(self) -> "Tensor":
+        return Sqrt.apply(self)
+
+    def abs(self) -> "Tensor":
+        return Abs.apply(self)
+
+    def relu(self) -> "Tensor":
+        return Relu.apply(self)
+
+    def sigmoid(self) -> "Tensor":
+        return Sigmoid.apply(self)
+
+    def tanh(self) -> "Tensor":
+        return Tanh.apply(self)
+
+    def maximum(self, other: Any) -> "Tensor":
+        return Maximum.apply(*operands(self, other))
+
+    def minimum(self, other: Any) -> "Tensor":
+        return Minimum.apply(*operands(self, other))
+
+    def clip(self, min: float | None = None, max: float | None = None) -> "Tensor":
+        """Limit values to [min, max]; either bound may be None. Also called ``clamp``."""
+        if min is None and max is None:
+            raise ValueError("clip: give at least one of min and max")
+        return Clip.apply(self, low=min, high=max)
+
+    clamp = clip
+
+    def where(self, condition: Any, other: Any) -> "Tensor":
+        """``self`` where ``condition`` holds, else ``other`` (``torch.Tensor.where``)."""
+        cond = as_tensor(condition, self)
+        return Where.apply(cond.astype(bool) if cond.dtype != np.bool_ else cond, self, as_tensor(other, self))
+
+    def softmax(self, dim: int) -> "Tensor":
+        return Softmax.apply(self, dim=normalize_dim(dim, self.ndim, "softmax"))
+
+    def log_softmax(self, dim: int) -> "Tensor":
+        return LogSoftmax.apply(self, dim=normalize_dim(dim, self.ndim, "log_softmax"))
+
+    # --- reductions -----------------------------------------------------------------------------
+    def sum(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        return Sum.apply(self, axes=normalize_dims(dim, self.ndim, "sum"), keepdim=keepdim)
+
+    def mean(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        axes = normalize_dims(dim, self.ndim, "mean")
+        count = math.prod(self.data.shape[a] for a in axes)
+        return self.sum(axes, keepdim) * (1.0 / count if count else math.nan)
+
+    def var(self, dim: Dims = None, keepdim: bool = False, *, correction: int = 1, unbiased: bool | None = None) -> "Tensor":
+        """Variance: sum((x - mean)^2) / (n - correction); ``unbiased=False`` means correction 0."""
+        if unbiased is not None:
+            correction = int(unbiased)
+        axes = normalize_dims(dim, self.ndim, "var")
+        count = math.prod(self.data.shape[a] for a in axes)
+        centred = self - self.mean(axes, keepdim=True)
+        divisor = count - correction
+        return (centred * centred).sum(axes, keepdim) * (1.0 / divisor if divisor > 0 else math.inf)
+
+    def amax(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        """Largest value over ``dim``; the gradient is split evenly among tied maxima."""
+        return Amax.apply(self, axes=normalize_dims(dim, self.ndim, "amax"), keepdim=keepdim)
+
+    def amin(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        """Smallest value over ``dim``, as ``-amax(-x)``."""
+        return -(-self).amax(dim, keepdim)
+
+    def max(self, dim: int | None = None, keepdim: bool = False) -> "Tensor | ValuesIndices":
+        """The largest value; with ``dim``, the pair (values, indices) along it, as in PyTorch."""
+        if dim is None:
+            return self.amax()
+        return ValuesIndices(self.amax(dim, keepdim), self.argmax(dim, keepdim))
+
+    def min(self, dim: int | None = None, keepdim: bool = False) -> "Tensor | ValuesIndices":
+        """The smallest value; with ``dim``, the pair (values, indices) along it, as in PyTorch."""
+        if dim is None:
+            return self.amin()
+        return ValuesIndices(self.amin(dim, keepdim), self.argmin(dim, keepdim))
+
+    def logsumexp(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        """log(sum(exp(x))) over ``dim``, computed without overflow."""
+        return LogSumExp.apply(self, axes=normalize_dims(dim, self.ndim, "logsumexp"), keepdim=keepdim)
+
+    def _arg(self, fn: Any, dim: int | None, keepdim: bool, name: str) -> "Tensor":
+        if self.data.size == 0:
+            raise ValueError(f"{name}() of an empty tensor")
+        if dim is None:
+            return _tensor.Tensor._make(np.asarray(fn(self.data)), False, None)
+        axis = normalize_dim(dim, self.ndim, name)
+        return _tensor.Tensor._make(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)), False, None)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        """Index of the (first) largest value: over the flattened tensor, or along ``dim``."""
+        return self._arg(np.argmax, dim, keepdim, "argmax")
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        """Index of the (first) smallest value: over the flattened tensor, or along ``dim``."""
+        return self._arg(np.argmin, dim, keepdim, "argmin")
+
+
+def where(condition: Any, input: Any, other: Any) -> "Tensor":
+    """``input`` where ``condition`` holds, else ``other``; either may be a Python scalar."""
+    like = input if isinstance(input, _tensor.Tensor) else other
+    if not isinstance(like, _tensor.Tensor):
+        like = _tensor.Tensor(input)
+    return as_tensor(input, like).where(condition, as_tensor(other, like))
+
+
+def maximum(input: "Tensor", other: Any) -> "Tensor":
+    """Elementwise larger of two tensors (ties share the gradient evenly)."""
+    return input.maximum(other)
+
+
+def minimum(input: "Tensor", other: Any) -> "Tensor":
+    """Elementwise smaller of two tensors (ties share the gradient evenly)."""
+    return input.minimum(other)

@@ -140,3 +140,19 @@ def test_detect_anomaly_restores_the_previous_mode() -> None:
     with tl.detect_anomaly():
         assert STATE.anomaly
     assert not STATE.anomaly
+
+
+def test_a_float32_network_stays_float32_at_every_node() -> None:
+    from tinygrad_lenet.engine import topological_order
+    import tinygrad_lenet.nn.functional as F
+
+    x = tl.randn(2, 1, 12, 12)
+    w = tl.randn(4, 1, 3, 3, requires_grad=True)
+    fc = tl.randn(10, 100, requires_grad=True)
+    h = F.avg_pool2d(F.max_pool2d(F.conv2d(x, w, padding=1).sigmoid(), 2), 1).flatten(1)[:, :100]
+    logits = (h @ fc.T).tanh() / 2.0 - 1
+    loss = F.cross_entropy(logits, tl.tensor([1, 2])) + F.mse_loss(logits.softmax(1), tl.zeros(2, 10)) + logits.var()
+    for node in topological_order(loss.grad_fn):
+        assert all(p.dtype == tl.float32 for p in node.parents), node.name
+    loss.backward()
+    assert loss.dtype == w.grad.dtype == fc.grad.dtype == tl.float32

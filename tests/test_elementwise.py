@@ -150,3 +150,17 @@ def test_comparisons_return_bool_tensors_outside_the_graph() -> None:
 def test_clip_needs_a_bound() -> None:
     with pytest.raises(ValueError, match="at least one of min and max"):
         tl.tensor([1.0]).clip()
+
+
+def test_broadcast_errors_name_the_op_and_both_shapes() -> None:
+    a, b = tl.zeros(3, 4), tl.zeros(5)
+    with pytest.raises(tl.ShapeError, match=r"Add: shapes \(3, 4\) and \(5,\) cannot be broadcast together"):
+        a + b
+    with pytest.raises(tl.ShapeError, match=r"Mul: shapes \(5,\) and \(3, 4\)"):
+        b * a
+    with pytest.raises(tl.ShapeError, match=r"Where: shapes \(3, 4\) and \(3, 4\) and \(5,\)"):
+        tl.where(a > 0, a, b)
+    with pytest.raises(tl.ShapeError, match=r"lt: shapes \(3, 4\) and \(5,\)"):
+        a < b
+    with pytest.raises(ValueError):  # ShapeError is also a ValueError, as PyTorch code expects
+        a - b

@@ -30,3 +30,11 @@ class AnomalyError(TinygradLenetError, RuntimeError):
 
 class GradcheckError(TinygradLenetError, AssertionError):
     """Analytic and numerical gradients disagree in ``gradcheck``."""
+
+
+class StateDictError(TinygradLenetError, RuntimeError):
+    """A state dict that does not fit a model or optimizer; the message lists every offending key."""
+
+
+class CheckpointError(TinygradLenetError, OSError):
+    """A checkpoint file that is missing, truncated, corrupted or not a checkpoint (names the file)."""

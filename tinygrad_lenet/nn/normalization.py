@@ -1,0 +1,95 @@
+"""Batch normalisation over the channel dim (``BatchNorm1d``, ``BatchNorm2d``).
+
+y = (x - mean) / sqrt(var + eps) * weight + bias, per channel. In training mean and var are
+the batch's (biased var), and the running estimates move towards them by ``momentum`` (the
+running var uses the unbiased batch var, as PyTorch); in eval the running estimates are used.
+Composed from primitive ops, so its gradient needs no rule of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import ShapeError
+from ..tensor import Tensor
+from .module import Module, Parameter
+
+
+class _BatchNorm(Module):
+    allowed_ndims: tuple[int, ...] = ()
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+        track_running_stats: bool = True, dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        dt = dtypes.DEFAULT_FLOAT if dtype is None else dtypes.to_dtype(dtype)
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight = Parameter(np.ones(num_features, dtype=dt)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype=dt)) if affine else None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dt)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dt)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+
+    def _check(self, x: Tensor) -> None:
+        name = type(self).__name__
+        if x.ndim not in self.allowed_ndims or x.shape[1] != self.num_features:
+            raise ShapeError(
+                f"{name}({self.num_features}): expected input with {' or '.join(map(str, self.allowed_ndims))} "
+                f"dims and {self.num_features} channels in dim 1, got shape {x.shape}"
+            )
+
+    def forward(self, x: Tensor) -> Tensor:
+        self._check(x)
+        axes = (0,) + tuple(range(2, x.ndim))
+        shape = (1, self.num_features) + (1,) * (x.ndim - 2)
+        use_batch = self.training or not self.track_running_stats
+        if use_batch:
+            count = x.numel() // self.num_features
+            if count <= 1:
+                raise ValueError(
+                    f"{type(self).__name__}: expected more than 1 value per channel when training, got input of "
+                    f"shape {x.shape}; use a batch larger than 1, or call model.eval() to use running statistics"
+                )
+            mean = x.mean(axes, keepdim=True)
+            var = x.var(axes, keepdim=True, correction=0)
+            if self.training and self.track_running_stats:
+                self._update_running_stats(mean.data.reshape(-1), var.data.reshape(-1) * count / (count - 1))
+        else:
+            mean = Tensor(self.running_mean.data.reshape(shape))
+            var = Tensor(self.running_var.data.reshape(shape))
+        out = (x - mean) / (var + self.eps).sqrt()
+        if self.affine:
+            out = out * self.weight.reshape(shape) + self.bias.reshape(shape)
+        return out
+
+    def _update_running_stats(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
+        """running = (1 - momentum) running + momentum batch; a cumulative average if momentum is None."""
+        self.num_batches_tracked.data = np.asarray(self.num_batches_tracked.data + 1)
+        m = 1.0 / float(self.num_batches_tracked.data) if self.momentum is None else self.momentum
+        dt = self.running_mean.dtype
+        self.running_mean.data = ((1 - m) * self.running_mean.data + m * mean).astype(dt)
+        self.running_var.data = ((1 - m) * self.running_var.data + m * unbiased_var).astype(dt)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm of (N, C) or (N, C, L) input, e.g. after a Linear layer."""
+
+    allowed_ndims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm of (N, C, H, W) input, per channel over N, H and W, e.g. after a Conv2d."""
+
+    allowed_ndims = (4,)

@@ -1,0 +1,44 @@
+"""Adagrad: per-parameter step sizes shrinking with the sum of all past squared gradients."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """PyTorch's Adagrad (Duchi et al., 2011). At step t, for each parameter p with gradient g:
+
+        g <- g + weight_decay * p
+        s <- s + g^2                       (s starts at initial_accumulator_value)
+        p <- p - lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)
+    """
+
+    def __init__(
+        self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0, eps: float = 1e-10,
+    ) -> None:
+        super().__init__(
+            params,
+            dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                 initial_accumulator_value=initial_accumulator_value, eps=eps),
+        )
+
+    def check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super().check_hyperparameters(group)
+        if group["lr_decay"] < 0 or group["eps"] < 0 or group["initial_accumulator_value"] < 0:
+            raise ValueError("Adagrad: lr_decay, eps and initial_accumulator_value must be >= 0")
+
+    def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * p.data
+        if not state:
+            state.update(step=0, sum=np.full_like(p.data, group["initial_accumulator_value"]))
+        state["step"] += 1
+        lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        state["sum"] += grad * grad
+        p.data -= lr * grad / (np.sqrt(state["sum"]) + group["eps"])

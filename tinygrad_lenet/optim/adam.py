@@ -1,0 +1,66 @@
+"""Adam and AdamW: per-parameter step sizes from running averages of the gradient and its square."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """PyTorch's Adam (Kingma & Ba, 2015). At step t, for each parameter p with gradient g:
+
+        g <- g + weight_decay * p                       (L2 penalty, folded into the gradient)
+        m <- beta1 m + (1 - beta1) g,   v <- beta2 v + (1 - beta2) g^2
+        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+    """
+
+    decoupled = False
+
+    def __init__(
+        self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8, weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
+
+    def check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super().check_hyperparameters(group)
+        if not all(0.0 <= b < 1.0 for b in group["betas"]) or len(group["betas"]) != 2:
+            raise ValueError(f"{type(self).__name__}: betas must be two numbers in [0, 1), got {group['betas']}")
+        if group["eps"] < 0:
+            raise ValueError(f"{type(self).__name__}: invalid eps {group['eps']} (must be >= 0)")
+
+    def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        if wd and self.decoupled:
+            p.data *= 1 - lr * wd
+        elif wd:
+            grad = grad + wd * p.data
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p.data), exp_avg_sq=np.zeros_like(p.data))
+        state["step"] += 1
+        t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        m += (1 - beta1) * grad
+        v *= beta2
+        v += (1 - beta2) * grad * grad
+        step_size = lr / (1 - beta1**t)
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
+        p.data -= step_size * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): p <- p (1 - lr weight_decay)
+    before the Adam step, instead of adding weight_decay * p to the gradient."""
+
+    decoupled = True
+
+    def __init__(
+        self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8, weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)

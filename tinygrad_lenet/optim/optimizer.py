@@ -1,0 +1,136 @@
+"""The base class of the optimizers: parameter groups, per-parameter state, saving and resuming."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..errors import StateDictError
+from ..tensor import Tensor
+
+
+class Optimizer:
+    """Holds parameter groups (each a dict of ``params`` and hyperparameters) and per-parameter state.
+
+    Subclasses implement ``update(p, grad, group, state)`` for one parameter; ``step()`` calls it
+    for every parameter whose ``.grad`` is not None.
+    """
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        params = list(params)
+        if not params:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list: did the model register any Parameter?")
+        for group in params if isinstance(params[0], dict) else [{"params": params}]:
+            self.add_param_group(group)
+
+    def add_param_group(self, group: dict[str, Any]) -> None:
+        """Add parameters with their own hyperparameters (e.g. a smaller lr for some layers)."""
+        group = dict(group)
+        params = group["params"]
+        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for p in group["params"]:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__} optimizes Tensors, got {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__} can only optimize leaf tensors (parameters), not results of ops")
+            if id(p) in seen:
+                raise ValueError(f"{type(self).__name__}: a parameter appears in more than one parameter group")
+            seen.add(id(p))
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self.check_hyperparameters(group)
+        self.param_groups.append(group)
+
+    def check_hyperparameters(self, group: dict[str, Any]) -> None:
+        """Reject values that make no sense (subclasses add their own checks)."""
+        if group["lr"] < 0:
+            raise ValueError(f"{type(self).__name__}: invalid learning rate {group['lr']} (must be >= 0)")
+        if group.get("weight_decay", 0) < 0:
+            raise ValueError(f"{type(self).__name__}: invalid weight_decay {group['weight_decay']} (must be >= 0)")
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the gradients of every parameter (call before each ``backward()``)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad.data = np.zeros_like(p.data)
+
+    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
+        """Update every parameter that has a gradient; ``closure`` re-computes the loss if given."""
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self.update(p, p.grad.data, group, self.state.setdefault(p, {}))
+        return loss
+
+    def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    # --- saving and resuming -----------------------------------------------------------------------
+    def _all_params(self) -> list[Tensor]:
+        return [p for group in self.param_groups for p in group["params"]]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Hyperparameters and state (copies), with parameters named by their position, as PyTorch."""
+        index = {id(p): i for i, p in enumerate(self._all_params())}
+        groups = [
+            {**{k: v for k, v in g.items() if k != "params"}, "params": [index[id(p)] for p in g["params"]]}
+            for g in self.param_groups
+        ]
+        state = {
+            index[id(p)]: {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v for k, v in s.items()}
+            for p, s in self.state.items()
+            if id(p) in index
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyperparameters and state saved by ``state_dict()``, so training resumes exactly.
+
+        Everything is checked first; on any mismatch nothing changes and one ``StateDictError``
+        names every problem.
+        """
+        groups = state_dict.get("param_groups")
+        if not isinstance(groups, list) or "state" not in state_dict:
+            raise StateDictError("optimizer state dict must have 'state' and 'param_groups' (from Optimizer.state_dict())")
+        problems = []
+        if len(groups) != len(self.param_groups):
+            problems.append(f"it has {len(groups)} parameter groups, this optimizer has {len(self.param_groups)}")
+        else:
+            for i, (saved, own) in enumerate(zip(groups, self.param_groups)):
+                if len(saved["params"]) != len(own["params"]):
+                    problems.append(f"group {i} has {len(saved['params'])} parameters, this optimizer's has {len(own['params'])}")
+        params = self._all_params()
+        new_state: dict[Tensor, dict[str, Any]] = {}
+        for key, entry in state_dict["state"].items():
+            i = int(key)
+            if not 0 <= i < len(params):
+                problems.append(f"state for parameter {i}, but there are only {len(params)} parameters")
+                continue
+            p = params[i]
+            for name, value in entry.items():
+                if isinstance(value, np.ndarray) and value.shape != p.shape:
+                    problems.append(f"state {name!r} of parameter {i} has shape {value.shape}, the parameter {p.shape}")
+            new_state[p] = {
+                k: np.array(v, dtype=p.dtype, copy=True) if isinstance(v, np.ndarray) else v for k, v in entry.items()
+            }
+        if problems:
+            raise StateDictError(f"{type(self).__name__}.load_state_dict failed, nothing was changed:\n  " + "\n  ".join(problems))
+        for saved, own in zip(groups, self.param_groups):
+            own.update({k: tuple(v) if isinstance(own.get(k), tuple) else v for k, v in saved.items() if k != "params"})
+        self.state = new_state
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines) + "\n)"

@@ -1,0 +1,164 @@
+"""Saving and loading checkpoints: nested dicts of arrays in the safetensors format, never pickle.
+
+A checkpoint is any nested dict (model ``state_dict()``, optimizer ``state_dict()``, a small
+metadata dict of epoch, metrics, names) whose leaves are arrays, tensors, numbers, strings,
+booleans or None. Arrays are stored as safetensors tensors named by their path
+(``model/conv1.weight``), so other tools can read the weights; the rest of the structure is a
+JSON document in the file's metadata. A SHA-256 digest of both is stored too, so any corrupted
+byte is detected on load. Loading parses data only: nothing in a file is ever executed.
+
+Writes are atomic: the file is written to a temporary file in the same folder, flushed to disk,
+then renamed over the target, so a crash mid-save leaves the previous checkpoint intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import safetensors.numpy
+
+from .errors import CheckpointError
+from .tensor import Tensor
+
+FORMAT = "tinygrad_lenet.checkpoint"
+VERSION = 1
+
+
+def _encode(value: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
+    """The JSON form of ``value``; arrays are moved into ``arrays`` and referenced by name."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if isinstance(value, (np.ndarray, np.generic)):
+        name = path or "array"
+        while name in arrays:
+            name += "'"
+        arrays[name] = np.asarray(value, order="C")  # (ascontiguousarray would make 0-d arrays 1-d)
+        return {"__array__": name}
+    if isinstance(value, Mapping):
+        items = []
+        for key, item in value.items():
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise TypeError(f"save: dict keys must be str or int, got {key!r} at {path or 'the top level'}")
+            items.append([key, _encode(item, f"{path}/{key}" if path else str(key), arrays)])
+        return {"__dict__": items}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v, f"{path}/{i}", arrays) for i, v in enumerate(value)]}
+    if isinstance(value, list):
+        return [_encode(v, f"{path}/{i}", arrays) for i, v in enumerate(value)]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(
+        f"save: cannot store {type(value).__name__} at {path or 'the top level'}; checkpoints hold dicts, "
+        "lists, arrays, tensors, numbers, strings, booleans and None (save model.state_dict(), not the model)"
+    )
+
+
+def _decode(value: Any, arrays: Mapping[str, np.ndarray]) -> Any:
+    if isinstance(value, list):
+        return [_decode(v, arrays) for v in value]
+    if isinstance(value, dict):
+        if "__array__" in value:
+            return arrays[value["__array__"]]
+        if "__tuple__" in value:
+            return tuple(_decode(v, arrays) for v in value["__tuple__"])
+        return {key: _decode(item, arrays) for key, item in value["__dict__"]}
+    return value
+
+
+def _digest(structure: str, arrays: Mapping[str, np.ndarray]) -> str:
+    """SHA-256 over the JSON structure and every array's name, dtype, shape and bytes."""
+    h = hashlib.sha256(structure.encode())
+    for name in sorted(arrays):
+        array = arrays[name]
+        h.update(f"\0{name}\0{array.dtype.str}\0{array.shape}\0".encode())
+        h.update(array.tobytes())
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, blob: bytes) -> None:
+    """Write ``blob`` to ``path`` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable, where the OS allows
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def save(state: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
+    """Write a nested dict of arrays and JSON-safe values to ``path`` (safetensors), atomically.
+
+    >>> save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}, "ckpt.safetensors")
+    """
+    if not isinstance(state, Mapping):
+        raise TypeError(f"save expects a dict, got {type(state).__name__} (save model.state_dict(), not the model)")
+    arrays: dict[str, np.ndarray] = {}
+    structure = json.dumps({"version": VERSION, "tree": _encode(state, "", arrays)}, allow_nan=True)
+    metadata = {FORMAT: structure, FORMAT + ".sha256": _digest(structure, arrays)}
+    blob = safetensors.numpy.save(arrays, metadata=metadata)
+    target = Path(path)
+    _atomic_write(target, blob)
+    return target
+
+
+def _header(blob: bytes) -> dict[str, Any]:
+    length = int.from_bytes(blob[:8], "little")
+    return json.loads(blob[8 : 8 + length])
+
+
+def load(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a checkpoint written by :func:`save` and return the same nested dict.
+
+    A plain safetensors file from another tool (for example weights exported from PyTorch) loads
+    as a flat dict of arrays. A missing, truncated, corrupted or foreign file raises
+    :class:`CheckpointError` naming the file and the problem.
+    """
+    target = Path(path)
+    try:
+        blob = target.read_bytes()
+    except FileNotFoundError:
+        raise CheckpointError(f"{target}: no such checkpoint file") from None
+    except OSError as e:
+        raise CheckpointError(f"{target}: cannot read it ({e.strerror})") from None
+    try:
+        arrays = safetensors.numpy.load(blob)
+        metadata = _header(blob).get("__metadata__") or {}
+    except Exception as e:  # safetensors reports a bad file with its own exception type
+        raise CheckpointError(
+            f"{target}: not a valid safetensors checkpoint ({len(blob)} bytes; truncated, corrupted, "
+            f"or another kind of file): {e}"
+        ) from None
+    if FORMAT not in metadata:
+        return dict(arrays)
+    structure = metadata[FORMAT]
+    if metadata.get(FORMAT + ".sha256") != _digest(structure, arrays):
+        raise CheckpointError(f"{target}: the data does not match its SHA-256 digest: the file is corrupted")
+    try:
+        document = json.loads(structure)
+        if document["version"] != VERSION:
+            raise CheckpointError(f"{target}: checkpoint format version {document['version']}, this tinygrad_lenet reads {VERSION}")
+        return _decode(document["tree"], arrays)
+    except (ValueError, KeyError, TypeError) as e:
+        raise CheckpointError(f"{target}: the checkpoint's structure is damaged ({e})") from None

@@ -78,3 +78,82 @@ def test_losses_agree() -> None:
         np.testing.assert_allclose(ours.item(), theirs.item(), rtol=1e-10)
         np.testing.assert_allclose(pt.grad.numpy(), pp.grad.numpy(), rtol=1e-8)
         np.testing.assert_allclose(tt.grad.numpy(), tp.grad.numpy(), rtol=1e-8)
+
+
+OPTIMIZER_CONFIGS = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5, weight_decay=0.01)),
+    ("RMSprop", dict(lr=0.01, centered=True)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1)),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", OPTIMIZER_CONFIGS, ids=lambda v: str(v))
+def test_optimizers_take_the_same_steps_as_pytorch(name: str, kwargs: dict) -> None:
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal((3, 4))
+    ours = tl.nn.Parameter(tl.Tensor(start.copy()))
+    theirs = torch.nn.Parameter(torch.tensor(start.copy()))
+    ours_opt = getattr(tl.optim, name)([ours], **kwargs)
+    theirs_opt = getattr(torch.optim, name)([theirs], **kwargs)
+    for _ in range(6):
+        grad = rng.standard_normal((3, 4))
+        ours.grad = tl.Tensor(grad.copy())
+        theirs.grad = torch.tensor(grad.copy())
+        ours_opt.step()
+        theirs_opt.step()
+        np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_lenet_state_dict_keys_and_shapes_match_pytorch() -> None:
+    from test_nn_module import LeNet5
+
+    class TorchLeNet5(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv1 = torch.nn.Conv2d(1, 6, 5)
+            self.conv2 = torch.nn.Conv2d(6, 16, 5)
+            self.pool = torch.nn.MaxPool2d(2)
+            self.fc1 = torch.nn.Linear(400, 120)
+            self.fc2 = torch.nn.Linear(120, 84)
+            self.fc3 = torch.nn.Linear(84, 10)
+
+    ours = LeNet5()
+    theirs = TorchLeNet5()
+    assert [(k, v.shape) for k, v in ours.state_dict().items()] == [
+        (k, tuple(v.shape)) for k, v in theirs.state_dict().items()
+    ]
+    bn_ours, bn_theirs = tl.nn.BatchNorm2d(3), torch.nn.BatchNorm2d(3)
+    assert [(k, v.shape) for k, v in bn_ours.state_dict().items()] == [
+        (k, tuple(v.shape)) for k, v in bn_theirs.state_dict().items()
+    ]
+    # weights exported from PyTorch load and give the same outputs
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((2, 1, 32, 32)).astype(np.float32)
+    with torch.no_grad():
+        expected = theirs.fc3(theirs.fc2(theirs.fc1(
+            theirs.pool(theirs.conv2(theirs.pool(theirs.conv1(torch.tensor(x)).relu())).relu()).flatten(1)
+        ).relu()).relu()).numpy()
+    np.testing.assert_allclose(ours(tl.Tensor(x)).numpy(), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_batchnorm_matches_pytorch_in_training_and_eval() -> None:
+    rng = np.random.default_rng(3)
+    ours, theirs = tl.nn.BatchNorm2d(3).double(), torch.nn.BatchNorm2d(3).double()
+    for _ in range(3):
+        x = rng.standard_normal((4, 3, 5, 5)) * 2 + 1
+        x_t, x_p = both(x)
+        out_t, out_p = ours(x_t), theirs(x_p)
+        np.testing.assert_allclose(out_t.numpy(), out_p.detach().numpy(), rtol=1e-10, atol=1e-12)
+        (out_t * out_t).sum().backward()
+        (out_p * out_p).sum().backward()
+        np.testing.assert_allclose(x_t.grad.numpy(), x_p.grad.numpy(), rtol=1e-8, atol=1e-10)
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_allclose(ours.state_dict()[key], value.numpy(), rtol=1e-10, err_msg=key)
+    ours.eval(), theirs.eval()
+    x = rng.standard_normal((2, 3, 5, 5))
+    np.testing.assert_allclose(ours(tl.Tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10)

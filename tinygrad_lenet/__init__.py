@@ -9,10 +9,12 @@
 
 from .tensor import Tensor  # first: the ops import the tensor module while it loads
 
-from . import nn
+from . import nn, optim
+from .checkpoint import load, save
 from .dtypes import bool_, double, float16, float32, float64, int32, int64, long, uint8
 from .errors import (
-    AnomalyError, DTypeError, GradcheckError, GradError, ShapeError, TinygradLenetError,
+    AnomalyError, CheckpointError, DTypeError, GradcheckError, GradError, ShapeError, StateDictError,
+    TinygradLenetError,
 )
 from .factories import (
     arange, eye, full, full_like, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like,
@@ -27,9 +29,9 @@ from .tensor_shape import cat, stack
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnomalyError", "DTypeError", "Function", "GradError", "GradcheckError", "ShapeError", "Tensor",
+    "AnomalyError", "CheckpointError", "DTypeError", "Function", "GradError", "GradcheckError", "ShapeError", "Tensor",
     "TinygradLenetError", "arange", "bool_", "cat", "detect_anomaly", "double", "enable_grad", "eye",
     "float16", "float32", "float64", "full", "full_like", "gradcheck", "int32", "int64", "is_grad_enabled",
-    "long", "manual_seed", "maximum", "minimum", "nn", "no_grad", "ones", "ones_like", "rand", "rand_like",
-    "randn", "randn_like", "stack", "tensor", "uint8", "where", "zeros", "zeros_like",
+    "load", "long", "manual_seed", "maximum", "minimum", "nn", "no_grad", "optim", "ones", "ones_like", "rand", "rand_like",
+    "randn", "randn_like", "save", "stack", "StateDictError", "tensor", "uint8", "where", "zeros", "zeros_like",
 ]

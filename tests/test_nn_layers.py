@@ -204,3 +204,44 @@ def test_l2_penalty_equals_weight_decay() -> None:
     np.testing.assert_allclose(a.weight.numpy(), b.weight.numpy(), rtol=1e-6)
     with pytest.raises(ValueError, match="no parameters"):
         nn.utils.l2_penalty([], 0.1)
+
+
+PARAMETERLESS = {
+    "MaxPool2d": (lambda: nn.MaxPool2d(2, stride=1), (2, 2, 3, 3)),
+    "AvgPool2d": (lambda: nn.AvgPool2d(2, padding=1), (2, 2, 3, 3)),
+    "ReLU": (nn.ReLU, (3, 4)),
+    "Sigmoid": (nn.Sigmoid, (3, 4)),
+    "Tanh": (nn.Tanh, (3, 4)),
+    "Flatten": (nn.Flatten, (2, 3, 2)),
+    "Softmax": (lambda: nn.Softmax(1), (3, 4)),
+    "LogSoftmax": (lambda: nn.LogSoftmax(0), (3, 4)),
+    "Dropout": (lambda: nn.Dropout(0.3), (3, 4)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETERLESS))
+def test_gradcheck_through_each_parameterless_layer(name: str) -> None:
+    make, shape = PARAMETERLESS[name]
+    layer = make()
+    values = np.random.default_rng(4).permutation(np.prod(shape)).reshape(shape) * 0.1 + 0.05  # no ties, no zeros
+
+    def fn(x: tl.Tensor) -> tl.Tensor:
+        tl.manual_seed(0)  # the same dropout mask at every evaluation
+        out = layer(x)
+        return out * out
+
+    assert tl.gradcheck(fn, [tl.Tensor(values, requires_grad=True)])
+
+
+@pytest.mark.parametrize("loss_fn", [nn.CrossEntropyLoss(), nn.NLLLoss(reduction="sum")], ids=repr)
+def test_gradcheck_through_class_losses(loss_fn: nn.Module) -> None:
+    logits = np.random.default_rng(5).standard_normal((4, 3))
+    assert tl.gradcheck(lambda x: loss_fn(x, tl.tensor([0, 2, 1, 1])), [tl.Tensor(logits, requires_grad=True)])
+
+
+@pytest.mark.parametrize("loss_fn", [nn.MSELoss(), nn.L1Loss(reduction="none"), nn.BCELoss()], ids=repr)
+def test_gradcheck_through_regression_losses(loss_fn: nn.Module) -> None:
+    rng = np.random.default_rng(6)
+    p, t = rng.uniform(0.1, 0.9, (3, 2)), rng.uniform(0.0, 1.0, (3, 2))
+    t = np.where(np.abs(p - t) < 0.05, t + 0.1, t)
+    assert tl.gradcheck(lambda a, b: loss_fn(a, b), [tl.Tensor(p, requires_grad=True), tl.Tensor(t, requires_grad=True)])

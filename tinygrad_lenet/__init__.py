@@ -9,11 +9,11 @@
 
 from .tensor import Tensor  # first: the ops import the tensor module while it loads
 
-from . import nn, optim
+from . import data, nn, optim
 from .checkpoint import load, save
 from .dtypes import bool_, double, float16, float32, float64, int32, int64, long, uint8
 from .errors import (
-    AnomalyError, CheckpointError, DTypeError, GradcheckError, GradError, ShapeError, StateDictError,
+    AnomalyError, CheckpointError, DataError, DTypeError, GradcheckError, GradError, ShapeError, StateDictError,
     TinygradLenetError,
 )
 from .factories import (
@@ -29,8 +29,8 @@ from .tensor_shape import cat, stack
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnomalyError", "CheckpointError", "DTypeError", "Function", "GradError", "GradcheckError", "ShapeError", "Tensor",
-    "TinygradLenetError", "arange", "bool_", "cat", "detect_anomaly", "double", "enable_grad", "eye",
+    "AnomalyError", "CheckpointError", "DataError", "DTypeError", "Function", "GradError", "GradcheckError", "ShapeError", "Tensor",
+    "TinygradLenetError", "arange", "bool_", "cat", "data", "detect_anomaly", "double", "enable_grad", "eye",
     "float16", "float32", "float64", "full", "full_like", "gradcheck", "int32", "int64", "is_grad_enabled",
     "load", "long", "manual_seed", "maximum", "minimum", "nn", "no_grad", "optim", "ones", "ones_like", "rand", "rand_like",
     "randn", "randn_like", "save", "stack", "StateDictError", "tensor", "uint8", "where", "zeros", "zeros_like",

@@ -13,11 +13,9 @@ then renamed over the target, so a crash mid-save leaves the previous checkpoint
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -25,6 +23,7 @@ import numpy as np
 import safetensors.numpy
 
 from .errors import CheckpointError
+from .files import atomic_write
 from .tensor import Tensor
 
 FORMAT = "tinygrad_lenet.checkpoint"
@@ -82,31 +81,6 @@ def _digest(structure: str, arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def _atomic_write(path: Path, blob: bytes) -> None:
-    """Write ``blob`` to ``path`` so that readers see the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable, where the OS allows
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def save(state: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     """Write a nested dict of arrays and JSON-safe values to ``path`` (safetensors), atomically.
 
@@ -118,9 +92,7 @@ def save(state: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     structure = json.dumps({"version": VERSION, "tree": _encode(state, "", arrays)}, allow_nan=True)
     metadata = {FORMAT: structure, FORMAT + ".sha256": _digest(structure, arrays)}
     blob = safetensors.numpy.save(arrays, metadata=metadata)
-    target = Path(path)
-    _atomic_write(target, blob)
-    return target
+    return atomic_write(path, blob)
 
 
 def _header(blob: bytes) -> dict[str, Any]:

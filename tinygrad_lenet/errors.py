@@ -38,3 +38,7 @@ class StateDictError(TinygradLenetError, RuntimeError):
 
 class CheckpointError(TinygradLenetError, OSError):
     """A checkpoint file that is missing, truncated, corrupted or not a checkpoint (names the file)."""
+
+
+class DataError(TinygradLenetError, ValueError):
+    """A data file or folder that cannot be used: missing, truncated, corrupted or malformed."""

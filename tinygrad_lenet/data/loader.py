@@ -1,0 +1,60 @@
+"""DataLoader: batches of Tensors from a dataset, shuffled afresh every epoch."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+import numpy as np
+
+from ..random import generator
+from ..tensor import Tensor
+from .dataset import Dataset, Transform
+from .transforms import ToFloat
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches: ``for images, labels in DataLoader(ds, 64, shuffle=True)``.
+
+    Inputs come out as float32 Tensors (uint8 images are scaled to [0, 1] unless ``transform``
+    already made them float), integer targets as int64 Tensors. With ``shuffle`` the order is a
+    new permutation every epoch, drawn from a generator seeded by ``seed`` (or from the package
+    generator, which ``manual_seed`` fixes), so runs are reproducible. ``transform`` is applied to
+    each batch of inputs, e.g. augmentation for training only.
+    """
+
+    def __init__(
+        self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
+        seed: int | None = None, transform: Transform | None = None,
+    ) -> None:
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.transform = transform
+        self._rng = np.random.default_rng(seed) if seed is not None else None
+
+    def __len__(self) -> int:
+        """The number of batches in one epoch."""
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
+        n = len(self.dataset)
+        order = (self._rng or generator()).permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, len(self) * self.batch_size, self.batch_size):
+            yield self._collate(self.dataset.get_batch(order[start : start + self.batch_size]))
+
+    def _collate(self, fields: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
+        inputs, *targets = fields
+        if self.transform is not None:
+            inputs = self.transform(inputs)
+        inputs = np.asarray(inputs)
+        if inputs.dtype == np.uint8:
+            inputs = ToFloat()(inputs)
+        elif inputs.dtype.kind != "f":
+            inputs = inputs.astype(np.float32)
+        out = [Tensor(inputs)]
+        for t in targets:
+            t = np.asarray(t)
+            out.append(Tensor(t.astype(np.int64) if t.dtype.kind in "iu" else t))
+        return tuple(out)

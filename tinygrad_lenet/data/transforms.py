@@ -1,0 +1,172 @@
+"""Transforms of image batches (arrays shaped (..., H, W)), composable with ``Compose``.
+
+Every transform works on a whole batch at once (one image is a batch of one), with numpy
+operations over the batch, never a Python loop over images.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..random import generator
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+"""Mean and standard deviation of the MNIST training pixels scaled to [0, 1]."""
+
+
+class Compose:
+    """Apply transforms in order: ``Compose([ToFloat(), Pad(2), Normalize(MNIST_MEAN, MNIST_STD)])``."""
+
+    def __init__(self, transforms: Sequence[Callable[[np.ndarray], np.ndarray]]) -> None:
+        self.transforms = list(transforms)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        for t in self.transforms:
+            x = t(x)
+        return x
+
+    def __repr__(self) -> str:
+        return "Compose([" + ", ".join(map(repr, self.transforms)) + "])"
+
+
+class ToFloat:
+    """uint8 pixels 0..255 to float32 in [0, 1]; float input is only cast to float32."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype == np.uint8:
+            return x.astype(np.float32) * np.float32(1 / 255)
+        return x.astype(np.float32, copy=False)
+
+    def __repr__(self) -> str:
+        return "ToFloat()"
+
+
+class Normalize:
+    """(x - mean) / std, e.g. ``Normalize(MNIST_MEAN, MNIST_STD)`` after ``ToFloat``."""
+
+    def __init__(self, mean: float, std: float) -> None:
+        if std <= 0:
+            raise ValueError(f"Normalize: std must be positive, got {std}")
+        self.mean, self.std = mean, std
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return ((x - np.float32(self.mean)) * np.float32(1 / self.std)).astype(np.float32, copy=False)
+
+    def __repr__(self) -> str:
+        return f"Normalize(mean={self.mean}, std={self.std})"
+
+
+class Pad:
+    """Pad the last two dims by ``padding`` pixels of value ``fill``: ``Pad(2)`` makes MNIST 32x32."""
+
+    def __init__(self, padding: int = 2, fill: float = 0) -> None:
+        if padding < 0:
+            raise ValueError(f"Pad: padding must be >= 0, got {padding}")
+        self.padding, self.fill = padding, fill
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        widths = [(0, 0)] * (x.ndim - 2) + [(self.padding, self.padding)] * 2
+        return np.pad(x, widths, constant_values=self.fill)
+
+    def __repr__(self) -> str:
+        return f"Pad({self.padding}, fill={self.fill})"
+
+
+class LeCunScale:
+    """The 1998 paper's input scaling: background (0) to -0.1, full ink (255) to 1.175.
+
+    x = p / 255 * 1.275 - 0.1 for uint8 pixels p; float input is taken to be in [0, 1] already.
+    Apply it after ``Pad(2)`` (padding 0 becomes -0.1, as in the paper).
+    """
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        unit = ToFloat()(x)
+        return (unit * np.float32(1.275) - np.float32(0.1)).astype(np.float32)
+
+    def __repr__(self) -> str:
+        return "LeCunScale()"
+
+
+class RandomAffine:
+    """Random planar affine distortion of every image of a batch, each with its own draw.
+
+    Parameters (each ``None`` or 0 to leave it out):
+    degrees: rotation angle drawn from [-degrees, degrees].
+    translate: (fx, fy): shift drawn from [-fx W, fx W] horizontally and [-fy H, fy H] vertically.
+    scale: (lo, hi): zoom factor for both axes.
+    squeeze: (lo, hi): extra horizontal factor (the paper's "squeezing"), < 1 narrows the digit.
+    shear: horizontal shear angle in degrees, drawn from [-shear, shear].
+    fill: value of pixels that come from outside the image.
+    seed: seed of this transform's own generator; without one the package generator is used.
+
+    Each output pixel is sampled from the input by bilinear interpolation at the position the
+    inverse transform maps it to; the map is about the image centre. Input: float (..., H, W).
+    """
+
+    def __init__(
+        self, degrees: float = 0.0, translate: tuple[float, float] | None = None,
+        scale: tuple[float, float] | None = None, squeeze: tuple[float, float] | None = None,
+        shear: float = 0.0, fill: float = 0.0, seed: int | None = None,
+    ) -> None:
+        for name, pair in (("scale", scale), ("squeeze", squeeze)):
+            if pair is not None and (len(pair) != 2 or not 0 < pair[0] <= pair[1]):
+                raise ValueError(f"RandomAffine: {name} must be a (low, high) pair with 0 < low <= high, got {pair}")
+        if translate is not None and (len(translate) != 2 or min(translate) < 0):
+            raise ValueError(f"RandomAffine: translate must be two fractions (fx, fy) >= 0, got {translate}")
+        self.degrees, self.translate, self.scale, self.squeeze = degrees, translate, scale, squeeze
+        self.shear, self.fill = shear, fill
+        self._rng = np.random.default_rng(seed) if seed is not None else None
+
+    def _matrices(self, n: int, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per image: the 2x2 inverse linear map (n, 2, 2) and the shift (n, 2) in (x, y) order."""
+        rng = self._rng or generator()
+        angle = np.deg2rad(rng.uniform(-self.degrees, self.degrees, n))
+        zoom = rng.uniform(*self.scale, n) if self.scale else np.ones(n)
+        squeeze = rng.uniform(*self.squeeze, n) if self.squeeze else np.ones(n)
+        shear = np.tan(np.deg2rad(rng.uniform(-self.shear, self.shear, n)))
+        fx, fy = self.translate or (0.0, 0.0)
+        shift = np.stack([rng.uniform(-fx * w, fx * w, n), rng.uniform(-fy * h, fy * h, n)], axis=1)
+        cos, sin = np.cos(angle), np.sin(angle)
+        rotation = np.stack([np.stack([cos, -sin], 1), np.stack([sin, cos], 1)], 1)
+        shearing = np.zeros((n, 2, 2))
+        shearing[:, 0, 0] = shearing[:, 1, 1] = 1
+        shearing[:, 0, 1] = shear
+        scaling = np.zeros((n, 2, 2))
+        scaling[:, 0, 0], scaling[:, 1, 1] = zoom * squeeze, zoom
+        forward = rotation @ shearing @ scaling
+        return np.linalg.inv(forward), shift
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind != "f":
+            raise TypeError(f"RandomAffine works on float images (apply ToFloat first), got {x.dtype}")
+        *lead, h, w = x.shape
+        images = x.reshape(-1, h, w)
+        n = len(images)
+        inverse, shift = self._matrices(n, h, w)
+        cx, cy = (w - 1) / 2, (h - 1) / 2
+        ys, xs = np.mgrid[0:h, 0:w]
+        gx, gy = xs.ravel() - cx, ys.ravel() - cy  # output positions about the centre, (P,)
+        dx, dy = gx[None] - shift[:, :1], gy[None] - shift[:, 1:]  # (n, P)
+        sx = np.clip(inverse[:, 0, :1] * dx + inverse[:, 0, 1:] * dy + cx, -1, w)
+        sy = np.clip(inverse[:, 1, :1] * dx + inverse[:, 1, 1:] * dy + cy, -1, h)
+        padded = np.pad(images, ((0, 0), (1, 1), (1, 1)), constant_values=self.fill).reshape(-1)
+        x0, y0 = np.floor(sx), np.floor(sy)
+        wx, wy = (sx - x0).astype(x.dtype), (sy - y0).astype(x.dtype)
+        x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
+        # index of the top-left neighbour in the padded batch; the others are one step right / down
+        # (none at the last padded column / row, where the weight of that step is 0 anyway)
+        i00 = (np.arange(n) * (h + 2) * (w + 2))[:, None] + (y0 + 1) * (w + 2) + (x0 + 1)
+        right, down = (x0 < w), (y0 < h) * (w + 2)
+        top = padded[i00] * (1 - wx) + padded[i00 + right] * wx
+        bottom = padded[i00 + down] * (1 - wx) + padded[i00 + down + right] * wx
+        out = top * (1 - wy) + bottom * wy
+        return out.reshape(*lead, h, w).astype(x.dtype, copy=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"RandomAffine(degrees={self.degrees}, translate={self.translate}, scale={self.scale}, "
+            f"squeeze={self.squeeze}, shear={self.shear}, fill={self.fill})"
+        )

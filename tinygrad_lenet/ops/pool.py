@@ -40,23 +40,32 @@ class _Pool2d(Function):
 
 
 class MaxPool2d(_Pool2d):
+    """y = max of each window. Computed as a running maximum over the kh*kw window offsets, each
+    step one vectorized np.maximum over the whole batch (far faster than an argmax over a
+    window axis); the backward pass finds each window's first maximum again."""
+
     def forward(self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]) -> np.ndarray:
         xp = pad_images(x, padding, value=-np.inf)
         win = windows(xp, kernel, stride)
-        n, c, kh, kw, oh, ow = win.shape
-        flat = win.reshape(n, c, kh * kw, oh, ow)
-        arg = flat.argmax(axis=2)[:, :, None]
-        self.save_for_backward(arg)
-        self.padded_shape, self.window_shape, self.stride, self.padding = xp.shape, win.shape, stride, padding
-        return np.take_along_axis(flat, arg, axis=2)[:, :, 0]
+        out = win[:, :, 0, 0].copy()
+        for i, j in np.ndindex(*kernel):
+            np.maximum(out, win[:, :, i, j], out=out)
+        self.save_for_backward(xp, out)
+        self.kernel, self.stride, self.padding = kernel, stride, padding
+        return out
 
     def backward(self, grad: np.ndarray) -> Grads:
-        """d max(window)/dx_i = 1 for the first maximal element of the window, 0 elsewhere."""
-        (arg,) = self.saved_tensors
-        n, c, kh, kw, oh, ow = self.window_shape
-        dflat = np.zeros((n, c, kh * kw, oh, ow), dtype=grad.dtype)
-        np.put_along_axis(dflat, arg, grad[:, :, None], axis=2)
-        dxp = col2im(dflat.reshape(self.window_shape), self.padded_shape, self.stride)
+        """d max(window)/dx_i = 1 for the first maximal element of the window (row-major, as
+        PyTorch), 0 for every other element: ties do not share the gradient."""
+        xp, out = self.saved_tensors
+        win = windows(xp, self.kernel, self.stride)
+        (sh, sw), (oh, ow) = self.stride, out.shape[2:]
+        dxp = np.zeros(xp.shape, dtype=grad.dtype)
+        unclaimed = np.ones(out.shape, dtype=bool)
+        for i, j in np.ndindex(*self.kernel):
+            first = (win[:, :, i, j] == out) & unclaimed
+            unclaimed &= ~first
+            dxp[:, :, i : i + sh * oh : sh, j : j + sw * ow : sw] += grad * first
         return (unpad_images(dxp, self.padding),)
 
 

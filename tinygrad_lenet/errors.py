@@ -42,3 +42,11 @@ class CheckpointError(TinygradLenetError, OSError):
 
 class DataError(TinygradLenetError, ValueError):
     """A data file or folder that cannot be used: missing, truncated, corrupted or malformed."""
+
+
+class TrainingDiverged(TinygradLenetError, RuntimeError):
+    """The loss became NaN or infinite during training."""
+
+
+class GraphvizNotFound(TinygradLenetError, RuntimeError):
+    """Graphviz's ``dot`` program is not installed; the message says how to install it."""

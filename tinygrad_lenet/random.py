@@ -23,3 +23,17 @@ def manual_seed(seed: int) -> np.random.Generator:
 def generator() -> np.random.Generator:
     """The package's current generator (replaced by every ``manual_seed`` call)."""
     return _generator
+
+
+def get_rng_state() -> dict:
+    """The generator's state (JSON-safe), to store in a checkpoint so that a resumed run draws
+    the same numbers as an uninterrupted one."""
+    return _generator.bit_generator.state
+
+
+def set_rng_state(state: dict) -> None:
+    """Restore a state from ``get_rng_state``."""
+    global _generator
+    bit_generator = getattr(np.random, state["bit_generator"])()
+    bit_generator.state = state
+    _generator = np.random.Generator(bit_generator)

@@ -1,0 +1,163 @@
+"""The training loop and its pieces: one epoch of training, an evaluation, and ``fit``.
+
+``fit`` trains for a number of epochs with a progress bar, evaluates on the test set after each
+one, keeps a :class:`History`, and (given ``out_dir``) saves the last and the best checkpoint,
+the history as CSV and JSON, and a log file. A checkpoint holds everything needed to continue
+exactly: model, optimizer, scheduler, history and random-generator state.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ..checkpoint import load, save
+from ..data.loader import DataLoader
+from ..errors import TrainingDiverged
+from ..grad_mode import no_grad
+from ..nn import functional as F
+from ..nn.module import Module
+from ..optim.lr_scheduler import LRScheduler
+from ..optim.optimizer import Optimizer
+from ..random import get_rng_state, set_rng_state
+from ..tensor import Tensor
+from .history import History
+
+LossFn = Callable[[Tensor, Tensor], Tensor]
+
+
+def mse_on_softmax(logits: Tensor, target: Tensor) -> Tensor:
+    """The L2 loss of the lab reports: squared error between softmax outputs and one-hot targets."""
+    return F.mse_loss(logits.softmax(1), F.one_hot(target, logits.shape[1]).astype(logits.dtype))
+
+
+LOSSES: dict[str, LossFn] = {"cross_entropy": F.cross_entropy, "mse": mse_on_softmax}
+
+
+def train_one_epoch(
+    model: Module, loader: DataLoader, optimizer: Optimizer, loss_fn: LossFn = F.cross_entropy,
+    progress: bool = True, description: str = "train",
+) -> tuple[float, float]:
+    """One pass over ``loader`` with an optimizer step per batch; returns (mean loss, accuracy)."""
+    model.train()
+    total_loss, correct, seen = 0.0, 0, 0
+    with tqdm(loader, desc=description, leave=False, disable=not progress, unit="batch") as bar:
+        for batch, (x, y) in enumerate(bar):
+            logits = model(x)
+            loss = loss_fn(logits, y)
+            value = loss.item()
+            if not math.isfinite(value):
+                raise TrainingDiverged(
+                    f"the loss became {value} at batch {batch} of {description}: the learning rate "
+                    f"({optimizer.param_groups[0]['lr']:g}) is probably too high"
+                )
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total_loss += value * len(y)
+            correct += int((logits.data.argmax(axis=1) == y.data).sum())
+            seen += len(y)
+            bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.2%}", refresh=False)
+    return total_loss / seen, correct / seen
+
+
+@dataclass
+class Evaluation:
+    """What ``evaluate`` measured: mean loss, accuracy, and per-sample targets and probabilities."""
+
+    loss: float
+    accuracy: float
+    targets: np.ndarray
+    probabilities: np.ndarray
+
+    @property
+    def predictions(self) -> np.ndarray:
+        return self.probabilities.argmax(axis=1)
+
+
+@no_grad()
+def evaluate(model: Module, loader: DataLoader, loss_fn: LossFn = F.cross_entropy) -> Evaluation:
+    """Run the model in eval mode over ``loader`` without recording a graph."""
+    model.eval()
+    total_loss, targets, probabilities = 0.0, [], []
+    for x, y in loader:
+        logits = model(x)
+        total_loss += loss_fn(logits, y).item() * len(y)
+        targets.append(y.numpy())
+        probabilities.append(logits.softmax(1).numpy())
+    t, p = np.concatenate(targets), np.concatenate(probabilities)
+    return Evaluation(total_loss / len(t), float((p.argmax(axis=1) == t).mean()), t, p)
+
+
+class _RunFiles:
+    """The files a run writes into its folder."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.last, self.best = out_dir / "last.safetensors", out_dir / "best.safetensors"
+
+    def log(self, line: str) -> None:
+        with open(self.dir / "train.log", "a") as f:
+            f.write(line + "\n")
+
+
+def fit(
+    model: Module, train_loader: DataLoader, test_loader: DataLoader, optimizer: Optimizer, epochs: int,
+    scheduler: LRScheduler | None = None, loss_fn: LossFn = F.cross_entropy, out_dir: str | os.PathLike[str] | None = None,
+    metadata: dict[str, Any] | None = None, resume: str | os.PathLike[str] | None = None, progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> History:
+    """Train for ``epochs`` epochs (in total, counting those of a resumed run) and evaluate after each.
+
+    ``metadata`` (JSON-safe: model name, options, data) is stored in every checkpoint.
+    ``resume`` continues from a ``last.safetensors``: the next epoch is exactly the one the
+    uninterrupted run would have trained.
+    """
+    history = History()
+    if resume is not None:
+        state = load(resume)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        if scheduler is not None and state.get("scheduler"):
+            scheduler.load_state_dict(state["scheduler"])
+        history = History(state["history"])
+        set_rng_state(state["rng"])
+        log(f"resumed from {resume} after epoch {len(history)}")
+    files = _RunFiles(Path(out_dir)) if out_dir is not None else None
+    best_accuracy = max(history.column("test_accuracy"), default=-1.0)
+    for epoch in range(len(history) + 1, epochs + 1):
+        start = time.perf_counter()
+        lr = optimizer.param_groups[0]["lr"]
+        train_loss, train_accuracy = train_one_epoch(model, train_loader, optimizer, loss_fn, progress, f"epoch {epoch}/{epochs}")
+        result = evaluate(model, test_loader, loss_fn)
+        if scheduler is not None:
+            scheduler.step()
+        seconds = time.perf_counter() - start
+        history.append(epoch=epoch, train_loss=train_loss, train_accuracy=train_accuracy, test_loss=result.loss,
+                       test_accuracy=result.accuracy, lr=lr, seconds=seconds)
+        line = (f"epoch {epoch:3d}/{epochs}  train loss {train_loss:.4f} acc {train_accuracy:.2%}  "
+                f"test loss {result.loss:.4f} acc {result.accuracy:.2%}  lr {lr:.3g}  {seconds:.1f} s")
+        log(line)
+        if files is not None:
+            files.log(line)
+            state = {
+                "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict() if scheduler is not None else {},
+                "history": history.rows, "rng": get_rng_state(),
+                "metadata": {**(metadata or {}), "epoch": epoch, "test_accuracy": result.accuracy},
+            }
+            save(state, files.last)
+            if result.accuracy > best_accuracy:
+                best_accuracy = result.accuracy
+                save(state, files.best)
+            history.to_csv(files.dir / "history.csv")
+            history.to_json(files.dir / "history.json")
+    return history

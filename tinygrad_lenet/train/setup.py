@@ -1,0 +1,52 @@
+"""Choosing the data and the input pipeline of a run: full MNIST if it can be had, else the sample."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import numpy as np
+
+from ..data import MNIST, MNIST_MEAN, MNIST_STD, Compose, Normalize, Pad, RandomAffine, ToFloat
+from ..errors import DataError
+
+AUGMENTATION = dict(degrees=10.0, translate=(0.1, 0.1), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15.0)
+"""The random distortions of ``--augment``: the 1998 paper's kinds (translation, scaling,
+squeezing, horizontal shear) plus a small rotation; drawn in docs/images/augmentation.png."""
+
+
+def load_mnist(
+    source: str = "auto", data_dir: str | os.PathLike[str] | None = None, log: Callable[[str], None] = print
+) -> tuple[MNIST, MNIST]:
+    """The (train, test) sets. ``source``: "full" (found or downloaded, else an error), "sample"
+    (the bundled subset), or "auto" (full if possible, else the sample, saying so plainly)."""
+    if source not in ("auto", "full", "sample"):
+        raise ValueError(f"data source must be auto, full or sample, got {source!r}")
+    if source != "sample":
+        try:
+            return MNIST(data_dir, train=True), MNIST(data_dir, train=False)
+        except DataError as e:
+            if source == "full":
+                raise
+            reason = str(e).splitlines()[0]
+    train, test = MNIST.sample(train=True), MNIST.sample(train=False)
+    if source == "auto":
+        log(f"Full MNIST is not available ({reason})")
+        log(
+            f"=> training on the BUNDLED SAMPLE: {len(train)} training and {len(test)} test digits. "
+            "Accuracies on it are lower than, and not comparable to, full-MNIST results."
+        )
+    return train, test
+
+
+def input_transform(input_size: int, augment: bool = False) -> Compose:
+    """uint8 28x28 batches to normalized float inputs of ``input_size`` (32: padded by 2, for LeNet-5)."""
+    steps: list[Callable[[np.ndarray], np.ndarray]] = [ToFloat()]
+    if augment:
+        steps.append(RandomAffine(**AUGMENTATION))
+    if input_size == 32:
+        steps.append(Pad(2))
+    elif input_size != 28:
+        raise ValueError(f"input size must be 28 or 32, got {input_size}")
+    steps.append(Normalize(MNIST_MEAN, MNIST_STD))
+    return Compose(steps)

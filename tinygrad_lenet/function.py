@@ -70,6 +70,7 @@ class Function:
     saved_tensors: tuple[np.ndarray, ...] | None = ()
     released: bool = False
     retained_output: "weakref.ref[Tensor] | None" = None
+    modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first
 
     @property
     def name(self) -> str:
@@ -110,5 +111,6 @@ class Function:
             check_finite(fn, data, "forward")
         if STATE.grad_enabled and any(needs):
             fn.parents = inputs
+            fn.modules = STATE.modules
             return _tensor.Tensor._make(data, True, fn)
         return _tensor.Tensor._make(data, False, None)

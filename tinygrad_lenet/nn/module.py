@@ -13,7 +13,10 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 import numpy as np
 
 from ..errors import StateDictError
+from ..grad_mode import STATE
 from ..tensor import Tensor
+
+ForwardHook = Callable[["Module", tuple, Any], None]
 
 
 class Parameter(Tensor):
@@ -26,6 +29,19 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+class RemovableHandle:
+    """What ``register_forward_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: "OrderedDict[int, ForwardHook]") -> None:
+        self.hooks, self.id = hooks, RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self.hooks.pop(self.id, None)
 
 
 class IncompatibleKeys(NamedTuple):
@@ -52,6 +68,7 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
 
     # --- registration -------------------------------------------------------------------------
@@ -100,7 +117,21 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        outer = STATE.modules
+        STATE.modules = outer + (self,)
+        try:
+            output = self.forward(*args, **kwargs)
+        finally:
+            STATE.modules = outer
+        for hook in list(self._forward_hooks.values()):
+            hook(self, args, output)
+        return output
+
+    def register_forward_hook(self, hook: ForwardHook) -> "RemovableHandle":
+        """Call ``hook(module, inputs, output)`` after every forward; ``.remove()`` the handle to stop."""
+        handle = RemovableHandle(self._forward_hooks)
+        self._forward_hooks[handle.id] = hook
+        return handle
 
     # --- walking the tree ------------------------------------------------------------------------
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:

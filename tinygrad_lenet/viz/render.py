@@ -1,0 +1,41 @@
+"""Writing a drawing to a file; the DOT source is always written, the picture when Graphviz is there."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import graphviz
+
+from ..errors import GraphvizNotFound
+from ..files import atomic_write
+
+FORMATS = ("svg", "png", "pdf")
+INSTALL = (
+    "install Graphviz: 'apt-get install graphviz' (Debian, Ubuntu), 'brew install graphviz' (macOS), "
+    "'conda install graphviz', or see https://graphviz.org/download/"
+)
+
+
+def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None) -> Path:
+    """Draw ``graph`` into ``path`` (svg, png or pdf, by default from the suffix).
+
+    The DOT source goes next to it (``path`` with suffix ``.dot``) first, always. If Graphviz's
+    ``dot`` program is missing, :class:`GraphvizNotFound` says how to install it and how to draw
+    the written ``.dot`` file afterwards.
+    """
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".") or "svg").lower()
+    if fmt not in (*FORMATS, "dot"):
+        raise ValueError(f"render: unknown format {fmt!r}; use one of {', '.join(FORMATS)} (or dot for the source only)")
+    source = atomic_write(path.with_suffix(".dot"), graph.source.encode())
+    if fmt == "dot":
+        return source
+    try:
+        graphviz.render("dot", fmt, str(source), outfile=str(path.with_suffix("." + fmt)))
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFound(
+            f"the Graphviz 'dot' program is not installed, so {path.name} was not drawn; its source is in {source}. "
+            f"To draw it, {INSTALL}; then run: dot -T{fmt} {source} -o {path.with_suffix('.' + fmt)}"
+        ) from None
+    return path.with_suffix("." + fmt)

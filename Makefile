@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: train a small convolutional net (the main job) and print its loss falling
+## demo: the main job: train LeNet-5 on MNIST (the bundled sample when offline) into runs/demo
 demo: $(STAMP)
-	$(BIN)/python examples/train_toy.py
+	$(BIN)/tinygrad-lenet train --model lenet5 --epochs 3 --out runs/demo
 
 ## test: run the test suite with line coverage of tinygrad_lenet/
 test: $(STAMP)

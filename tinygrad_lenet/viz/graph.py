@@ -124,7 +124,8 @@ def _leaf(node_id: str, t: Tensor, names: dict[int, str], show_shapes: bool, sho
     if t.requires_grad:
         node = Node(node_id, "parameter", names.get(id(t), "leaf"), tensor=t)
     elif t.data.size == 1:
-        node = Node(node_id, "constant", f"{t.data.reshape(-1)[0]:.4g}", tensor=t)
+        value = f"{t.data.reshape(-1)[0]:.4g}"
+        node = Node(node_id, "constant", f"{names[id(t)]} = {value}" if id(t) in names else value, tensor=t)
         _describe(node, t, False, False)
         return node
     else:

@@ -134,3 +134,28 @@ def test_load_mnist_auto_falls_back_to_the_sample_and_says_so(monkeypatch, tmp_p
     assert input_transform(32, augment=True)(np.zeros((2, 1, 28, 28), np.uint8)).shape == (2, 1, 32, 32)
     with pytest.raises(ValueError, match="28 or 32"):
         input_transform(30)
+
+
+def test_optimizers_and_schedules_by_name() -> None:
+    from tinygrad_lenet.train.run import OPTIMIZERS, SCHEDULES, make_optimizer, make_scheduler
+
+    params = list(SoftmaxRegression().parameters())
+    kinds = {name: type(make_optimizer(name, params)).__name__ for name in OPTIMIZERS}
+    assert kinds == {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad",
+                     "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
+    assert make_optimizer("nesterov", params).param_groups[0]["nesterov"]
+    assert make_optimizer("sgd", params, lr=0.3).param_groups[0]["lr"] == 0.3
+    lrs = {}
+    for name in SCHEDULES:
+        opt = make_optimizer("adam", params, lr=1.0)
+        scheduler = make_scheduler(name, opt, epochs=4, step_size=2, gamma=0.5, decay=1.0)
+        for _ in range(2):
+            if scheduler is not None:
+                scheduler.step()
+        lrs[name] = opt.param_groups[0]["lr"]
+    assert lrs == pytest.approx({"constant": 1.0, "step": 0.5, "exponential": 0.25, "cosine": 0.5,
+                                 "inverse": 1 / 3, "lecun1998": 2e-4})
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        make_optimizer("lbfgs", params)
+    with pytest.raises(ValueError, match="unknown schedule"):
+        make_scheduler("warmup", make_optimizer("adam", params), 4)

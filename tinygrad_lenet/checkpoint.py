@@ -23,7 +23,7 @@ import numpy as np
 import safetensors.numpy
 
 from .errors import CheckpointError
-from .files import atomic_write
+from .files import atomic_write, read_bytes
 from .tensor import Tensor
 
 FORMAT = "tinygrad_lenet.checkpoint"
@@ -108,12 +108,7 @@ def load(path: str | os.PathLike[str]) -> dict[str, Any]:
     :class:`CheckpointError` naming the file and the problem.
     """
     target = Path(path)
-    try:
-        blob = target.read_bytes()
-    except FileNotFoundError:
-        raise CheckpointError(f"{target}: no such checkpoint file") from None
-    except OSError as e:
-        raise CheckpointError(f"{target}: cannot read it ({e.strerror})") from None
+    blob = read_bytes(target, CheckpointError, "checkpoint file")
     try:
         arrays = safetensors.numpy.load(blob)
         metadata = _header(blob).get("__metadata__") or {}

@@ -38,3 +38,14 @@ def atomic_write(path: str | os.PathLike[str], blob: bytes) -> Path:
         finally:
             os.close(dir_fd)
     return path
+
+
+def read_bytes(path: str | os.PathLike[str], error: type[Exception], what: str = "file") -> bytes:
+    """The bytes of ``path``; a missing or unreadable file raises ``error`` naming the path."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except OSError as e:
+        raise error(f"{path}: cannot read it ({e.strerror})") from None

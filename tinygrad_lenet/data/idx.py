@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from ..files import read_bytes
 
 TYPE_CODES: dict[int, np.dtype] = {
     0x08: np.dtype(np.uint8), 0x09: np.dtype(np.int8), 0x0B: np.dtype(">i2"),
@@ -21,14 +22,9 @@ TYPE_CODES: dict[int, np.dtype] = {
 }
 
 
-def read_bytes(path: Path) -> bytes:
+def read_content(path: Path) -> bytes:
     """The file's content, decompressed if its name ends in ``.gz``; errors name the file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except OSError as e:
-        raise DataError(f"{path}: cannot read it ({e.strerror})") from None
+    raw = read_bytes(path, DataError)
     if path.suffix != ".gz":
         return raw
     try:
@@ -71,7 +67,7 @@ def parse_idx(content: bytes, name: str) -> np.ndarray:
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an IDX file (``.gz`` or raw) into a numpy array, validating every part of it."""
     path = Path(path)
-    return parse_idx(read_bytes(path), str(path))
+    return parse_idx(read_content(path), str(path))
 
 
 def idx_bytes(array: np.ndarray) -> bytes:

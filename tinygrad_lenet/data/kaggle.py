@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import DataError
-from ..files import atomic_write
+from ..files import atomic_write, read_bytes
 
 PIXELS = 784
 
@@ -21,10 +21,7 @@ def read_kaggle_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarra
     The training CSV has columns ``label, pixel0 .. pixel783``; the test CSV only the pixels.
     """
     path = Path(path)
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
+    text = read_bytes(path, DataError).decode(errors="replace")
     header, _, body = text.partition("\n")
     columns = [c.strip() for c in header.split(",")]
     labeled = columns[:1] == ["label"]

@@ -1,17 +1,22 @@
 """Training and inference speed of the modern LeNet-5 (images per second), float32 and float64.
 
-    python benchmarks/bench_lenet.py [--batch-size 64] [--steps 30] [--repeats 3]
+    python benchmarks/bench_lenet.py [--batch-size 64] [--steps 30] [--repeats 3] [--allocator]
 
 A training step is forward, cross-entropy, backward and an Adam update, on random 32x32 inputs
 (speed does not depend on the values). Each figure is the best of --repeats timings of --steps
-steps; a per-op profile of one configuration follows with --profile.
+steps; a per-op profile of one configuration follows with --profile. With --allocator the
+figures are measured twice, in two fresh processes run one after the other: with the package's
+malloc tuning (the default, see tinygrad_lenet/allocator.py) and without it.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -70,7 +75,16 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="print the ops that take the time (float32)")
+    parser.add_argument("--allocator", action="store_true", help="compare with and without the malloc tuning")
     args = parser.parse_args()
+    if args.allocator:
+        for setting, label in (("1", "with malloc tuning (default)"), ("0", "without malloc tuning")):
+            print(f"-- {label}", flush=True)
+            argv = [sys.executable, __file__, "--batch-size", str(args.batch_size), "--steps", str(args.steps),
+                    "--repeats", str(args.repeats)]
+            subprocess.run(argv, env={**os.environ, "TINYGRAD_LENET_MALLOC_TUNING": setting}, check=True)
+        return
+    print(f"malloc tuning: {'on' if tl.ALLOCATOR_TUNED else 'off'}")
     for dtype in (np.float32, np.float64):
         train, infer = measure(np.dtype(dtype), args.batch_size, args.steps, args.repeats)
         print(f"LeNet-5 {np.dtype(dtype).name}, batch {args.batch_size}: train {train:8,.0f} images/s   inference {infer:8,.0f} images/s")

@@ -24,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 import tinygrad_lenet as tl  # noqa: E402
 from models import MODELS, create_model  # noqa: E402
@@ -93,6 +94,7 @@ def run_comparison(name: str, model: str, epochs: int, data: str, seed: int, out
         ax.plot(history.column("epoch"), [100 * a for a in history.column("test_accuracy")], "-o", markersize=3,
                 label=f"{variant.label} ({accuracy:.2%})")
     ax.set(xlabel="epoch", ylabel="test accuracy (%)", title=f"{name} ({model}, {train_set!r})")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     out.mkdir(parents=True, exist_ok=True)

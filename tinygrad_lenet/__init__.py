@@ -9,6 +9,10 @@
 
 from .tensor import Tensor  # first: the ops import the tensor module while it loads
 
+from .allocator import tune_allocator
+
+ALLOCATOR_TUNED = tune_allocator()  # see allocator.py: about twice the training speed on glibc
+
 from . import data, nn, optim, viz
 from .checkpoint import load, save
 from .dtypes import bool_, double, float16, float32, float64, int32, int64, long, uint8

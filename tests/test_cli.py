@@ -102,6 +102,7 @@ def test_other_models_train_from_the_command_line(tmp_path: Path, capsys: pytest
         (["train", "--model", "lenet5", "--hidden", "10", "--data", "sample"], "--hidden do not apply to --model lenet5"),
         (["train", "--model", "mlp", "--k", "3", "--data", "sample"], "--k do not apply to --model mlp"),
         (["eval", "--checkpoint", "FOREIGN"], "not a training checkpoint"),
+        (["train", "--epochs", "0", "--data", "sample"], "epochs and batch size must be at least 1, got 0"),
         (["train", "--resume", "missing.safetensors", "--data", "sample", "--epochs", "1", "--out", "OUT"], "no such checkpoint file"),
     ],
 )

@@ -109,6 +109,8 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print) -> dict[str
         raise ValueError(f"unknown model {config.model!r}; choose one of {', '.join(registry.MODELS)}")
     if config.loss not in LOSSES:
         raise ValueError(f"unknown loss {config.loss!r}; choose one of {', '.join(LOSSES)}")
+    if config.epochs < 1 or config.batch_size < 1:
+        raise ValueError(f"epochs and batch size must be at least 1, got {config.epochs} and {config.batch_size}")
     tl_random.manual_seed(config.seed)
     train_set, test_set = load_mnist(config.data, config.data_dir, log)
     out = Path(config.out)

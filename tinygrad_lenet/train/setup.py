@@ -31,7 +31,8 @@ def load_mnist(
             reason = str(e).splitlines()[0]
     train, test = MNIST.sample(train=True), MNIST.sample(train=False)
     if source == "auto":
-        log(f"Full MNIST is not available ({reason})")
+        log(f"Full MNIST is not available ({reason}) To use it, put the four MNIST files in a folder "
+            "and pass --data-dir or set TINYGRAD_LENET_DATA, or connect to the internet.")
         log(
             f"=> training on the BUNDLED SAMPLE: {len(train)} training and {len(test)} test digits. "
             "Accuracies on it are lower than, and not comparable to, full-MNIST results."

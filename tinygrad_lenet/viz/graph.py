@@ -111,13 +111,9 @@ def extract(output: Tensor, params: Any = None, show_shapes: bool = True, show_g
 
 
 def _scope(fn: Function, module_names: dict[int, str]) -> tuple[str, ...]:
-    """Dotted names of the modules that created ``fn``, the root model left out."""
-    names = []
-    for module in fn.modules:
-        name = module_names.get(id(module), type(module).__name__)
-        if name:
-            names.append(name)
-    return tuple(names)
+    """Dotted names of the modules of the given model that created ``fn``, the model itself
+    (named "") left out; without a model there are no names, so no module boxes."""
+    return tuple(name for name in (module_names.get(id(m)) for m in fn.modules) if name)
 
 
 def _leaf(node_id: str, t: Tensor, names: dict[int, str], show_shapes: bool, show_grads: bool) -> Node:

@@ -1,8 +1,10 @@
 """Train LeNet-5 (the modern variant of the lab reports) on MNIST.
 
-    python examples/train_lenet5.py [--quick] [--augment] [--epochs 15]
+    python examples/train_lenet5.py [--quick] [--epochs 15]
+    python examples/train_lenet5.py --augment --epochs 40
 
-Adam at 1e-3 annealed to 0 by a cosine schedule over 15 epochs; see docs/results.md.
+Adam at 1e-3 annealed to 0 by a cosine schedule: 99.20% after 15 epochs, 99.53% after 40
+with augmentation (docs/results.md).
 """
 
 from common import run_example

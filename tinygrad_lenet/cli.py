@@ -24,7 +24,7 @@ from .train.setup import input_transform, load_mnist
 
 EXAMPLES = """examples:
   tinygrad-lenet train --model lenet5 --epochs 10 --out runs/lenet5
-  tinygrad-lenet train --model lenet5 --epochs 20 --augment --schedule cosine --out runs/lenet5-aug
+  tinygrad-lenet train --model lenet5 --epochs 40 --augment --schedule cosine --out runs/lenet5-aug
   tinygrad-lenet train --model mlp --hidden 1024 128 --dropout 0.2 --epochs 20 --out runs/mlp
   tinygrad-lenet train --model softmax --optimizer sgd --lr 0.1 --epochs 10 --out runs/softmax
   tinygrad-lenet train --model knn --k 3 --out runs/knn

@@ -97,32 +97,31 @@ class Pow(BinaryOp):
         return da, db
 
 
-class Maximum(BinaryOp):
+class _Extremum(BinaryOp):
+    """max or min of two tensors; ``pick`` chooses the value, ``wins`` says where a does."""
+
+    pick = staticmethod(np.maximum)
+    wins = staticmethod(np.greater)
+
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.save_for_backward(a, b)
-        return np.maximum(a, b)
+        return self.pick(a, b)
 
     def backward(self, grad: np.ndarray) -> Grads:
-        """d max(a,b)/da = [a>b] + [a=b]/2 (ties split evenly), and symmetrically for b."""
+        """d max(a,b)/da = [a>b] + [a=b]/2 (ties split evenly), d/db = 1 - d/da; min alike with <."""
         a, b = self.saved_tensors
-        share = (a > b) + 0.5 * (a == b)
+        share = self.wins(a, b) + 0.5 * (a == b)
         da = grad * share if self.needs_input_grad[0] else None
         db = grad * (1 - share) if self.needs_input_grad[1] else None
         return da, db
 
 
-class Minimum(BinaryOp):
-    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        self.save_for_backward(a, b)
-        return np.minimum(a, b)
+class Maximum(_Extremum):
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
 
-    def backward(self, grad: np.ndarray) -> Grads:
-        """d min(a,b)/da = [a<b] + [a=b]/2 (ties split evenly), and symmetrically for b."""
-        a, b = self.saved_tensors
-        share = (a < b) + 0.5 * (a == b)
-        da = grad * share if self.needs_input_grad[0] else None
-        db = grad * (1 - share) if self.needs_input_grad[1] else None
-        return da, db
+
+class Minimum(_Extremum):
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)
 
 
 class Where(BinaryOp):

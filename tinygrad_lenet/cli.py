@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 bad usage (argparse), 1 failure with a one-line reason 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -204,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {"train": _train, "eval": _eval, "predict": _predict, "kaggle": _kaggle, "graph": _graph, "summary": _summary}
     try:
         commands[args.command](args)
+    except BrokenPipeError:  # the reader went away (output piped into head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet
+        return 0
     except (TinygradLenetError, ValueError, OSError) as e:
         reason = " ".join(line.strip() for line in str(e).splitlines()) or type(e).__name__
         print(f"tinygrad-lenet {args.command}: error: {reason}", file=sys.stderr)
@@ -211,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tinygrad-lenet {args.command}: interrupted", file=sys.stderr)
         return 130
+
     return 0
 
 

@@ -173,3 +173,16 @@ def test_graph_and_summary_commands(tmp_path: Path, capsys) -> None:
     assert "<svg" in (tmp_path / "lenet5.svg").read_text() and "|grad| params" in (tmp_path / "lenet5.dot").read_text()
     assert main(["summary", "--model", "lenet5"]) == 0
     assert "total parameters: 61,706" in capsys.readouterr().out
+
+
+def test_repeated_identical_blocks_collapse_with_a_count() -> None:
+    blocks = [nn.Sequential(nn.Linear(4, 4), nn.ReLU()) for _ in range(10)]
+    model = nn.Sequential(nn.Linear(8, 4), *blocks, nn.Linear(4, 2))
+    out = model(tl.randn(3, 8)).sum()
+    boxes = [line for line in viz.draw_graph(out, params=model, depth=1, collapse=True).body
+             if "shape=box3d" in line and "legend" not in line]
+    assert len(boxes) == 3
+    assert "1 .. 10: Sequential x10" in boxes[1] and "20 params each" in boxes[1] and "40 ops" in boxes[1]
+    different = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 3), nn.Linear(3, 3))
+    source = viz.draw_graph(different(tl.randn(1, 4)).sum(), params=different, depth=1, collapse=True).source
+    assert source.count("shape=box3d") == 3 + 1  # nothing identical in a row (+1: the legend entry)

@@ -36,7 +36,8 @@ def draw_graph(
     show_grads: after backward(), each parameter's (and each retained tensor's) gradient norm.
         Nodes whose value or gradient holds NaN or Inf are red either way.
     depth: draw each module at this depth (1: the model's children) as one node.
-    collapse: merge runs of the same op applied one after another into one node with a count.
+    collapse: merge runs of the same op, or (with ``depth``) of identical modules, applied one
+        after another into one node with a count.
     max_nodes: above this many nodes the layout is made compact and a warning suggests
         ``depth`` or ``collapse``.
     """
@@ -45,16 +46,25 @@ def draw_graph(
     graph = extract(output, params, show_shapes, show_grads)
     if depth is not None:
         graph = collapse_modules(graph, depth)
+    modules = dict(params.named_modules()) if isinstance(params, Module) else {}
     if collapse:
-        graph = collapse_repeats(graph)
+        graph = collapse_repeats(graph, lambda node: _signature(node, modules))
     compact = len(graph.nodes) > max_nodes
     if compact:
         warnings.warn(
             f"the graph has {len(graph.nodes):,} nodes; for a readable picture pass depth=1 (one node per module) "
             "or collapse=True (merge repeated ops)", stacklevel=2,
         )
-    modules = dict(params.named_modules()) if isinstance(params, Module) else {}
     return to_dot(graph, rankdir, legend, modules, compact)
+
+
+def _signature(node: Node, modules: dict[str, Module]) -> Any:
+    """What makes two nodes identical for ``collapse``: the op's name, or the module's
+    description (type and sizes, as its repr) and output shape."""
+    if node.kind != "module":
+        return node.label
+    module = modules.get(node.label)
+    return repr(module), None if node.tensor is None else node.tensor.shape
 
 
 def draw_model(model: Module, input_shape: Sequence[int], **options: Any) -> graphviz.Digraph:

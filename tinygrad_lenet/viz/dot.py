@@ -25,12 +25,12 @@ LEGEND = {
 
 def _label(node: Node, modules: dict[str, Any]) -> str:
     if node.kind != "module":
-        return node.label
+        return node.label if node.repeats == 1 else f"{node.label} x{node.repeats:,}"
     module = modules.get(node.label)
     kind = type(module).__name__ if module is not None else "module"
-    lines = [f"{node.label}: {kind}"]
+    lines = [f"{node.label}: {kind}" if node.repeats == 1 else f"{node.label} .. {node.last}: {kind} x{node.repeats}"]
     if module is not None and hasattr(module, "num_parameters") and module.num_parameters():
-        lines.append(f"{module.num_parameters():,} params")
+        lines.append(f"{module.num_parameters():,} params" + (" each" if node.repeats > 1 else ""))
     if node.tensor is not None:
         lines.append("out (" + ", ".join(map(str, node.tensor.shape)) + ")")
     lines.append(f"{node.count} op{'s' if node.count != 1 else ''}")

@@ -9,7 +9,7 @@ graph never changes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -28,6 +28,8 @@ class Node:
     modules: tuple[str, ...] = ()  # dotted names of the enclosing modules, outermost first
     tensor: Tensor | None = None  # the value this node holds (leaf) or produces (op)
     count: int = 1  # how many ops a collapsed node stands for
+    repeats: int = 1  # how many identical ops or modules in a row it stands for (collapse_repeats)
+    last: str = ""  # the label of the last of those repeats
     bad: bool = False  # holds NaN or Inf in its value or gradient
     grad_norm: float | None = None  # of its value (shown with show_grads, when known)
     param_grad_norm: float | None = None  # a collapsed module: the joint norm of its parameters' gradients
@@ -171,22 +173,28 @@ def collapse_modules(graph: Graph, depth: int) -> Graph:
     return merged
 
 
-def collapse_repeats(graph: Graph) -> Graph:
-    """Merge each run of the same op applied one after another (a chain whose side inputs are
-    constants) into one node that says how many times it repeats."""
-    op_inputs: dict[str, list[str]] = {n: [] for n in graph.nodes}
+def collapse_repeats(graph: Graph, signature: Callable[[Node], Any] | None = None) -> Graph:
+    """Merge each run of identical ops or module boxes applied one after another (a chain whose
+    side inputs are constants) into one node that says how many times it repeats.
+
+    ``signature`` says when two nodes are identical; by default ops by name and module boxes by
+    label, which never repeats, so pass one that describes the module (type, sizes, output shape).
+    """
+    key = signature or (lambda node: node.label)
+    chain_inputs: dict[str, list[str]] = {n: [] for n in graph.nodes}
     consumers: dict[str, list[str]] = {n: [] for n in graph.nodes}
     for source, dest in graph.edges:
-        op_inputs[dest].append(source)
+        chain_inputs[dest].append(source)
         consumers[source].append(dest)
     first: dict[str, str] = {}  # node -> the first node of the run it belongs to
     for node_id in reversed(list(graph.nodes)):  # inputs first
         node = graph.nodes[node_id]
-        ops_in = [s for s in op_inputs[node_id] if graph.nodes[s].kind == "op"]
-        side = [s for s in op_inputs[node_id] if s not in ops_in]
-        if (node.kind == "op" and len(ops_in) == 1 and len(consumers[ops_in[0]]) == 1
-                and graph.nodes[ops_in[0]].label == node.label and all(graph.nodes[s].kind == "constant" for s in side)):
-            first[node_id] = first.get(ops_in[0], ops_in[0])
+        inner = [s for s in chain_inputs[node_id] if graph.nodes[s].kind in ("op", "module")]
+        side = [s for s in chain_inputs[node_id] if s not in inner]
+        if (node.kind in ("op", "module") and len(inner) == 1 and len(consumers[inner[0]]) == 1
+                and graph.nodes[inner[0]].kind == node.kind and key(graph.nodes[inner[0]]) == key(node)
+                and all(graph.nodes[s].kind == "constant" for s in side)):
+            first[node_id] = first.get(inner[0], inner[0])
     merged = Graph()
     for node_id in reversed(list(graph.nodes)):
         node = graph.nodes[node_id]
@@ -194,12 +202,10 @@ def collapse_repeats(graph: Graph) -> Graph:
             merged.nodes[node_id] = Node(**vars(node))
             continue
         run = merged.nodes[first[node_id]]
-        run.count += 1
+        run.repeats += 1
+        run.count += node.count
         run.bad |= node.bad
-        run.tensor = node.tensor  # the last op of the run gives its output
-    for node in merged.nodes.values():
-        if node.count > 1:
-            node.label = f"{node.label} x{node.count:,}"
+        run.tensor, run.last = node.tensor, node.label  # the last of the run gives its output
     for (source, dest), label in graph.edges.items():
         if graph.nodes[source].kind == "constant" and dest in first:
             continue  # the side input of an op folded into a run

@@ -24,8 +24,8 @@ from .train.run import (
 from .train.setup import input_transform, load_mnist
 
 EXAMPLES = """examples:
-  tinygrad-lenet train --model lenet5 --epochs 10 --out runs/lenet5
-  tinygrad-lenet train --model lenet5 --epochs 40 --augment --schedule cosine --out runs/lenet5-aug
+  tinygrad-lenet train --model lenet5 --epochs 15 --schedule cosine --out runs/lenet5      # 99.2%
+  tinygrad-lenet train --model lenet5 --epochs 40 --augment --schedule cosine --out runs/lenet5-aug  # 99.5%
   tinygrad-lenet train --model mlp --hidden 1024 128 --dropout 0.2 --epochs 20 --out runs/mlp
   tinygrad-lenet train --model softmax --optimizer sgd --lr 0.1 --epochs 10 --out runs/softmax
   tinygrad-lenet train --model knn --k 3 --out runs/knn
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a model and write its run folder",
                                 description="Train a model on MNIST. The run folder gets last/best checkpoints, "
                                 "history.csv/json, train.log, report.txt and plots (curves, confusion matrix, "
-                                "mistakes, filters, feature maps).")
+                                "mistakes, filters, feature maps) and graph.svg (one training step, drawn with Graphviz).")
     train.add_argument("--model", default="lenet5", choices=("lenet5", "mlp", "softmax", "knn"))
     train.add_argument("--epochs", type=int, default=10, help="total epochs (a resumed run continues up to it)")
     train.add_argument("--batch-size", type=int, default=64)

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from tinygrad_lenet.data import MNIST, MNIST_MEAN, MNIST_STD, Compose, DataLoader, Normalize, Pad, RandomAffine, ToFloat
+from tinygrad_lenet.data import MNIST, DataLoader
+from tinygrad_lenet.train import input_transform
 
 
 def best_of(repeats: int, fn: Callable[[], object]) -> float:
@@ -36,11 +37,7 @@ def main() -> None:
     train = MNIST(args.data_dir, train=True)
     print(f"load MNIST train + test from IDX .gz: {load:.2f} s ({len(train)} + 10000 images, uint8 in memory)")
 
-    plain = Compose([ToFloat(), Pad(2), Normalize(MNIST_MEAN, MNIST_STD)])
-    augmented = Compose([
-        ToFloat(), RandomAffine(degrees=10, translate=(0.1, 0.1), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15),
-        Pad(2), Normalize(MNIST_MEAN, MNIST_STD),
-    ])
+    plain, augmented = input_transform(32), input_transform(32, augment=True)  # what training uses
     for name, transform in (("no transform", None), ("ToFloat+Pad+Normalize", plain), ("+ RandomAffine", augmented)):
         loader = DataLoader(train, args.batch_size, shuffle=True, seed=0, transform=transform)
         seconds = best_of(args.repeats, lambda: sum(len(x) for x, _ in loader))

@@ -14,9 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from tinygrad_lenet.data import MNIST, RandomAffine, ToFloat  # noqa: E402
-
-# The 1998 paper's distortions (translation, scaling, squeezing, horizontal shear), plus rotation.
-AUGMENTATION = dict(degrees=10, translate=(0.1, 0.1), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15)
+from tinygrad_lenet.train import AUGMENTATION  # noqa: E402  (the distortions of --augment)
 
 
 def main() -> None:

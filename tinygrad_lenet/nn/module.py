@@ -123,8 +123,9 @@ class Module:
             output = self.forward(*args, **kwargs)
         finally:
             STATE.modules = outer
-        for hook in list(self._forward_hooks.values()):
-            hook(self, args, output)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                hook(self, args, output)
         return output
 
     def register_forward_hook(self, hook: ForwardHook) -> "RemovableHandle":

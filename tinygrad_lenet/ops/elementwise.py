@@ -8,7 +8,7 @@ Out-of-domain inputs (log or sqrt of a negative) give NaN silently, as in PyTorc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -98,10 +98,10 @@ class Pow(BinaryOp):
 
 
 class _Extremum(BinaryOp):
-    """max or min of two tensors; ``pick`` chooses the value, ``wins`` says where a does."""
+    """max or min of two tensors; subclasses set ``pick`` (the value) and ``wins`` (where a does)."""
 
-    pick = staticmethod(np.maximum)
-    wins = staticmethod(np.greater)
+    pick: Any
+    wins: Any
 
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.save_for_backward(a, b)

@@ -148,22 +148,24 @@ def _fit_knn(knn: Any, train_set: MNIST, test_set: MNIST, out: Path, log: Callab
     knn.fit(transform(train_set.data), train_set.targets)
     predictions = knn.predict(transform(test_set.data))
     accuracy = float((predictions == test_set.targets).mean())
-    cm = confusion_matrix(test_set.targets, predictions)
-    out.mkdir(parents=True, exist_ok=True)
-    report = atomic_write(out / "report.txt", (classification_report(cm) + "\n").encode())
-    confusion = plots.plot_confusion_matrix(cm, out / "confusion.png", f"{knn.k}-NN on {train_set!r}")
+    files = _report_and_confusion(confusion_matrix(test_set.targets, predictions), out, f"{knn.k}-NN on {train_set!r}")
     log(f"{knn.k}-nearest neighbours: test accuracy {accuracy:.2%} on {len(test_set)} digits")
-    return {"test_accuracy": accuracy, "data": repr(train_set), "files": [report, confusion]}
+    return {"test_accuracy": accuracy, "data": repr(train_set), "files": files}
+
+
+def _report_and_confusion(cm: np.ndarray, out: Path, title: str = "confusion matrix") -> list[Path]:
+    """report.txt (per-class precision, recall, F1) and confusion.png of a confusion matrix."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [atomic_write(out / "report.txt", (classification_report(cm) + "\n").encode()),
+            plots.plot_confusion_matrix(cm, out / "confusion.png", title)]
 
 
 def write_report(model: Module, result: Evaluation, test_set: MNIST, out: Path, input_size: int,
                  history: History | None = None, title: str = "") -> list[Path]:
     """The text report and the plots of a trained model's evaluation, into ``out``."""
-    cm = confusion_matrix(result.targets, result.predictions)
-    files = [atomic_write(out / "report.txt", (classification_report(cm) + "\n").encode())]
+    files = _report_and_confusion(confusion_matrix(result.targets, result.predictions), out)
     if history is not None and len(history):
         files.append(plots.plot_history(history, out / "curves.png", title))
-    files.append(plots.plot_confusion_matrix(cm, out / "confusion.png"))
     mistakes = most_confident_mistakes(result.probabilities, result.targets, 24)
     if len(mistakes):
         files.append(plots.plot_mistakes(test_set.data, result.targets, result.probabilities, mistakes, out / "mistakes.png"))

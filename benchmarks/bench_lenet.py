@@ -5,8 +5,9 @@
 A training step is forward, cross-entropy, backward and an Adam update, on random 32x32 inputs
 (speed does not depend on the values). Each figure is the best of --repeats timings of --steps
 steps; a per-op profile of one configuration follows with --profile. With --allocator the
-figures are measured twice, in two fresh processes run one after the other: with the package's
-malloc tuning (the default, see tinygrad_lenet/allocator.py) and without it.
+figures are measured twice, in two fresh processes run one after the other: with the malloc
+tuning of ``tl.tune_allocator()`` (which this script calls, as the CLI and ``fit`` do) and
+without it.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def main() -> None:
                     "--repeats", str(args.repeats)]
             subprocess.run(argv, env={**os.environ, "TINYGRAD_LENET_MALLOC_TUNING": setting}, check=True)
         return
-    print(f"malloc tuning: {'on' if tl.ALLOCATOR_TUNED else 'off'}")
+    print(f"malloc tuning: {'on' if tl.tune_allocator() else 'off'}")
     for dtype in (np.float32, np.float64):
         train, infer = measure(np.dtype(dtype), args.batch_size, args.steps, args.repeats)
         print(f"LeNet-5 {np.dtype(dtype).name}, batch {args.batch_size}: train {train:8,.0f} images/s   inference {infer:8,.0f} images/s")

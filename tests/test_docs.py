@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCKS = [
-    pytest.param(code, id=f"{path.name}#{i}")
+    pytest.param(textwrap.dedent(code), id=f"{path.name}#{i}")  # dedented: a block may sit in a list item
     for path in DOCS
-    for i, code in enumerate(re.findall(r"```python\n(.*?)```", path.read_text(), re.S))
+    for i, (_, code) in enumerate(re.findall(r"^( *)```python\n(.*?)^\1```", path.read_text(), re.S | re.M))
 ]
 
 

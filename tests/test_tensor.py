@@ -120,15 +120,3 @@ def test_manual_seed_makes_random_draws_bit_identical() -> None:
     assert not np.array_equal(tl.rand(3, 4).numpy(), a[0])
     with pytest.raises(ValueError, match="non-negative integer"):
         tl.manual_seed(-1)
-
-
-def test_allocator_tuning_applies_on_glibc_and_can_be_turned_off(monkeypatch) -> None:
-    import platform
-    import sys
-
-    from tinygrad_lenet.allocator import tune_allocator
-
-    glibc = sys.platform == "linux" and platform.libc_ver()[0] == "glibc"
-    assert tl.ALLOCATOR_TUNED == glibc
-    monkeypatch.setenv("TINYGRAD_LENET_MALLOC_TUNING", "0")
-    assert tune_allocator() is False

@@ -8,8 +8,10 @@ those arrays reuse memory instead: LeNet-5 trains at ~9,500 instead of ~4,600 im
 development machine (``python benchmarks/bench_lenet.py --allocator``). The price is that the
 process may keep up to a few hundred MiB of freed memory for reuse.
 
-Applied when the package is imported, on Linux with glibc only; set the environment variable
-``TINYGRAD_LENET_MALLOC_TUNING=0`` to leave the allocator alone.
+It changes the whole process, so it is never a side effect of ``import tinygrad_lenet``: call
+``tinygrad_lenet.tune_allocator()`` once, before training. The ``tinygrad-lenet`` command,
+``train.fit`` and the benchmarks call it for you. It acts on Linux with glibc only; set the
+environment variable ``TINYGRAD_LENET_MALLOC_TUNING=0`` to leave the allocator alone.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ ENV_VAR = "TINYGRAD_LENET_MALLOC_TUNING"
 
 
 def tune_allocator() -> bool:
-    """Raise glibc's mmap and trim thresholds; True if applied, False if off or not glibc."""
+    """Raise glibc's mmap and trim thresholds for this process; True if applied, False if turned
+    off by ``TINYGRAD_LENET_MALLOC_TUNING=0`` or not on glibc. Calling it again is harmless.
+
+    >>> import tinygrad_lenet as tl
+    >>> tuned = tl.tune_allocator()   # once, before your own training loop
+    """
     if os.environ.get(ENV_VAR, "1") == "0" or sys.platform != "linux" or platform.libc_ver()[0] != "glibc":
         return False
     try:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
-import safetensors.numpy
 
 from .errors import CheckpointError
 from .files import atomic_write, read_bytes
@@ -91,6 +90,8 @@ def save(state: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     arrays: dict[str, np.ndarray] = {}
     structure = json.dumps({"version": VERSION, "tree": _encode(state, "", arrays)}, allow_nan=True)
     metadata = {FORMAT: structure, FORMAT + ".sha256": _digest(structure, arrays)}
+    import safetensors.numpy  # loaded on first use: importing the package stays light
+
     blob = safetensors.numpy.save(arrays, metadata=metadata)
     return atomic_write(path, blob)
 
@@ -109,6 +110,8 @@ def load(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     target = Path(path)
     blob = read_bytes(target, CheckpointError, "checkpoint file")
+    import safetensors.numpy
+
     try:
         arrays = safetensors.numpy.load(blob)
         metadata = _header(blob).get("__metadata__") or {}

@@ -1,9 +1,10 @@
-"""The backward pass: an iterative walk of the graph from an output to its leaves."""
+"""The backward pass: an iterative walk of the graph from an output to its leaves, and the
+accumulation (and clearing) of the gradients it leaves in ``.grad``."""
 
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
@@ -44,9 +45,19 @@ def topological_order(root: Function) -> list[Function]:
 def _store_grad(tensor: "Tensor", grad: np.ndarray) -> None:
     """Accumulate ``grad`` into ``tensor.grad`` (a fresh array, never a view of another grad)."""
     if tensor.grad is None:
-        tensor.grad = tensor._make(np.array(grad, dtype=tensor.dtype), False, None)
+        tensor.grad = tensor._make(np.array(grad, dtype=tensor.dtype))
     else:
         tensor.grad.data = tensor.grad.data + grad
+
+
+def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
+    """What ``Module.zero_grad`` and ``Optimizer.zero_grad`` do: set each ``.grad`` to None,
+    or (``set_to_none=False``) to zeros where a gradient exists."""
+    for t in tensors:
+        if set_to_none or t.grad is None:
+            t.grad = None
+        else:
+            t.grad.data = np.zeros_like(t.data)
 
 
 def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from . import dtypes
 from .random import generator
 from .tensor import Tensor
-from .tensor_shape import sizes_from
+from .dims import sizes_from
 
 
 def _float_dtype(dtype: Any) -> np.dtype:

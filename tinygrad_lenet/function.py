@@ -5,6 +5,9 @@ array out) and ``backward`` (the gradient of the output in, one gradient per inp
 side. ``Op.apply(*tensors)`` runs ``forward`` and, when any input requires grad, records the op
 instance as the output's ``grad_fn``: that instance is the graph node, and it holds whatever
 ``forward`` saved for ``backward``.
+
+This module does not import the tensor module (the tensor module imports the ops, which import
+this one): an op's result is built by ``Tensor._make``, reached through the op's first input.
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import tensor as _tensor
 from .errors import AnomalyError
 from .grad_mode import STATE
+from .module_stack import MODULE_STACK
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+Grads = tuple[np.ndarray | None, ...]
+"""What ``backward`` returns: one gradient array per input, None where none is needed."""
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -70,7 +76,7 @@ class Function:
     saved_tensors: tuple[np.ndarray, ...] | None = ()
     released: bool = False
     retained_output: "weakref.ref[Tensor] | None" = None
-    modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first
+    modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first (module_stack.py)
 
     @property
     def name(self) -> str:
@@ -84,7 +90,7 @@ class Function:
         """Compute the output array from the input arrays."""
         raise NotImplementedError
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    def backward(self, grad: np.ndarray) -> Grads:
         """Return the gradient w.r.t. each input (None where ``needs_input_grad`` is False)."""
         raise NotImplementedError
 
@@ -99,7 +105,10 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: "Tensor", **kwargs: Any) -> "Tensor":
-        """Run the op on tensors and record it in the graph when gradients are needed."""
+        """Run the op on tensors and record it in the graph when gradients are needed.
+
+        The result is made by ``Tensor._make``, the one construction path of computed tensors.
+        """
         fn = cls()
         needs = tuple(t.requires_grad for t in inputs)
         fn.needs_input_grad = needs
@@ -109,8 +118,9 @@ class Function:
         if STATE.anomaly:
             fn.site = user_site()
             check_finite(fn, data, "forward")
+        make = inputs[0]._make
         if STATE.grad_enabled and any(needs):
             fn.parents = inputs
-            fn.modules = STATE.modules
-            return _tensor.Tensor._make(data, True, fn)
-        return _tensor.Tensor._make(data, False, None)
+            fn.modules = MODULE_STACK.running
+            return make(data, True, fn)
+        return make(data, False, None)

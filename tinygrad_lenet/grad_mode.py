@@ -9,15 +9,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State:
-    """Module-wide flags read by every op; kept in one object so reads are one attribute.
-
-    ``modules`` is the stack of nn.Modules whose ``forward`` is running (outermost first): each
-    recorded op keeps it, so that a drawing of the graph can box ops by the module that made them.
-    """
+    """Module-wide flags read by every op; kept in one object so reads are one attribute."""
 
     grad_enabled: bool = True
     anomaly: bool = False
-    modules: tuple = ()
 
 
 STATE = _State()

@@ -1,8 +1,10 @@
 """The Tensor: a numpy array that remembers the op that made it, so gradients can flow back.
 
-The arithmetic, reduction and shape methods live in :mod:`tensor_arith` and
-:mod:`tensor_shape` (mixed into :class:`Tensor`); this file holds what makes a Tensor a
-Tensor: its data, its place in the graph, its gradient, and conversion to and from numpy.
+The arithmetic, reduction and movement methods live in :mod:`tensor_math` and
+:mod:`tensor_movement` (mixed into :class:`Tensor`); this file holds what makes a Tensor a
+Tensor: its data, its place in the graph, its gradient, conversion to and from numpy, and the
+one construction path of computed tensors (``_make``), which ops and mixins reach through a
+tensor, so that no module below this one imports it.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from . import dtypes
 from .engine import retain, run_backward
 from .errors import DTypeError, GradError, ShapeError
 from .ops.elementwise import Cast
-from .tensor_arith import TensorArith
-from .tensor_shape import TensorShape
+from .tensor_math import TensorMath
+from .tensor_movement import TensorMovement
 
 if TYPE_CHECKING:
     from .function import Function
 
 
-class Tensor(TensorArith, TensorShape):
+class Tensor(TensorMath, TensorMovement):
     """An n-dimensional array with automatic differentiation, shaped after ``torch.Tensor``.
 
     Parameters
@@ -70,12 +72,40 @@ class Tensor(TensorArith, TensorShape):
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn: "Function | None") -> "Tensor":
-        """Wrap an array the package computed, skipping the checks of ``__init__`` (hot path)."""
-        t = object.__new__(cls)
+    @staticmethod
+    def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: "Function | None" = None) -> "Tensor":
+        """Wrap an array the package computed, skipping the checks of ``__init__`` (hot path).
+
+        Always a plain Tensor, also when reached through a Parameter: results of ops and
+        gradients are never Parameters.
+        """
+        t = object.__new__(Tensor)
         t.data, t.grad, t.requires_grad, t.grad_fn = data, None, requires_grad, grad_fn
         return t
+
+    def _operand(self, value: Any) -> "Tensor":
+        """``value`` as a tensor to combine with this one: Tensors pass through; a Python scalar
+        takes this tensor's dtype (``dtypes.scalar_dtype``); arrays and lists keep their own."""
+        if isinstance(value, Tensor):
+            return value
+        if isinstance(value, (int, float, bool, np.number, np.bool_)):
+            return Tensor._make(np.asarray(value, dtype=dtypes.scalar_dtype(self.dtype, value)))
+        return Tensor(value)
+
+    def _operands(self, other: Any) -> tuple["Tensor", "Tensor"]:
+        """This tensor and ``other`` as tensors of one kind: an int tensor meeting a float scalar
+        becomes float32 (PyTorch's rule), otherwise numpy's type promotion applies."""
+        y = self._operand(other)
+        if y.dtype.kind == "f" and self.dtype.kind != "f" and y.ndim == 0 and not isinstance(other, Tensor):
+            return self.astype(y.dtype), y
+        return self, y
+
+    @staticmethod
+    def _numpy_index(index: Any) -> Any:
+        """An index with every Tensor in it replaced by its array (numpy does the indexing)."""
+        if isinstance(index, tuple):
+            return tuple(Tensor._numpy_index(i) for i in index)
+        return index.data if isinstance(index, Tensor) else index
 
     # --- what it is -------------------------------------------------------------------------
     @property
@@ -162,7 +192,7 @@ class Tensor(TensorArith, TensorShape):
         if target == self.dtype:
             return self
         if not dtypes.is_floating(target):
-            return Tensor._make(self.data.astype(target), False, None)
+            return Tensor._make(self.data.astype(target))
         return Cast.apply(self, dtype=target)
 
     def to(self, dtype: Any) -> "Tensor":
@@ -193,7 +223,7 @@ class Tensor(TensorArith, TensorShape):
 
     def detach(self) -> "Tensor":
         """A tensor sharing this data, cut out of the graph (no grad, no history)."""
-        return Tensor._make(self.data, False, None)
+        return Tensor._make(self.data)
 
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` during the next backward pass."""

@@ -19,8 +19,6 @@ import zlib
 from pathlib import Path
 from typing import Sequence
 
-from tqdm.auto import tqdm
-
 from ..errors import DataError
 
 CHUNK = 1 << 16
@@ -40,6 +38,8 @@ def content_md5(path: Path, compressed: bool | None = None) -> str:
 
 
 def _fetch(url: str, destination: Path, timeout: float, progress: bool) -> None:
+    from tqdm.auto import tqdm  # loaded on first use: importing the package stays light
+
     with urllib.request.urlopen(url, timeout=timeout) as response, open(destination, "wb") as out:
         total = int(response.headers.get("Content-Length") or 0) or None
         with tqdm(total=total, unit="B", unit_scale=True, desc=Path(url).name, disable=not progress, leave=False) as bar:

@@ -6,7 +6,6 @@ operations over the batch, never a Python loop over images.
 
 from __future__ import annotations
 
-import math
 from typing import Callable, Sequence
 
 import numpy as np

@@ -18,7 +18,7 @@ from ..ops.loss import BinaryCrossEntropy
 from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
 from ..random import generator
-from ..shapes import pair
+from ..dims import pair
 from ..tensor import Tensor
 
 IntPair = int | tuple[int, int]

@@ -12,8 +12,9 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
+from ..engine import clear_grads
 from ..errors import StateDictError
-from ..grad_mode import STATE
+from ..module_stack import MODULE_STACK
 from ..tensor import Tensor
 
 ForwardHook = Callable[["Module", tuple, Any], None]
@@ -117,12 +118,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        outer = STATE.modules
-        STATE.modules = outer + (self,)
+        outer = MODULE_STACK.running
+        MODULE_STACK.running = outer + (self,)
         try:
             output = self.forward(*args, **kwargs)
         finally:
-            STATE.modules = outer
+            MODULE_STACK.running = outer
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, output)
@@ -197,11 +198,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad`` (to None, or to zeros with ``set_to_none=False``)."""
-        for p in self.parameters():
-            if set_to_none or p.grad is None:
-                p.grad = None
-            else:
-                p.grad.data = np.zeros_like(p.data)
+        clear_grads(self.parameters(), set_to_none)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
         for p in self.parameters():
@@ -231,18 +228,23 @@ class Module:
         return self.to(np.float64)
 
     # --- state -----------------------------------------------------------------------------------
+    def _state_tensors(self) -> "OrderedDict[str, Tensor]":
+        """Every parameter and buffer under its state-dict key, in PyTorch's order: each module's
+        parameters, then its buffers, modules depth first."""
+        tensors: OrderedDict[str, Tensor] = OrderedDict()
+        for prefix, module in self.named_modules():
+            for registry in (module._parameters, module._buffers):
+                for name, value in registry.items():
+                    if value is not None:
+                        tensors[f"{prefix}.{name}" if prefix else name] = value
+        return tensors
+
     def state_dict(self) -> "OrderedDict[str, np.ndarray]":
         """Copies of every parameter and buffer as numpy arrays, under PyTorch's key names.
 
         They are copies: training on afterwards does not change a state dict you kept.
         """
-        state: OrderedDict[str, np.ndarray] = OrderedDict()
-        for prefix, module in self.named_modules():
-            for registry in (module._parameters, module._buffers):
-                for name, value in registry.items():
-                    if value is not None:
-                        state[f"{prefix}.{name}" if prefix else name] = np.array(value.data, copy=True)
-        return state
+        return OrderedDict((key, np.array(t.data, copy=True)) for key, t in self._state_tensors().items())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, after checking that all of them fit.
@@ -250,12 +252,7 @@ class Module:
         Every missing or unexpected key (with ``strict=True``) and every shape mismatch is named
         in one ``StateDictError``; nothing is changed unless everything fits.
         """
-        own: dict[str, Tensor] = {}
-        for prefix, module in self.named_modules():
-            for registry in (module._parameters, module._buffers):
-                for name, value in registry.items():
-                    if value is not None:
-                        own[f"{prefix}.{name}" if prefix else name] = value
+        own = self._state_tensors()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         problems = []

@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import ShapeError
-from ..function import Function
+from ..function import Function, Grads
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
-
-Grads = tuple[np.ndarray | None, ...]
 
 
 class BinaryOp(Function):

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ShapeError
-from ..function import Function, unbroadcast
+from ..function import Function, Grads, unbroadcast
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
-
-Grads = tuple[np.ndarray | None, ...]
 
 
 def _swap(m: np.ndarray) -> np.ndarray:

@@ -9,9 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
-
-Grads = tuple[np.ndarray | None, ...]
+from ..function import Function, Grads
 
 
 class Reshape(Function):

@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ShapeError
-from ..function import Function
+from ..function import Function, Grads
 from .im2col import col2im, out_size, pad_images, unpad_images, windows
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
-
-Grads = tuple[np.ndarray | None, ...]
 
 
 class _Pool2d(Function):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..function import Function
-
-Grads = tuple[np.ndarray | None, ...]
+from ..function import Function, Grads
 
 
 def _expand_back(grad: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:

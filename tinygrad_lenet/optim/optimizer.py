@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from ..engine import clear_grads
 from ..errors import StateDictError
 from ..tensor import Tensor
 
@@ -55,12 +56,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every parameter (call before each ``backward()``)."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if set_to_none or p.grad is None:
-                    p.grad = None
-                else:
-                    p.grad.data = np.zeros_like(p.data)
+        clear_grads(self._all_params(), set_to_none)
 
     def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
         """Update every parameter that has a gradient; ``closure`` re-computes the loss if given."""

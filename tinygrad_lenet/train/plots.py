@@ -1,35 +1,47 @@
-"""Pictures of a training run, written as PNG files with matplotlib (no screen needed)."""
+"""Pictures of a training run, written as PNG files with matplotlib (no screen needed).
+
+matplotlib is imported by the first plot, not with this module, so that importing the
+training package stays light.
+"""
 
 from __future__ import annotations
 
 import math
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-import numpy as np  # noqa: E402
+from .history import History
 
-from .history import History  # noqa: E402
+if TYPE_CHECKING:
+    import matplotlib.figure
 
 
-def _save(fig: plt.Figure, path: str | os.PathLike[str]) -> Path:
+def _pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend (files only, no screen), imported on first use."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig: "matplotlib.figure.Figure", path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _pyplot().close(fig)
     return path
 
 
 def plot_history(history: History, path: str | os.PathLike[str], title: str = "") -> Path:
     """Loss and accuracy per epoch, on the training and the test set."""
     epochs = history.column("epoch")
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax_loss, ax_acc) = _pyplot().subplots(1, 2, figsize=(10, 4))
     for split, style in (("train", "-o"), ("test", "-s")):
         ax_loss.plot(epochs, history.column(f"{split}_loss"), style, label=split, markersize=3)
         ax_acc.plot(epochs, [100 * a for a in history.column(f"{split}_accuracy")], style, label=split, markersize=3)
@@ -39,7 +51,7 @@ def plot_history(history: History, path: str | os.PathLike[str], title: str = ""
     ax_acc.annotate(f"best test {100 * best['test_accuracy']:.2f}%", (best["epoch"], 100 * best["test_accuracy"]),
                     textcoords="offset points", xytext=(-60, -20), fontsize=8)
     for ax in (ax_loss, ax_acc):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(_integer_ticks())
         ax.grid(alpha=0.3)
         ax.legend()
     if title:
@@ -49,7 +61,7 @@ def plot_history(history: History, path: str | os.PathLike[str], title: str = ""
 
 def plot_confusion_matrix(cm: np.ndarray, path: str | os.PathLike[str], title: str = "confusion matrix") -> Path:
     """Counts of (true class, predicted class), errors highlighted on a log colour scale."""
-    fig, ax = plt.subplots(figsize=(6, 5.4))
+    fig, ax = _pyplot().subplots(figsize=(6, 5.4))
     errors = cm.astype(float).copy()
     np.fill_diagonal(errors, np.nan)
     ax.imshow(np.log1p(errors), cmap="Reds")
@@ -66,7 +78,7 @@ def image_grid(images: np.ndarray, titles: Sequence[str], path: str | os.PathLik
     """Images (N, H, W) in a grid, each with a caption."""
     n = len(images)
     rows = max(1, math.ceil(n / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.3, rows * 1.5), squeeze=False)
+    fig, axes = _pyplot().subplots(rows, columns, figsize=(columns * 1.3, rows * 1.5), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i < n:
@@ -101,7 +113,7 @@ def plot_feature_maps(image: np.ndarray, maps: np.ndarray, path: str | os.PathLi
     """One input digit (first row) and the feature maps (C, H, W) a layer makes of it (below)."""
     columns = min(len(maps), 8)
     rows = math.ceil(len(maps) / columns) + 1
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.3, rows * 1.5), squeeze=False)
+    fig, axes = _pyplot().subplots(rows, columns, figsize=(columns * 1.3, rows * 1.5), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     axes[0, 0].imshow(image, cmap="gray")
@@ -112,3 +124,10 @@ def plot_feature_maps(image: np.ndarray, maps: np.ndarray, path: str | os.PathLi
         ax.set_title(f"map {i}", fontsize=7)
     fig.suptitle(title, fontsize=9)
     return _save(fig, path)
+
+
+def _integer_ticks() -> Any:
+    """A tick locator that puts ticks on whole numbers only (epochs)."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)

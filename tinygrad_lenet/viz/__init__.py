@@ -8,9 +8,8 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-import graphviz
 import numpy as np
 
 from ..engine import topological_order
@@ -21,13 +20,16 @@ from .graph import Graph, Node, collapse_modules, collapse_repeats, extract
 from .render import render
 from .summary import Summary, summary
 
+if TYPE_CHECKING:
+    import graphviz
+
 __all__ = ["Graph", "Node", "Summary", "draw_graph", "draw_model", "render", "retain_grads", "summary"]
 
 
 def draw_graph(
     output: Tensor, params: Any = None, show_shapes: bool = True, show_grads: bool = False, depth: int | None = None,
     rankdir: str = "TB", collapse: bool = False, max_nodes: int = 300, legend: bool = True,
-) -> graphviz.Digraph:
+) -> "graphviz.Digraph":
     """Draw the graph that computed ``output`` (any tensor: a loss, or one mid-way through a model).
 
     params: the model (or a dict of named tensors) whose parameter and module names label the
@@ -67,7 +69,7 @@ def _signature(node: Node, modules: dict[str, Module]) -> Any:
     return repr(module), None if node.tensor is None else node.tensor.shape
 
 
-def draw_model(model: Module, input_shape: Sequence[int], **options: Any) -> graphviz.Digraph:
+def draw_model(model: Module, input_shape: Sequence[int], **options: Any) -> "graphviz.Digraph":
     """Draw a model's forward pass on zeros of ``input_shape``, without running backward."""
     x = Tensor(np.zeros(tuple(input_shape), dtype=np.float32))
     was_training = model.training

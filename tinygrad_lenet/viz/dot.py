@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import graphviz
+from typing import TYPE_CHECKING, Any
 
 from .graph import Graph, Node
+
+if TYPE_CHECKING:
+    import graphviz
 
 STYLES: dict[str, dict[str, str]] = {
     "parameter": {"shape": "box", "style": "filled", "fillcolor": "lightblue"},
@@ -42,9 +43,11 @@ def _label(node: Node, modules: dict[str, Any]) -> str:
 
 
 def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict[str, Any] | None = None,
-           compact: bool = False) -> graphviz.Digraph:
+           compact: bool = False) -> "graphviz.Digraph":
     """A Digraph with one node per graph node; ops made inside a module are boxed in a cluster
     named after it, nested as the modules are."""
+    import graphviz  # loaded on first drawing: importing the package stays light
+
     modules = modules or {}
     size = "8" if compact else "10"
     dot = graphviz.Digraph(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from ..errors import GraphvizNotFound
 from ..files import atomic_write
+
+if TYPE_CHECKING:
+    import graphviz
 
 FORMATS = ("svg", "png", "pdf")
 INSTALL = (
@@ -17,13 +19,15 @@ INSTALL = (
 )
 
 
-def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None) -> Path:
+def render(graph: "graphviz.Digraph", path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Draw ``graph`` into ``path`` (svg, png or pdf, by default from the suffix).
 
     The DOT source goes next to it (``path`` with suffix ``.dot``) first, always. If Graphviz's
     ``dot`` program is missing, :class:`GraphvizNotFound` says how to install it and how to draw
     the written ``.dot`` file afterwards.
     """
+    import graphviz
+
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".") or "svg").lower()
     if fmt not in (*FORMATS, "dot"):

@@ -1,8 +1,10 @@
-"""Checks and normalisation of the ``dim`` and shape arguments that ops take."""
+"""Checks and normalisation of the ``dim``, size and window arguments that ops and Tensor methods take."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
+
+import numpy as np
 
 
 def normalize_dim(dim: int, ndim: int, op: str) -> int:
@@ -33,3 +35,12 @@ def pair(value: int | Sequence[int], name: str, op: str) -> tuple[int, int]:
     if len(pair_) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair_):
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     return pair_  # type: ignore[return-value]
+
+
+def sizes_from(args: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept sizes both as ``f(2, 3)`` and as ``f((2, 3))`` / ``f([2, 3])``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        raise TypeError(f"sizes must be ints, got {args!r}")
+    return tuple(int(a) for a in args)

@@ -1,44 +1,26 @@
 """Tensor methods that move elements: reshape, permute, squeeze, expand, indexing.
 
 Each is a call of a movement op (``tinygrad_lenet.ops.movement``) with its arguments checked
-first, so that a wrong shape is reported in the user's terms. Mixed into ``Tensor``.
+first, so that a wrong shape is reported in the user's terms. Mixed into ``Tensor``; like
+:mod:`tensor_math`, it never imports the tensor module.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import tensor as _tensor
+from .dims import normalize_dim, sizes_from
 from .errors import ShapeError
-from .ops.movement import Cat, Expand, GetItem, Permute, Reshape
-from .shapes import normalize_dim
+from .ops.movement import Expand, GetItem, Permute, Reshape
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 
-def sizes_from(args: tuple[Any, ...]) -> tuple[int, ...]:
-    """Accept sizes both as ``f(2, 3)`` and as ``f((2, 3))`` / ``f([2, 3])``."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
-        raise TypeError(f"sizes must be ints, got {args!r}")
-    return tuple(int(a) for a in args)
-
-
-def _index_to_numpy(index: Any) -> Any:
-    """Replace Tensors inside an index by their arrays (numpy does the indexing)."""
-    if isinstance(index, tuple):
-        return tuple(_index_to_numpy(i) for i in index)
-    if isinstance(index, _tensor.Tensor):
-        return index.data
-    return index
-
-
-class TensorShape:
+class TensorMovement:
     """Shape and indexing methods of a Tensor."""
 
     __slots__ = ()
@@ -125,7 +107,7 @@ class TensorShape:
 
     def __getitem__(self, index: Any) -> "Tensor":
         """numpy indexing: ints, slices, None, ..., integer arrays and boolean masks."""
-        idx = _index_to_numpy(index)
+        idx = self._numpy_index(index)
         try:
             return GetItem.apply(self, index=idx)
         except IndexError as e:
@@ -136,28 +118,3 @@ class TensorShape:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.shape[0]))
 
-
-def cat(tensors: Sequence["Tensor"], dim: int = 0) -> "Tensor":
-    """Join tensors along an existing dim; all other dims must agree."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("cat: expected a non-empty sequence of tensors")
-    first = tensors[0]
-    axis = normalize_dim(dim, first.ndim, "cat")
-    for t in tensors[1:]:
-        if t.ndim != first.ndim or t.shape[:axis] + t.shape[axis + 1 :] != first.shape[:axis] + first.shape[axis + 1 :]:
-            raise ShapeError(
-                f"cat: shapes {[tuple(x.shape) for x in tensors]} must agree in every dim except dim {dim}"
-            )
-    return Cat.apply(*tensors, dim=axis)
-
-
-def stack(tensors: Sequence["Tensor"], dim: int = 0) -> "Tensor":
-    """Join same-shaped tensors along a new dim."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("stack: expected a non-empty sequence of tensors")
-    if any(t.shape != tensors[0].shape for t in tensors):
-        raise ShapeError(f"stack: all tensors must have the same shape, got {[tuple(t.shape) for t in tensors]}")
-    axis = normalize_dim(dim, tensors[0].ndim + 1, "stack")
-    return cat([t.unsqueeze(axis) for t in tensors], dim=axis)

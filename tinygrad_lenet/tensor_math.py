@@ -1,7 +1,9 @@
 """Tensor methods that compute: operators, elementwise functions, matmul and reductions.
 
 Each method is a thin call of a primitive op (``tinygrad_lenet.ops``) or a short composition of
-them; the backward rules live with the ops. Mixed into :class:`tinygrad_lenet.Tensor`.
+them; the backward rules live with the ops. Mixed into :class:`tinygrad_lenet.Tensor`, whose
+``_operands`` turns the other operand into a tensor and whose ``_make`` wraps computed arrays:
+this module never imports the tensor module.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
 import numpy as np
 
-from . import tensor as _tensor
-from .dtypes import scalar_dtype
+from .dims import normalize_dim, normalize_dims
 from .errors import ShapeError
 from .ops.elementwise import (
     Abs, Add, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow, Relu, Sigmoid, Sqrt, Sub, Tanh, Where,
@@ -20,7 +21,6 @@ from .ops.elementwise import (
 from .ops.matmul import Matmul
 from .ops.reduce import Amax, Sum
 from .ops.softmax import LogSoftmax, LogSumExp, Softmax
-from .shapes import normalize_dim, normalize_dims
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -35,26 +35,7 @@ class ValuesIndices(NamedTuple):
     indices: "Tensor"
 
 
-def as_tensor(value: Any, like: "Tensor") -> "Tensor":
-    """A Tensor for an operand: Tensors pass through; a Python scalar takes ``like``'s dtype
-    (``scalar_dtype``); arrays and lists become tensors of their own dtype."""
-    if isinstance(value, _tensor.Tensor):
-        return value
-    if isinstance(value, (int, float, bool, np.number, np.bool_)):
-        return _tensor.Tensor._make(np.asarray(value, dtype=scalar_dtype(like.dtype, value)), False, None)
-    return _tensor.Tensor(value)
-
-
-def operands(x: "Tensor", other: Any) -> tuple["Tensor", "Tensor"]:
-    """``x`` and ``other`` as tensors of one kind: an int tensor meeting a float scalar becomes
-    float32 (PyTorch's rule), otherwise numpy's type promotion applies."""
-    y = as_tensor(other, x)
-    if y.dtype.kind == "f" and x.dtype.kind != "f" and y.ndim == 0 and not isinstance(other, _tensor.Tensor):
-        x = x.astype(y.dtype)
-    return x, y
-
-
-class TensorArith:
+class TensorMath:
     """Arithmetic, elementwise functions, comparisons, matmul and reductions of a Tensor."""
 
     __slots__ = ()
@@ -62,54 +43,54 @@ class TensorArith:
 
     # --- operators --------------------------------------------------------------------------
     def __add__(self, other: Any) -> "Tensor":
-        return Add.apply(*operands(self, other))
+        return Add.apply(*self._operands(other))
 
     def __radd__(self, other: Any) -> "Tensor":
-        return Add.apply(*operands(self, other)[::-1])
+        return Add.apply(*self._operands(other)[::-1])
 
     def __sub__(self, other: Any) -> "Tensor":
-        return Sub.apply(*operands(self, other))
+        return Sub.apply(*self._operands(other))
 
     def __rsub__(self, other: Any) -> "Tensor":
-        return Sub.apply(*operands(self, other)[::-1])
+        return Sub.apply(*self._operands(other)[::-1])
 
     def __mul__(self, other: Any) -> "Tensor":
-        return Mul.apply(*operands(self, other))
+        return Mul.apply(*self._operands(other))
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return Mul.apply(*operands(self, other)[::-1])
+        return Mul.apply(*self._operands(other)[::-1])
 
     def __truediv__(self, other: Any) -> "Tensor":
-        return Div.apply(*operands(self, other))
+        return Div.apply(*self._operands(other))
 
     def __rtruediv__(self, other: Any) -> "Tensor":
-        return Div.apply(*operands(self, other)[::-1])
+        return Div.apply(*self._operands(other)[::-1])
 
     def __pow__(self, exponent: Any) -> "Tensor":
-        return Pow.apply(*operands(self, exponent))
+        return Pow.apply(*self._operands(exponent))
 
     def __rpow__(self, base: Any) -> "Tensor":
-        return Pow.apply(*operands(self, base)[::-1])
+        return Pow.apply(*self._operands(base)[::-1])
 
     def __neg__(self) -> "Tensor":
         return Neg.apply(self)
 
     def __matmul__(self, other: Any) -> "Tensor":
-        return Matmul.apply(*operands(self, other))
+        return Matmul.apply(*self._operands(other))
 
     def __rmatmul__(self, other: Any) -> "Tensor":
-        return Matmul.apply(*operands(self, other)[::-1])
+        return Matmul.apply(*self._operands(other)[::-1])
 
     add, sub, mul, div, pow, neg, matmul = __add__, __sub__, __mul__, __truediv__, __pow__, __neg__, __matmul__
 
     # --- comparisons: bool tensors, outside the graph ----------------------------------------
     def _compare(self, other: Any, op: Any, name: str) -> "Tensor":
-        other_t = as_tensor(other, self)
+        other_t = self._operand(other)
         try:
             result = op(self.data, other_t.data)
         except ValueError:
             raise ShapeError(f"{name}: shapes {self.shape} and {other_t.shape} cannot be broadcast together") from None
-        return _tensor.Tensor._make(np.asarray(result), False, None)
+        return self._make(np.asarray(result))
 
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
         return self._compare(other, np.equal, "eq")
@@ -132,10 +113,10 @@ class TensorArith:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def any(self) -> "Tensor":
-        return _tensor.Tensor._make(np.asarray(self.data.any()), False, None)
+        return self._make(np.asarray(self.data.any()))
 
     def all(self) -> "Tensor":
-        return _tensor.Tensor._make(np.asarray(self.data.all()), False, None)
+        return self._make(np.asarray(self.data.all()))
 
     # --- elementwise functions ----------------------------------------------------------------
     def exp(self) -> "Tensor":
@@ -160,10 +141,10 @@ class TensorArith:
         return Tanh.apply(self)
 
     def maximum(self, other: Any) -> "Tensor":
-        return Maximum.apply(*operands(self, other))
+        return Maximum.apply(*self._operands(other))
 
     def minimum(self, other: Any) -> "Tensor":
-        return Minimum.apply(*operands(self, other))
+        return Minimum.apply(*self._operands(other))
 
     def clip(self, min: float | None = None, max: float | None = None) -> "Tensor":
         """Limit values to [min, max]; either bound may be None. Also called ``clamp``."""
@@ -175,8 +156,8 @@ class TensorArith:
 
     def where(self, condition: Any, other: Any) -> "Tensor":
         """``self`` where ``condition`` holds, else ``other`` (``torch.Tensor.where``)."""
-        cond = as_tensor(condition, self)
-        return Where.apply(cond.astype(bool) if cond.dtype != np.bool_ else cond, self, as_tensor(other, self))
+        cond = self._operand(condition)
+        return Where.apply(cond.astype(bool) if cond.dtype != np.bool_ else cond, self, self._operand(other))
 
     def softmax(self, dim: int) -> "Tensor":
         return Softmax.apply(self, dim=normalize_dim(dim, self.ndim, "softmax"))
@@ -231,9 +212,9 @@ class TensorArith:
         if self.data.size == 0:
             raise ValueError(f"{name}() of an empty tensor")
         if dim is None:
-            return _tensor.Tensor._make(np.asarray(fn(self.data)), False, None)
+            return self._make(np.asarray(fn(self.data)))
         axis = normalize_dim(dim, self.ndim, name)
-        return _tensor.Tensor._make(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)), False, None)
+        return self._make(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)))
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
         """Index of the (first) largest value: over the flattened tensor, or along ``dim``."""
@@ -243,20 +224,3 @@ class TensorArith:
         """Index of the (first) smallest value: over the flattened tensor, or along ``dim``."""
         return self._arg(np.argmin, dim, keepdim, "argmin")
 
-
-def where(condition: Any, input: Any, other: Any) -> "Tensor":
-    """``input`` where ``condition`` holds, else ``other``; either may be a Python scalar."""
-    like = input if isinstance(input, _tensor.Tensor) else other
-    if not isinstance(like, _tensor.Tensor):
-        like = _tensor.Tensor(input)
-    return as_tensor(input, like).where(condition, as_tensor(other, like))
-
-
-def maximum(input: "Tensor", other: Any) -> "Tensor":
-    """Elementwise larger of two tensors (ties share the gradient evenly)."""
-    return input.maximum(other)
-
-
-def minimum(input: "Tensor", other: Any) -> "Tensor":
-    """Elementwise smaller of two tensors (ties share the gradient evenly)."""
-    return input.minimum(other)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from tinygrad_lenet.data import MNIST, DataLoader
-from tinygrad_lenet.train import input_transform
+from tinygrad_lenet.data import input_transform
 
 
 def best_of(repeats: int, fn: Callable[[], object]) -> float:

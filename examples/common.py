@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from tinygrad_lenet.train.run import RunConfig, train_run
+from tinygrad_lenet.train import RunConfig, train_run
 
 
 def run_example(recipe: RunConfig, description: str) -> dict[str, Any]:

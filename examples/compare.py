@@ -27,10 +27,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 import tinygrad_lenet as tl  # noqa: E402
-from models import MODELS, create_model  # noqa: E402
-from tinygrad_lenet.data import DataLoader  # noqa: E402
-from tinygrad_lenet.train import LOSSES, fit, input_transform, load_mnist  # noqa: E402
-from tinygrad_lenet.train.run import make_optimizer  # noqa: E402
+from tinygrad_lenet.data import DataLoader, input_transform, load_mnist  # noqa: E402
+from tinygrad_lenet.models import MODELS, create_model  # noqa: E402
+from tinygrad_lenet.optim import create_optimizer  # noqa: E402
+from tinygrad_lenet.train import LOSSES, fit  # noqa: E402
 
 
 @dataclass
@@ -82,7 +82,7 @@ def run_comparison(name: str, model: str, epochs: int, data: str, seed: int, out
         tl.manual_seed(seed)
         net = create_model(model_name, **options)
         size = MODELS[model_name].input_size
-        optimizer = make_optimizer(variant.optimizer, net.parameters(), variant.lr, weight_decay=variant.weight_decay)
+        optimizer = create_optimizer(variant.optimizer, net.parameters(), variant.lr, weight_decay=variant.weight_decay)
         history = fit(
             net, DataLoader(train_set, variant.batch_size, shuffle=True, transform=input_transform(size)),
             DataLoader(test_set, 1000, transform=input_transform(size)), optimizer, epochs,

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 import tinygrad_lenet as tl
-from models import LeNet5
+from tinygrad_lenet.models import LeNet5
 from tinygrad_lenet import viz
 
 
@@ -31,7 +31,7 @@ def main() -> None:
     tl.manual_seed(0)
     model = LeNet5()
     digits = tl.data.MNIST.sample(train=False)
-    from tinygrad_lenet.train.run import training_step_graph
+    from tinygrad_lenet.train import training_step_graph
 
     loss = training_step_graph(model, digits.data[:2], digits.targets[:2], 32)
     print(viz.render(viz.draw_graph(loss, params=model, show_grads=True, depth=1), out / f"lenet5-depth1.{fmt}"))

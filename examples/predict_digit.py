@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from tinygrad_lenet.data import MNIST, read_digit_image
-from tinygrad_lenet.train.run import RunConfig, predict_probabilities, restore_model, train_run
+from tinygrad_lenet.train import RunConfig, predict_probabilities, restore_model, train_run
 
 
 def main() -> None:

@@ -13,8 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from tinygrad_lenet.data import MNIST, RandomAffine, ToFloat  # noqa: E402
-from tinygrad_lenet.train import AUGMENTATION  # noqa: E402  (the distortions of --augment)
+from tinygrad_lenet.data import AUGMENTATION, MNIST, RandomAffine, ToFloat  # noqa: E402  (AUGMENTATION: --augment's)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ with augmentation (docs/results.md).
 
 from common import run_example
 
-from tinygrad_lenet.train.run import RunConfig
+from tinygrad_lenet.train import RunConfig
 
 if __name__ == "__main__":
     run_example(RunConfig(model="lenet5", epochs=15, schedule="cosine", out="runs/lenet5"), __doc__.split("\n")[0])

@@ -5,7 +5,7 @@
 
 from common import run_example
 
-from tinygrad_lenet.train.run import RunConfig
+from tinygrad_lenet.train import RunConfig
 
 if __name__ == "__main__":
     recipe = RunConfig(model="mlp", model_options={"sizes": [784, 1024, 128, 10], "dropout": 0.2}, epochs=20,

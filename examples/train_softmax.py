@@ -5,7 +5,7 @@
 
 from common import run_example
 
-from tinygrad_lenet.train.run import RunConfig
+from tinygrad_lenet.train import RunConfig
 
 if __name__ == "__main__":
     run_example(RunConfig(model="softmax", epochs=10, schedule="cosine", out="runs/softmax"), __doc__.split("\n")[0])

@@ -1,8 +1,11 @@
-"""Model definitions written with tinygrad_lenet's public API only, as a user would write them."""
+"""Model definitions written with tinygrad_lenet's public API only, as a user would write them.
+
+This folder is ``models/`` in the repository and installs as ``tinygrad_lenet.models``.
+"""
 
 from .knn import KNearestNeighbors
 from .lenet5 import LeNet5
 from .mlp import MLP, SoftmaxRegression
-from .registry import MODELS, ModelSpec, create_model
+from .registry import MODELS, ModelOption, ModelSpec, create_model
 
-__all__ = ["MLP", "MODELS", "KNearestNeighbors", "LeNet5", "ModelSpec", "SoftmaxRegression", "create_model"]
+__all__ = ["MLP", "MODELS", "KNearestNeighbors", "LeNet5", "ModelOption", "ModelSpec", "SoftmaxRegression", "create_model"]

@@ -1,30 +1,92 @@
-"""Models by name, so that the command line and the examples can say ``--model lenet5``."""
+"""Models by name, each with the options it takes, declared once: the command line's ``--model``
+choices, its model options, their help and the check of which options fit which model all come
+from ``MODELS``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import inspect
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .knn import KNearestNeighbors
-from .lenet5 import LeNet5
+from .lenet5 import ACTIVATIONS, POOLING, LeNet5
 from .mlp import MLP, SoftmaxRegression
 
 
 @dataclass(frozen=True)
+class ModelOption:
+    """One option of a model's constructor, as the command line offers it (``--name``).
+
+    ``keyword`` is the constructor argument it sets (default: ``name``) and ``convert`` turns the
+    command-line value into that argument's value (e.g. hidden sizes into the MLP's ``sizes``).
+    ``type`` is ``bool`` for a flag; ``nargs`` as in argparse. ``default`` is only for the help:
+    the constructor's own default applies when the option is not given.
+    """
+
+    name: str
+    help: str
+    type: Callable[[str], Any] = str
+    choices: tuple[str, ...] | None = None
+    nargs: int | str | None = None
+    metavar: str | tuple[str, ...] | None = None
+    keyword: str | None = None
+    convert: Callable[[Any], Any] = lambda value: value
+    default: Any = None
+
+    def to_keyword(self, value: Any) -> tuple[str, Any]:
+        """The constructor argument (name, value) that the command-line ``value`` stands for."""
+        return self.keyword or self.name, self.convert(value)
+
+
+@dataclass(frozen=True)
 class ModelSpec:
-    """How to build a model and what input it takes."""
+    """How to build a model, what input it takes, and which options it has."""
 
     build: Callable[..., Any]
     input_size: int  # the side of the square input image: 32 (MNIST padded by 2) or 28
     description: str
+    options: tuple[ModelOption, ...] = field(default=())
     trainable: bool = True  # False for k-NN, which is fitted, not trained by gradient descent
 
+    def option_default(self, option: ModelOption) -> Any:
+        """What the model uses when ``option`` is not given: the declared help default, else the
+        constructor's default for the argument."""
+        if option.default is not None:
+            return option.default
+        parameter = inspect.signature(self.build).parameters.get(option.keyword or option.name)
+        return None if parameter is None or parameter.default is inspect.Parameter.empty else parameter.default
+
+
+ACTIVATION = ModelOption("activation", "activation function", choices=tuple(ACTIVATIONS))
+DROPOUT = ModelOption("dropout", "dropout probability", type=float)
 
 MODELS: dict[str, ModelSpec] = {
-    "lenet5": ModelSpec(LeNet5, 32, "LeNet-5 as the lab reports built it: 2 conv + 3 linear layers, 61,706 parameters"),
-    "mlp": ModelSpec(MLP, 28, "fully connected network, sizes e.g. 784-256-10"),
+    "lenet5": ModelSpec(
+        LeNet5, 32, "LeNet-5 as the lab reports built it: 2 conv + 3 linear layers, 61,706 parameters",
+        options=(
+            ACTIVATION,
+            ModelOption("pooling", "pooling after each convolution", choices=tuple(POOLING)),
+            ModelOption("channels", "channels of the two convolutions", type=int, nargs=2, metavar=("C1", "C2"),
+                        convert=tuple),
+            DROPOUT,
+        ),
+    ),
+    "mlp": ModelSpec(
+        MLP, 28, "fully connected network, sizes e.g. 784-256-10",
+        options=(
+            ModelOption("hidden", "hidden layer sizes", type=int, nargs="*", metavar="N", keyword="sizes",
+                        convert=lambda hidden: [784, *hidden, 10], default=[256]),
+            ModelOption("batchnorm", "BatchNorm after each hidden layer", type=bool),
+            ACTIVATION,
+            DROPOUT,
+        ),
+    ),
     "softmax": ModelSpec(SoftmaxRegression, 28, "softmax regression: one linear layer 784-10"),
-    "knn": ModelSpec(KNearestNeighbors, 28, "k-nearest neighbours on raw pixels (a baseline)", trainable=False),
+    "knn": ModelSpec(
+        KNearestNeighbors, 28, "k-nearest neighbours on raw pixels (a baseline)", trainable=False,
+        options=(ModelOption("k", "number of neighbours", type=int),),
+    ),
 }
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_lenet as tl
-from models import MLP, MODELS, KNearestNeighbors, LeNet5, SoftmaxRegression, create_model
+from tinygrad_lenet.models import MLP, MODELS, KNearestNeighbors, LeNet5, SoftmaxRegression, create_model
 
 
 def test_lenet5_is_the_lab_reports_network() -> None:

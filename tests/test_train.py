@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 import tinygrad_lenet as tl
-from models import LeNet5, SoftmaxRegression
+from tinygrad_lenet.models import LeNet5, SoftmaxRegression
 from tinygrad_lenet import optim
-from tinygrad_lenet.data import DataLoader, Subset
+from tinygrad_lenet.data import DataLoader, Subset, input_transform, load_mnist
 from tinygrad_lenet.train import (
-    History, classification_report, confusion_matrix, evaluate, fit, input_transform, load_mnist,
-    most_confident_mistakes, mse_on_softmax, precision_recall_f1, train_one_epoch,
+    History, classification_report, confusion_matrix, evaluate, fit, most_confident_mistakes, mse_on_softmax,
+    precision_recall_f1, train_one_epoch,
 )
 from tinygrad_lenet.train import plots
 
@@ -137,18 +137,18 @@ def test_load_mnist_auto_falls_back_to_the_sample_and_says_so(monkeypatch, tmp_p
 
 
 def test_optimizers_and_schedules_by_name() -> None:
-    from tinygrad_lenet.train.run import OPTIMIZERS, SCHEDULES, make_optimizer, make_scheduler
+    from tinygrad_lenet.optim import OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
 
     params = list(SoftmaxRegression().parameters())
-    kinds = {name: type(make_optimizer(name, params)).__name__ for name in OPTIMIZERS}
+    kinds = {name: type(create_optimizer(name, params)).__name__ for name in OPTIMIZERS}
     assert kinds == {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad",
                      "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
-    assert make_optimizer("nesterov", params).param_groups[0]["nesterov"]
-    assert make_optimizer("sgd", params, lr=0.3).param_groups[0]["lr"] == 0.3
+    assert create_optimizer("nesterov", params).param_groups[0]["nesterov"]
+    assert create_optimizer("sgd", params, lr=0.3).param_groups[0]["lr"] == 0.3
     lrs = {}
     for name in SCHEDULES:
-        opt = make_optimizer("adam", params, lr=1.0)
-        scheduler = make_scheduler(name, opt, epochs=4, step_size=2, gamma=0.5, decay=1.0)
+        opt = create_optimizer("adam", params, lr=1.0)
+        scheduler = create_scheduler(name, opt, epochs=4, step_size=2, gamma=0.5, decay=1.0)
         for _ in range(2):
             if scheduler is not None:
                 scheduler.step()
@@ -156,6 +156,6 @@ def test_optimizers_and_schedules_by_name() -> None:
     assert lrs == pytest.approx({"constant": 1.0, "step": 0.5, "exponential": 0.25, "cosine": 0.5,
                                  "inverse": 1 / 3, "lecun1998": 2e-4})
     with pytest.raises(ValueError, match="unknown optimizer"):
-        make_optimizer("lbfgs", params)
+        create_optimizer("lbfgs", params)
     with pytest.raises(ValueError, match="unknown schedule"):
-        make_scheduler("warmup", make_optimizer("adam", params), 4)
+        create_scheduler("warmup", create_optimizer("adam", params), 4)

@@ -12,7 +12,7 @@ import pytest
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
-from models import MLP, LeNet5
+from tinygrad_lenet.models import MLP, LeNet5
 from tinygrad_lenet import nn, viz
 from tinygrad_lenet.cli import main
 from tinygrad_lenet.viz.graph import extract

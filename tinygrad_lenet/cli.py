@@ -15,13 +15,14 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import viz
-from .data import MNIST, DataLoader, read_digit_image, read_kaggle_csv, write_kaggle_submission
+from .allocator import tune_allocator
+from .data import MNIST, DataLoader, input_transform, load_mnist, read_digit_image, read_kaggle_csv, write_kaggle_submission
 from .errors import TinygradLenetError
-from .train.loop import evaluate
-from .train.run import (
-    OPTIMIZERS, SCHEDULES, RunConfig, predict_probabilities, restore_model, train_run, training_step_graph, write_report,
+from .models import MODELS, ModelOption, create_model
+from .optim import OPTIMIZERS, SCHEDULES
+from .train import (
+    RunConfig, evaluate, predict_probabilities, restore_model, train_run, training_step_graph, write_report,
 )
-from .train.setup import input_transform, load_mnist
 
 EXAMPLES = """examples:
   tinygrad-lenet train --model lenet5 --epochs 15 --schedule cosine --out runs/lenet5      # 99.2%
@@ -46,18 +47,53 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="folder with the MNIST IDX files (default: $TINYGRAD_LENET_DATA or the user cache)")
 
 
+def _shown(value: Any) -> str:
+    """A default as it would be typed on the command line (``6 16`` for a pair)."""
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def _model_options_by_name() -> dict[str, tuple[ModelOption, list[str]]]:
+    """Every model option of the registry, with the models that take it (an option several
+    models share, such as --activation, is one argument)."""
+    options: dict[str, tuple[ModelOption, list[str]]] = {}
+    for model, spec in MODELS.items():
+        for option in spec.options:
+            options.setdefault(option.name, (option, []))[1].append(model)
+    return options
+
+
+def _model_arguments(parser: argparse.ArgumentParser) -> None:
+    """The model options of ``train``, from the registry: which models take each, and its default."""
+    group = parser.add_argument_group("model options (each applies only to the models it names)")
+    for name, (option, models) in _model_options_by_name().items():
+        defaults = {model: MODELS[model].option_default(option) for model in models}
+        if option.type is bool:
+            shown = ""
+        elif len({_shown(d) for d in defaults.values()}) == 1:
+            shown = f"; default {_shown(next(iter(defaults.values())))}"
+        else:
+            shown = "; default " + ", ".join(f"{_shown(d)} for {m}" for m, d in defaults.items())
+        help = f"{', '.join(models)}: {option.help}{shown}"
+        if option.type is bool:
+            group.add_argument(f"--{name}", action="store_true", default=None, help=help)
+        else:
+            group.add_argument(f"--{name}", type=option.type, choices=option.choices, nargs=option.nargs,
+                               metavar=option.metavar, help=help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tinygrad-lenet", description="Train and use LeNet-5, MLPs and softmax regression on MNIST, on numpy.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    drawable = tuple(name for name, spec in MODELS.items() if spec.trainable)
 
     train = commands.add_parser("train", help="train a model and write its run folder",
                                 description="Train a model on MNIST. The run folder gets last/best checkpoints, "
                                 "history.csv/json, train.log, report.txt and plots (curves, confusion matrix, "
                                 "mistakes, filters, feature maps) and graph.svg (one training step, drawn with Graphviz).")
-    train.add_argument("--model", default="lenet5", choices=("lenet5", "mlp", "softmax", "knn"))
+    train.add_argument("--model", default="lenet5", choices=tuple(MODELS))
     train.add_argument("--epochs", type=int, default=10, help="total epochs (a resumed run continues up to it)")
     train.add_argument("--batch-size", type=int, default=64)
     train.add_argument("--optimizer", default="adam", choices=OPTIMIZERS,
@@ -74,14 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--loss", default="cross_entropy", choices=("cross_entropy", "mse"),
                        help="mse: squared error of the softmax outputs against one-hot targets")
     train.add_argument("--augment", action="store_true", help="random affine distortions of the training images")
-    model = train.add_argument_group("model options")
-    model.add_argument("--activation", choices=("relu", "sigmoid", "tanh"), help="lenet5, mlp (default relu)")
-    model.add_argument("--pooling", choices=("max", "avg"), help="lenet5 (default max)")
-    model.add_argument("--channels", type=int, nargs=2, metavar=("C1", "C2"), help="lenet5 conv channels (default 6 16)")
-    model.add_argument("--hidden", type=int, nargs="*", metavar="N", help="mlp hidden layer sizes (default 256)")
-    model.add_argument("--batchnorm", action="store_true", help="mlp: BatchNorm after each hidden layer")
-    model.add_argument("--dropout", type=float, help="lenet5, mlp: dropout probability (default 0)")
-    model.add_argument("--k", type=int, help="knn: number of neighbours (default 3)")
+    _model_arguments(train)
     _data_arguments(train)
     train.add_argument("--seed", type=int, default=0, help="same seed, same command: identical results")
     train.add_argument("--out", help="run folder (default runs/MODEL)")
@@ -105,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph = commands.add_parser("graph", help="draw the computation graph of a model's loss with Graphviz",
                                 description="Draw the graph of one training step (forward and loss) of a model. "
                                 "The .dot source is always written next to the picture.")
-    graph.add_argument("--model", default="lenet5", choices=("lenet5", "mlp", "softmax"))
+    graph.add_argument("--model", default="lenet5", choices=drawable)
     graph.add_argument("--checkpoint", help="draw this trained model instead (its gradients are real ones)")
     graph.add_argument("--depth", type=int, help="one node per module at this depth (1: conv1, pool1, ...)")
     graph.add_argument("--grads", action="store_true", help="run backward and show gradient norms; NaN/Inf in red")
@@ -114,27 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--out", default="graph.svg", help="svg, png or pdf by suffix (default graph.svg)")
 
     summary = commands.add_parser("summary", help="a table of a model's layers, parameters and MACs")
-    summary.add_argument("--model", default="lenet5", choices=("lenet5", "mlp", "softmax"))
+    summary.add_argument("--model", default="lenet5", choices=drawable)
     summary.add_argument("--checkpoint", help="summarise the model of this checkpoint")
     return parser
 
 
 def _model_options(args: argparse.Namespace) -> dict[str, Any]:
-    given = {k: getattr(args, k) for k in ("activation", "pooling", "channels", "dropout", "k")}
-    allowed = {"lenet5": ("activation", "pooling", "channels", "dropout"), "mlp": ("activation", "dropout"),
-               "softmax": (), "knn": ("k",)}[args.model]
-    unused = [k for k, v in given.items() if v is not None and k not in allowed]
-    if args.model != "mlp" and (args.hidden is not None or args.batchnorm):
-        unused += ["hidden" if args.hidden is not None else "batchnorm"]
+    """The constructor arguments of --model from the model options given (others are refused)."""
+    own = {option.name: option for option in MODELS[args.model].options}
+    given = {name: getattr(args, name) for name in _model_options_by_name() if getattr(args, name) is not None}
+    unused = [name for name in given if name not in own]
     if unused:
         raise ValueError(f"--{', --'.join(unused)} do not apply to --model {args.model}")
-    options = {k: v for k, v in given.items() if v is not None and k in allowed}
-    if "channels" in options:
-        options["channels"] = tuple(options["channels"])
-    if args.model == "mlp":
-        options["sizes"] = [784, *(args.hidden if args.hidden is not None else [256]), 10]
-        options["batchnorm"] = args.batchnorm
-    return options
+    return dict(own[name].to_keyword(value) for name, value in given.items())
 
 
 def _train(args: argparse.Namespace) -> None:
@@ -181,9 +202,7 @@ def _model_for(args: argparse.Namespace) -> tuple[Any, int]:
     if args.checkpoint:
         model, metadata = restore_model(args.checkpoint)
         return model, metadata["input_size"]
-    import models
-
-    return models.create_model(args.model), models.MODELS[args.model].input_size
+    return create_model(args.model), MODELS[args.model].input_size
 
 
 def _graph(args: argparse.Namespace) -> None:
@@ -202,6 +221,7 @@ def _summary(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tune_allocator()
     commands = {"train": _train, "eval": _eval, "predict": _predict, "kaggle": _kaggle, "graph": _graph, "summary": _summary}
     try:
         commands[args.command](args)

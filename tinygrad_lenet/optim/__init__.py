@@ -1,10 +1,14 @@
-"""Optimizers and learning-rate schedules with PyTorch's names and update formulas."""
+"""Optimizers and learning-rate schedules with PyTorch's names and update formulas, and both by name."""
 
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .by_name import DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+__all__ = [
+    "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop",
+    "create_optimizer", "create_scheduler", "lr_scheduler",
+]

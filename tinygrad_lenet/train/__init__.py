@@ -1,12 +1,19 @@
-"""Training and evaluation: the loop, metrics, history, plots, and the choice of data."""
+"""Training and evaluation: the loop, metrics, history, plots, reports, inference, and whole runs.
+
+The loop (``fit``, ``train_one_epoch``, ``evaluate``) works on any model, loader and optimizer;
+``train_run`` is the command line's ``train``: a registered model by name, trained from a
+:class:`RunConfig` into a run folder.
+"""
 
 from .history import History
+from .inference import predict_probabilities, restore_model
 from .loop import LOSSES, Evaluation, evaluate, fit, mse_on_softmax, train_one_epoch
 from .metrics import classification_report, confusion_matrix, most_confident_mistakes, precision_recall_f1
-from .setup import AUGMENTATION, input_transform, load_mnist
+from .report import training_step_graph, write_graph, write_report
+from .runs import RunConfig, train_run
 
 __all__ = [
-    "AUGMENTATION", "Evaluation", "History", "LOSSES", "classification_report", "confusion_matrix", "evaluate", "fit",
-    "input_transform", "load_mnist", "most_confident_mistakes", "mse_on_softmax", "precision_recall_f1",
-    "train_one_epoch",
+    "Evaluation", "History", "LOSSES", "RunConfig", "classification_report", "confusion_matrix", "evaluate", "fit",
+    "most_confident_mistakes", "mse_on_softmax", "precision_recall_f1", "predict_probabilities", "restore_model",
+    "train_one_epoch", "train_run", "training_step_graph", "write_graph", "write_report",
 ]

@@ -1,4 +1,5 @@
-"""Choosing the data and the input pipeline of a run: full MNIST if it can be had, else the sample."""
+"""The data of a training run: full MNIST if it can be had, else the bundled sample (``load_mnist``),
+and the input pipeline that turns its uint8 digits into model inputs (``input_transform``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..data import MNIST, MNIST_MEAN, MNIST_STD, Compose, Normalize, Pad, RandomAffine, ToFloat
 from ..errors import DataError
+from .mnist import MNIST
+from .transforms import MNIST_MEAN, MNIST_STD, Compose, Normalize, Pad, RandomAffine, ToFloat
 
 AUGMENTATION = dict(degrees=10.0, translate=(0.1, 0.1), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15.0)
 """The random distortions of ``--augment``: the 1998 paper's kinds (translation, scaling,

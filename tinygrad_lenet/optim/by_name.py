@@ -1,0 +1,51 @@
+"""Optimizers and learning-rate schedules by name, as the command line and the examples ask for them
+(``--optimizer momentum --schedule cosine``)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+DEFAULT_LR = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rmsprop": 1e-3, "adam": 1e-3, "adamw": 1e-3}
+SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998")
+
+
+def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, momentum: float = 0.9,
+                     weight_decay: float = 0.0) -> Optimizer:
+    """An optimizer by name; "momentum" and "nesterov" are SGD with (Nesterov) momentum.
+
+    ``lr=None`` takes the name's default learning rate (``DEFAULT_LR``).
+    """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    lr = DEFAULT_LR[name] if lr is None else lr
+    if name in ("sgd", "momentum", "nesterov"):
+        return SGD(params, lr=lr, momentum=0.0 if name == "sgd" else momentum, nesterov=name == "nesterov",
+                   weight_decay=weight_decay)
+    cls = {"adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}[name]
+    return cls(params, lr=lr, weight_decay=weight_decay)
+
+
+def create_scheduler(name: str, optimizer: Optimizer, epochs: int, step_size: int = 10, gamma: float = 0.1,
+                     decay: float = 0.1) -> lr_scheduler.LRScheduler | None:
+    """A learning-rate schedule by name over ``epochs`` epochs (None for "constant")."""
+    if name == "constant":
+        return None
+    if name == "step":
+        return lr_scheduler.StepLR(optimizer, step_size, gamma)
+    if name == "exponential":
+        return lr_scheduler.ExponentialLR(optimizer, gamma)
+    if name == "cosine":
+        return lr_scheduler.CosineAnnealingLR(optimizer, max(epochs, 1))
+    if name == "inverse":
+        return lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0 / (1.0 + decay * epoch))
+    if name == "lecun1998":
+        return lr_scheduler.PiecewiseConstantLR.lecun1998(optimizer)
+    raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")

@@ -7,7 +7,7 @@ Adam at 1e-3 annealed to 0 by a cosine schedule: 99.20% after 15 epochs, 99.53% 
 with augmentation (docs/results.md).
 """
 
-from common import run_example
+from run_recipe import run_example
 
 from tinygrad_lenet.train import RunConfig
 

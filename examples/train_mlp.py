@@ -3,7 +3,7 @@
     python examples/train_mlp.py [--quick] [--epochs 20]
 """
 
-from common import run_example
+from run_recipe import run_example
 
 from tinygrad_lenet.train import RunConfig
 

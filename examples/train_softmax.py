@@ -3,7 +3,7 @@
     python examples/train_softmax.py [--quick] [--epochs 10]
 """
 
-from common import run_example
+from run_recipe import run_example
 
 from tinygrad_lenet.train import RunConfig
 

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import CheckpointError
-from .files import atomic_write, read_bytes
+from .file_io import atomic_write, read_bytes
 from .tensor import Tensor
 
 FORMAT = "tinygrad_lenet.checkpoint"

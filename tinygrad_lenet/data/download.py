@@ -13,8 +13,6 @@ import gzip
 import hashlib
 import os
 import tempfile
-import urllib.error
-import urllib.request
 import zlib
 from pathlib import Path
 from typing import Sequence
@@ -38,7 +36,9 @@ def content_md5(path: Path, compressed: bool | None = None) -> str:
 
 
 def _fetch(url: str, destination: Path, timeout: float, progress: bool) -> None:
-    from tqdm.auto import tqdm  # loaded on first use: importing the package stays light
+    import urllib.request  # loaded on first download, like tqdm: importing the package stays light
+
+    from tqdm.auto import tqdm
 
     with urllib.request.urlopen(url, timeout=timeout) as response, open(destination, "wb") as out:
         total = int(response.headers.get("Content-Length") or 0) or None
@@ -55,6 +55,8 @@ def download(
 
     Raises :class:`DataError` listing what went wrong with every mirror if none works.
     """
+    import urllib.error
+
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     failures = []

@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import DataError
-from ..files import atomic_write, read_bytes
+from ..file_io import atomic_write, read_bytes
 
 PIXELS = 784
 

@@ -10,7 +10,7 @@ import numpy as np
 from .. import viz
 from ..data import MNIST, input_transform
 from ..errors import GraphvizNotFound
-from ..files import atomic_write
+from ..file_io import atomic_write
 from ..grad_mode import no_grad
 from ..nn import Conv2d, Linear, Module
 from ..nn import functional as F

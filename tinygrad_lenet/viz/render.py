@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import GraphvizNotFound
-from ..files import atomic_write
+from ..file_io import atomic_write
 
 if TYPE_CHECKING:
     import graphviz

@@ -1,4 +1,5 @@
-"""Writing files so that nothing a user saved is ever half-written."""
+"""Reading and writing files: atomically, so nothing a user saved is ever half-written, and with
+one clear error naming the file when it cannot be read."""
 
 from __future__ import annotations
 

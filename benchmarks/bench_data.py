@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from tinygrad_lenet.data import MNIST, DataLoader
-from tinygrad_lenet.data import input_transform
+import tinygrad_lenet as tl
+from tinygrad_lenet.data import MNIST, DataLoader, input_transform
 
 
 def best_of(repeats: int, fn: Callable[[], object]) -> float:
@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    tl.tune_allocator()  # as the command line and fit() do, so the figures are those a training run sees
 
     load = best_of(args.repeats, lambda: (MNIST(args.data_dir, train=True), MNIST(args.data_dir, train=False)))
     train = MNIST(args.data_dir, train=True)

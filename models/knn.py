@@ -22,6 +22,10 @@ class KNearestNeighbors:
 
     def fit(self, images: np.ndarray, labels: np.ndarray) -> "KNearestNeighbors":
         """Remember the training set (images of any shape; flattened, as float32)."""
+        if len(images) < self.k:
+            raise ValueError(f"k-NN with k={self.k} needs at least {self.k} training images, got {len(images)}")
+        if len(images) != len(labels):
+            raise ValueError(f"k-NN: {len(images)} training images but {len(labels)} labels")
         self.train_x = np.asarray(images, dtype=np.float32).reshape(len(images), -1)
         self.train_y = np.asarray(labels, dtype=np.int64)
         self.train_sq = (self.train_x**2).sum(axis=1)

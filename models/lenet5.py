@@ -16,6 +16,12 @@ ACTIVATIONS: dict[str, Callable[[tl.Tensor], tl.Tensor]] = {"relu": F.relu, "sig
 POOLING = {"max": nn.MaxPool2d, "avg": nn.AvgPool2d}
 
 
+def check_dropout(p: float, model: str) -> None:
+    """A dropout probability must be a number in [0, 1)."""
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+        raise ValueError(f"{model}: dropout must be a probability in [0, 1), got {p!r}")
+
+
 def activation_function(name: str) -> Callable[[tl.Tensor], tl.Tensor]:
     """relu, sigmoid or tanh, by name."""
     if name not in ACTIVATIONS:
@@ -38,6 +44,9 @@ class LeNet5(nn.Module):
         super().__init__()
         if pooling not in POOLING:
             raise ValueError(f"unknown pooling {pooling!r}; choose one of {sorted(POOLING)}")
+        if len(channels) != 2 or not all(isinstance(c, int) and c >= 1 for c in channels):
+            raise ValueError(f"LeNet5: channels must be two ints >= 1 (the two convolutions), got {tuple(channels)}")
+        check_dropout(dropout, "LeNet5")
         self.act = activation_function(activation)
         self.dropout = dropout
         c1, c2 = channels

@@ -8,7 +8,7 @@ import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
 from tinygrad_lenet import nn
 
-from .lenet5 import activation_function
+from .lenet5 import activation_function, check_dropout
 
 
 class MLP(nn.Module):
@@ -24,6 +24,9 @@ class MLP(nn.Module):
         super().__init__()
         if len(sizes) < 2:
             raise ValueError(f"MLP needs at least an input and an output size, got {list(sizes)}")
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes):
+            raise ValueError(f"MLP: every layer size must be an int >= 1, got {list(sizes)}")
+        check_dropout(dropout, "MLP")
         self.sizes = list(sizes)
         self.act = activation_function(activation)
         self.dropout = dropout

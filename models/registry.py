@@ -58,8 +58,24 @@ class ModelSpec:
         return None if parameter is None or parameter.default is inspect.Parameter.empty else parameter.default
 
 
+def positive_int(text: str) -> int:
+    """A size on the command line: an int >= 1 (argparse reports anything else as a usage error)."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def probability(text: str) -> float:
+    """A dropout probability on the command line: a number in [0, 1)."""
+    value = float(text)
+    if not 0 <= value < 1:
+        raise ValueError(text)
+    return value
+
+
 ACTIVATION = ModelOption("activation", "activation function", choices=tuple(ACTIVATIONS))
-DROPOUT = ModelOption("dropout", "dropout probability", type=float)
+DROPOUT = ModelOption("dropout", "dropout probability in [0, 1)", type=probability)
 
 MODELS: dict[str, ModelSpec] = {
     "lenet5": ModelSpec(
@@ -67,7 +83,7 @@ MODELS: dict[str, ModelSpec] = {
         options=(
             ACTIVATION,
             ModelOption("pooling", "pooling after each convolution", choices=tuple(POOLING)),
-            ModelOption("channels", "channels of the two convolutions", type=int, nargs=2, metavar=("C1", "C2"),
+            ModelOption("channels", "channels of the two convolutions", type=positive_int, nargs=2, metavar=("C1", "C2"),
                         convert=tuple),
             DROPOUT,
         ),
@@ -75,7 +91,7 @@ MODELS: dict[str, ModelSpec] = {
     "mlp": ModelSpec(
         MLP, 28, "fully connected network, sizes e.g. 784-256-10",
         options=(
-            ModelOption("hidden", "hidden layer sizes", type=int, nargs="*", metavar="N", keyword="sizes",
+            ModelOption("hidden", "hidden layer sizes", type=positive_int, nargs="*", metavar="N", keyword="sizes",
                         convert=lambda hidden: [784, *hidden, 10], default=[256]),
             ModelOption("batchnorm", "BatchNorm after each hidden layer", type=bool),
             ACTIVATION,
@@ -85,7 +101,7 @@ MODELS: dict[str, ModelSpec] = {
     "softmax": ModelSpec(SoftmaxRegression, 28, "softmax regression: one linear layer 784-10"),
     "knn": ModelSpec(
         KNearestNeighbors, 28, "k-nearest neighbours on raw pixels (a baseline)", trainable=False,
-        options=(ModelOption("k", "number of neighbours", type=int),),
+        options=(ModelOption("k", "number of neighbours", type=positive_int),),
     ),
 }
 

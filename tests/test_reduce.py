@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -101,8 +104,26 @@ def test_argmax_and_argmin() -> None:
     x = tl.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]])
     assert x.argmax().item() == 3 and x.argmin().item() == 4
     assert x.argmax(1).tolist() == [1, 0] and x.argmin(dim=-1, keepdim=True).tolist() == [[0], [1]]
-    with pytest.raises(ValueError, match="empty"):
-        tl.zeros(0).argmax()
+
+
+
+def test_reductions_of_empty_tensors_follow_pytorch() -> None:
+    """max/min/argmax/argmin over no elements raise (RuntimeError without dim, IndexError over an
+    empty dim, like PyTorch); sum is 0, mean and var NaN, logsumexp -inf, all without warnings."""
+    empty, rows = tl.zeros(0), tl.zeros(0, 3)
+    for reduce in (lambda t: t.max(), lambda t: t.min(), lambda t: t.amax(), lambda t: t.amin(),
+                   lambda t: t.argmax(), lambda t: t.argmin()):
+        with pytest.raises(RuntimeError, match=r"of a tensor with no elements \(shape \(0,\)\) has no value; give dim="):
+            reduce(empty)
+    for reduce in (lambda t: t.max(0), lambda t: t.argmin(0), lambda t: t.amax(0)):
+        with pytest.raises(IndexError, match=r"over dim 0 of size 0 \(shape \(0, 3\)\) has no value"):
+            reduce(rows)
+    assert rows.max(1).values.shape == (0,) and rows.argmax(1).shape == (0,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert empty.sum().item() == 0.0
+        assert math.isnan(empty.mean().item()) and math.isnan(empty.var().item())
+        assert empty.logsumexp().item() == -math.inf
 
 
 def test_logsumexp_is_finite_for_huge_values() -> None:

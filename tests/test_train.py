@@ -121,7 +121,8 @@ def test_load_mnist_auto_falls_back_to_the_sample_and_says_so(monkeypatch, tmp_p
     def offline(url: str, timeout: float) -> None:
         raise urllib.error.URLError("no network")
 
-    monkeypatch.setenv("TINYGRAD_LENET_DATA", str(tmp_path))
+    monkeypatch.delenv("TINYGRAD_LENET_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # an empty user cache, and no network
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     lines: list[str] = []
     train, test = load_mnist("auto", log=lines.append)
@@ -129,6 +130,25 @@ def test_load_mnist_auto_falls_back_to_the_sample_and_says_so(monkeypatch, tmp_p
     assert "BUNDLED SAMPLE" in lines[1] and "not comparable" in lines[1] and "Full MNIST is not available" in lines[0]
     with pytest.raises(tl.DataError, match="could not be downloaded"):
         load_mnist("full")
+
+
+def test_a_named_data_location_that_cannot_be_used_is_an_error(monkeypatch, tmp_path: Path) -> None:
+    """No silent fallback to the sample when the user said where the data is: --data-dir or the variable."""
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: (_ for _ in ()).throw(urllib.error.URLError("offline")))
+    monkeypatch.delenv("TINYGRAD_LENET_DATA", raising=False)
+    lines: list[str] = []
+    with pytest.raises(tl.DataError, match=r"--data-dir .*missing does not hold a usable MNIST"):
+        load_mnist("auto", tmp_path / "missing", log=lines.append)
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (corrupt / name).write_bytes(b"\x00\x00\x08\x03 not an IDX file")
+    with pytest.raises(tl.DataError, match="does not hold a usable MNIST"):
+        load_mnist("auto", corrupt, log=lines.append)
+    monkeypatch.setenv("TINYGRAD_LENET_DATA", str(tmp_path / "elsewhere"))
+    with pytest.raises(tl.DataError, match=r"\$TINYGRAD_LENET_DATA=.*elsewhere does not hold a usable MNIST"):
+        load_mnist("auto", log=lines.append)
+    assert lines == []  # nothing was said about a fallback, because there was none
     with pytest.raises(ValueError, match="auto, full or sample"):
         load_mnist("everything")
     assert input_transform(32, augment=True)(np.zeros((2, 1, 28, 28), np.uint8)).shape == (2, 1, 32, 32)

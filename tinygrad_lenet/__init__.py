@@ -22,8 +22,8 @@ from .allocator import tune_allocator
 from .checkpoint import load, save
 from .dtypes import bool_, double, float16, float32, float64, int32, int64, long, uint8
 from .errors import (
-    AnomalyError, CheckpointError, DataError, DTypeError, GradcheckError, GradError, GraphvizNotFound, ShapeError,
-    StateDictError, TinygradLenetError, TrainingDiverged,
+    AnomalyError, CheckpointError, DataError, DTypeError, EmptyReductionError, GradcheckError, GradError,
+    GraphvizNotFound, ResumeError, RunFolderError, ShapeError, StateDictError, TinygradLenetError, TrainingDiverged,
 )
 from .factories import (
     arange, eye, full, full_like, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like,
@@ -52,8 +52,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "Function", "GradError", "GradcheckError",
-    "GraphvizNotFound", "ShapeError", "StateDictError", "Tensor", "TinygradLenetError", "TrainingDiverged", "arange",
+    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "GradError", "GradcheckError",
+    "GraphvizNotFound", "ResumeError", "RunFolderError", "ShapeError", "StateDictError", "Tensor", "TinygradLenetError", "TrainingDiverged", "arange",
     "bool_", "cat", "data", "detect_anomaly", "double", "enable_grad", "eye", "float16", "float32", "float64", "full",
     "full_like", "get_rng_state", "gradcheck", "int32", "int64", "is_grad_enabled", "load", "long", "manual_seed",
     "maximum", "minimum", "models", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randn",

@@ -29,12 +29,24 @@ def normalize_dims(dim: int | Sequence[int] | None, ndim: int, op: str) -> tuple
     return tuple(a for a in axes if a < ndim)
 
 
-def pair(value: int | Sequence[int], name: str, op: str) -> tuple[int, int]:
-    """``3 -> (3, 3)``; ``(2, 3)`` stays; used for kernel_size, stride and padding."""
+def pair(value: int | Sequence[int], name: str, op: str, minimum: int | None = None) -> tuple[int, int]:
+    """``3 -> (3, 3)``; ``(2, 3)`` stays; used for kernel_size, stride and padding. With ``minimum``,
+    each must be at least that (1 for a kernel size or a stride, 0 for padding)."""
     pair_ = (value, value) if isinstance(value, int) else tuple(value)
     if len(pair_) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair_):
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    if minimum is not None and min(pair_) < minimum:
+        raise ValueError(f"{op}: {name} must be at least {minimum}, got {value!r}")
     return pair_  # type: ignore[return-value]
+
+
+def positive_int(value: Any, name: str, op: str) -> int:
+    """``value`` if it is an int >= 1 (a size: features, channels); else a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}: {name} must be an int, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{op}: {name} must be at least 1, got {value}")
+    return int(value)
 
 
 def sizes_from(args: tuple[Any, ...]) -> tuple[int, ...]:

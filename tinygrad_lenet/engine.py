@@ -70,39 +70,40 @@ def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> No
     if root.grad_fn is None:
         _store_grad(root, gradient)
         return
-    pending: dict[int, np.ndarray] = {id(root.grad_fn): gradient}
-    for fn in topological_order(root.grad_fn):
-        grad = pending.pop(id(fn), None)
-        if grad is None:
-            continue
-        if fn.released:
-            raise GradError(
-                f"backward through the graph a second time: {fn.name} already released its saved "
-                "arrays after the first backward(). Call backward(retain_graph=True) the first time "
-                "if you need to go through the graph again."
-            )
-        retained = fn.retained_output
-        if retained is not None and (out := retained()) is not None:
-            _store_grad(out, grad)
-        input_grads = fn.backward(grad)
-        if not retain_graph:
-            fn.release()
-        for parent, g in zip(fn.parents, input_grads):
-            if g is None or not parent.requires_grad:
+    with np.errstate(all="ignore"):  # as in Function.apply: NaN and Inf flow on silently
+        pending: dict[int, np.ndarray] = {id(root.grad_fn): gradient}
+        for fn in topological_order(root.grad_fn):
+            grad = pending.pop(id(fn), None)
+            if grad is None:
                 continue
-            if g.shape != parent.shape:
-                g = unbroadcast(g, parent.shape)
-            if g.dtype != parent.dtype:
-                g = g.astype(parent.dtype)
-            if STATE.anomaly:
-                check_finite(fn, g, "backward")
-            node = parent.grad_fn
-            if node is None:
-                _store_grad(parent, g)
-            elif id(node) in pending:
-                pending[id(node)] = pending[id(node)] + g
-            else:
-                pending[id(node)] = g
+            if fn.released:
+                raise GradError(
+                    f"backward through the graph a second time: {fn.name} already released its saved "
+                    "arrays after the first backward(). Call backward(retain_graph=True) the first time "
+                    "if you need to go through the graph again."
+                )
+            retained = fn.retained_output
+            if retained is not None and (out := retained()) is not None:
+                _store_grad(out, grad)
+            input_grads = fn.backward(grad)
+            if not retain_graph:
+                fn.release()
+            for parent, g in zip(fn.parents, input_grads):
+                if g is None or not parent.requires_grad:
+                    continue
+                if g.shape != parent.shape:
+                    g = unbroadcast(g, parent.shape)
+                if g.dtype != parent.dtype:
+                    g = g.astype(parent.dtype)
+                if STATE.anomaly:
+                    check_finite(fn, g, "backward")
+                node = parent.grad_fn
+                if node is None:
+                    _store_grad(parent, g)
+                elif id(node) in pending:
+                    pending[id(node)] = pending[id(node)] + g
+                else:
+                    pending[id(node)] = g
 
 
 def retain(tensor: "Tensor") -> None:

@@ -36,12 +36,24 @@ class StateDictError(TinygradLenetError, RuntimeError):
     """A state dict that does not fit a model or optimizer; the message lists every offending key."""
 
 
+class EmptyReductionError(TinygradLenetError, IndexError, RuntimeError):
+    """A max, min, argmax or argmin over no elements: there is no value to return (PyTorch raises too)."""
+
+
 class CheckpointError(TinygradLenetError, OSError):
     """A checkpoint file that is missing, truncated, corrupted or not a checkpoint (names the file)."""
 
 
 class DataError(TinygradLenetError, ValueError):
     """A data file or folder that cannot be used: missing, truncated, corrupted or malformed."""
+
+
+class RunFolderError(TinygradLenetError, FileExistsError):
+    """A run folder that holds an earlier run, is in use by another run, or is not a folder."""
+
+
+class ResumeError(TinygradLenetError, ValueError):
+    """An option given with ``--resume`` that cannot apply to the run being continued."""
 
 
 class TrainingDiverged(TinygradLenetError, RuntimeError):

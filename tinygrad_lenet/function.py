@@ -112,7 +112,8 @@ class Function:
         fn = cls()
         needs = tuple(t.requires_grad for t in inputs)
         fn.needs_input_grad = needs
-        data = fn.forward(*[t.data for t in inputs], **kwargs)
+        with np.errstate(all="ignore"):  # NaN and Inf flow on silently, as in PyTorch; detect_anomaly() finds them
+            data = fn.forward(*[t.data for t in inputs], **kwargs)
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         if STATE.anomaly:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 import numpy as np
 
 from .dims import normalize_dim, normalize_dims
-from .errors import ShapeError
+from .errors import EmptyReductionError, ShapeError
 from .ops.elementwise import (
     Abs, Add, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow, Relu, Sigmoid, Sqrt, Sub, Tanh, Where,
 )
@@ -184,22 +184,36 @@ class TensorMath:
         divisor = count - correction
         return (centred * centred).sum(axes, keepdim) * (1.0 / divisor if divisor > 0 else math.inf)
 
+    def _nonempty_axes(self, dim: Dims, name: str) -> tuple[int, ...]:
+        """The axes of a max/min/argmax/argmin over ``dim``, which must hold at least one element."""
+        axes = normalize_dims(dim, self.ndim, name)
+        empty = [a for a in axes if self.shape[a] == 0]
+        if empty:
+            if dim is None:
+                raise EmptyReductionError(f"{name}() of a tensor with no elements (shape {self.shape}) has no value; "
+                                          "give dim= to reduce along a dim of non-zero size")
+            raise EmptyReductionError(f"{name}() over dim {empty[0]} of size 0 (shape {self.shape}) has no value")
+        return axes
+
     def amax(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
         """Largest value over ``dim``; the gradient is split evenly among tied maxima."""
-        return Amax.apply(self, axes=normalize_dims(dim, self.ndim, "amax"), keepdim=keepdim)
+        return Amax.apply(self, axes=self._nonempty_axes(dim, "amax"), keepdim=keepdim)
 
     def amin(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
         """Smallest value over ``dim``, as ``-amax(-x)``."""
+        self._nonempty_axes(dim, "amin")
         return -(-self).amax(dim, keepdim)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> "Tensor | ValuesIndices":
         """The largest value; with ``dim``, the pair (values, indices) along it, as in PyTorch."""
+        self._nonempty_axes(dim, "max")
         if dim is None:
             return self.amax()
         return ValuesIndices(self.amax(dim, keepdim), self.argmax(dim, keepdim))
 
     def min(self, dim: int | None = None, keepdim: bool = False) -> "Tensor | ValuesIndices":
         """The smallest value; with ``dim``, the pair (values, indices) along it, as in PyTorch."""
+        self._nonempty_axes(dim, "min")
         if dim is None:
             return self.amin()
         return ValuesIndices(self.amin(dim, keepdim), self.argmin(dim, keepdim))
@@ -209,11 +223,10 @@ class TensorMath:
         return LogSumExp.apply(self, axes=normalize_dims(dim, self.ndim, "logsumexp"), keepdim=keepdim)
 
     def _arg(self, fn: Any, dim: int | None, keepdim: bool, name: str) -> "Tensor":
-        if self.data.size == 0:
-            raise ValueError(f"{name}() of an empty tensor")
         if dim is None:
+            self._nonempty_axes(None, name)
             return self._make(np.asarray(fn(self.data)))
-        axis = normalize_dim(dim, self.ndim, name)
+        (axis,) = self._nonempty_axes(dim, name)
         return self._make(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)))
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":

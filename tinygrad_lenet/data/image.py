@@ -3,17 +3,24 @@
 MNIST was made like this: the digit is fitted into a 20x20 box keeping its aspect ratio
 (anti-aliased), then placed in a 28x28 image so that its centre of mass is at the centre.
 Either polarity works: dark ink on light paper (a scan or a photo) is inverted to MNIST's
-light-on-dark.
+light-on-dark. A drawing on a transparent background (what an HTML canvas exports) is read by
+its alpha channel: the ink is where it is opaque. Images above ``MAX_PIXELS`` are refused before
+they are decoded, so a huge (or decompression-bomb) file cannot exhaust the memory.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
+
+
+MAX_PIXELS = 40_000_000
+"""The largest image read (width x height): 40 megapixels, e.g. 8000 x 5000; a phone photo is 12-50."""
 
 
 def _pillow():  # noqa: ANN202 - the PIL.Image module
@@ -57,15 +64,32 @@ def to_mnist_format(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def _ink(img: "Image.Image") -> np.ndarray:  # noqa: F821 - PIL.Image, imported lazily
+    """The image as grayscale (H, W); for a drawing on a transparent background, its opacity."""
+    if "A" in img.getbands() or (img.mode == "P" and "transparency" in img.info):
+        alpha = np.asarray(img.convert("RGBA"))[..., 3]
+        if alpha.min() < 255:  # some of it is transparent: the opaque part is the drawing
+            return alpha
+    return np.asarray(img.convert("L"))
+
+
 def read_digit_image(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an image file of one handwritten digit as a 28x28 uint8 MNIST-like array."""
     Image = _pillow()
     path = Path(path)
     try:
-        with Image.open(path) as img:
-            gray = np.asarray(img.convert("L"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    raise DataError(f"{path}: the image is {width}x{height} ({width * height / 1e6:.0f} megapixels); "
+                                    f"images up to {MAX_PIXELS // 1_000_000} megapixels are read: scale it down first")
+                gray = _ink(img)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DataError(f"{path}: the image is larger than {MAX_PIXELS // 1_000_000} megapixels: scale it down first") from None
     except OSError as e:
         raise DataError(f"{path}: cannot read it as an image ({e})") from None
     try:

@@ -36,7 +36,8 @@ def read_kaggle_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarra
     except ValueError as e:
         raise DataError(f"{path}: not a table of integers with {len(columns)} columns: {e}") from None
     if values.size == 0:
-        values = values.reshape(0, len(columns))
+        raise DataError(f"{path}: the header is there but no rows follow; expected one row of {len(columns)} numbers "
+                        "per image")
     if values.shape[1] != len(columns):
         raise DataError(f"{path}: not a table of integers with {len(columns)} columns: rows have {values.shape[1]}")
     labels = values[:, 0] if labeled else None

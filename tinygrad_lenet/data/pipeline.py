@@ -9,8 +9,10 @@ from typing import Callable
 import numpy as np
 
 from ..errors import DataError
-from .mnist import MNIST
+from .mnist import ENV_VAR, MNIST
 from .transforms import MNIST_MEAN, MNIST_STD, Compose, Normalize, Pad, RandomAffine, ToFloat
+
+SAMPLE_CAVEAT = "accuracies on it are lower than, and not comparable to, full-MNIST results"
 
 AUGMENTATION = dict(degrees=10.0, translate=(0.1, 0.1), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15.0)
 """The random distortions of ``--augment``: the 1998 paper's kinds (translation, scaling,
@@ -21,25 +23,37 @@ def load_mnist(
     source: str = "auto", data_dir: str | os.PathLike[str] | None = None, log: Callable[[str], None] = print
 ) -> tuple[MNIST, MNIST]:
     """The (train, test) sets. ``source``: "full" (found or downloaded, else an error), "sample"
-    (the bundled subset), or "auto" (full if possible, else the sample, saying so plainly)."""
+    (the bundled subset), or "auto": full MNIST if it can be had, else the sample, saying so plainly.
+
+    The fallback to the sample happens only when no data location was named: with ``data_dir``
+    or ``$TINYGRAD_LENET_DATA``, a folder that does not hold a usable MNIST is an error.
+    """
     if source not in ("auto", "full", "sample"):
         raise ValueError(f"data source must be auto, full or sample, got {source!r}")
-    if source != "sample":
-        try:
-            return MNIST(data_dir, train=True), MNIST(data_dir, train=False)
-        except DataError as e:
-            if source == "full":
+    if source == "sample":
+        return MNIST.sample(train=True), MNIST.sample(train=False)
+    named = data_dir is not None or bool(os.environ.get(ENV_VAR))
+    try:
+        return MNIST(data_dir, train=True), MNIST(data_dir, train=False)
+    except DataError as e:
+        if source == "full" or named:
+            if not named:
                 raise
-            reason = str(e).splitlines()[0]
+            where = f"--data-dir {data_dir}" if data_dir is not None else f"${ENV_VAR}={os.environ[ENV_VAR]}"
+            raise DataError(f"{where} does not hold a usable MNIST: {' '.join(str(e).split())}") from None
+        reason = str(e).splitlines()[0]
     train, test = MNIST.sample(train=True), MNIST.sample(train=False)
-    if source == "auto":
-        log(f"Full MNIST is not available ({reason}) To use it, put the four MNIST files in a folder "
-            "and pass --data-dir or set TINYGRAD_LENET_DATA, or connect to the internet.")
-        log(
-            f"=> training on the BUNDLED SAMPLE: {len(train)} training and {len(test)} test digits. "
-            "Accuracies on it are lower than, and not comparable to, full-MNIST results."
-        )
+    log(f"Full MNIST is not available ({reason}) To use it, put the four MNIST files in a folder "
+        f"and pass --data-dir or set {ENV_VAR}, or connect to the internet.")
+    log(f"=> using the BUNDLED SAMPLE: {len(train)} training and {len(test)} test digits; {SAMPLE_CAVEAT}.")
     return train, test
+
+
+def describe(dataset: MNIST) -> str:
+    """A data set as reports and titles name it, without the folder it was read from:
+    ``MNIST test, 10,000 digits`` or ``MNIST test, 1,000 digits (bundled sample)``."""
+    return f"MNIST {'train' if dataset.train else 'test'}, {len(dataset):,} digits" + (
+        " (bundled sample)" if dataset.is_sample else "")
 
 
 def input_transform(input_size: int, augment: bool = False) -> Compose:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..dims import pair, positive_int
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -33,7 +34,8 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None) -> None:
         super().__init__()
-        self.in_features, self.out_features = in_features, out_features
+        self.in_features = positive_int(in_features, "in_features", "Linear")
+        self.out_features = positive_int(out_features, "out_features", "Linear")
         self.weight = _empty_parameter((out_features, in_features), dtype)
         self.bias = _empty_parameter((out_features,), dtype) if bias else None
         self.reset_parameters()
@@ -57,8 +59,11 @@ class Conv2d(Module):
         padding: IntPair = 0, bias: bool = True, dtype: Any = None,
     ) -> None:
         super().__init__()
-        kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
-        self.in_channels, self.out_channels = in_channels, out_channels
+        kh, kw = pair(kernel_size, "kernel_size", "Conv2d", minimum=1)
+        pair(stride, "stride", "Conv2d", minimum=1)
+        pair(padding, "padding", "Conv2d", minimum=0)
+        self.in_channels = positive_int(in_channels, "in_channels", "Conv2d")
+        self.out_channels = positive_int(out_channels, "out_channels", "Conv2d")
         self.kernel_size, self.stride, self.padding = (kh, kw), stride, padding
         self.weight = _empty_parameter((out_channels, in_channels, kh, kw), dtype)
         self.bias = _empty_parameter((out_channels,), dtype) if bias else None
@@ -80,6 +85,11 @@ class Conv2d(Module):
 class _Pool2d(Module):
     def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> None:
         super().__init__()
+        name = type(self).__name__
+        pair(kernel_size, "kernel_size", name, minimum=1)
+        if stride is not None:
+            pair(stride, "stride", name, minimum=1)
+        pair(padding, "padding", name, minimum=0)
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
 
     def extra_repr(self) -> str:

@@ -2,8 +2,9 @@
 
 Binary ops broadcast like numpy; the engine sums each input's gradient back to its shape
 (``function.unbroadcast``), so the rules below are written for same-shaped operands.
-Out-of-domain inputs (log or sqrt of a negative) give NaN silently, as in PyTorch;
-``detect_anomaly()`` finds where.
+Out-of-domain inputs (log or sqrt of a negative) give NaN silently, as in PyTorch (numpy's
+warnings are silenced for every op, in ``Function.apply`` and the engine); ``detect_anomaly()``
+finds where.
 """
 
 from __future__ import annotations
@@ -81,17 +82,15 @@ class Div(BinaryOp):
 
 class Pow(BinaryOp):
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = a**b
+        out = a**b
         self.save_for_backward(a, b, out)
         return out
 
     def backward(self, grad: np.ndarray) -> Grads:
         """d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log(a)."""
         a, b, out = self.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            da = grad * b * a ** (b - 1) if self.needs_input_grad[0] else None
-            db = grad * out * np.log(a) if self.needs_input_grad[1] else None
+        da = grad * b * a ** (b - 1) if self.needs_input_grad[0] else None
+        db = grad * out * np.log(a) if self.needs_input_grad[1] else None
         return da, db
 
 
@@ -159,28 +158,24 @@ class Exp(Function):
 class Log(Function):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.save_for_backward(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(x)
+        return np.log(x)
 
     def backward(self, grad: np.ndarray) -> Grads:
         """d log(x)/dx = 1/x."""
         (x,) = self.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (grad / x,)
+        return (grad / x,)
 
 
 class Sqrt(Function):
     def forward(self, x: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            out = np.sqrt(x)
+        out = np.sqrt(x)
         self.save_for_backward(out)
         return out
 
     def backward(self, grad: np.ndarray) -> Grads:
         """d sqrt(x)/dx = 1 / (2 sqrt(x))."""
         (out,) = self.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (grad / (2 * out),)
+        return (grad / (2 * out),)
 
 
 class Abs(Function):

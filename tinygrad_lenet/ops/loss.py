@@ -12,9 +12,8 @@ LOG_FLOOR = -100.0
 
 class BinaryCrossEntropy(Function):
     def forward(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), LOG_FLOOR)
-            log_q = np.maximum(np.log1p(-p), LOG_FLOOR)
+        log_p = np.maximum(np.log(p), LOG_FLOOR)
+        log_q = np.maximum(np.log1p(-p), LOG_FLOOR)
         self.save_for_backward(p, t, log_p, log_q)
         return -(t * log_p + (1 - t) * log_q)
 

@@ -11,7 +11,10 @@ from ..function import Function, Grads
 
 
 def _logsumexp(x: np.ndarray, axes: tuple[int, ...] | int) -> np.ndarray:
-    """log(sum(exp(x))) over ``axes``, kept as size-1 dims; finite for any finite x."""
+    """log(sum(exp(x))) over ``axes``, kept as size-1 dims; finite for any finite x, and -inf
+    (the log of an empty sum) over no elements, as in PyTorch."""
+    if x.size == 0:
+        return np.log(np.zeros_like(x).sum(axis=axes, keepdims=True))
     m = x.max(axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
     return m + np.log(np.exp(x - m).sum(axis=axes, keepdims=True))

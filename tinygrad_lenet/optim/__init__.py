@@ -3,12 +3,12 @@
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
-from .by_name import DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
+from .by_name import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
-    "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop",
+    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop",
     "create_optimizer", "create_scheduler", "lr_scheduler",
 ]

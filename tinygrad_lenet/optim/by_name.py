@@ -15,6 +15,9 @@ from .sgd import SGD
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
 DEFAULT_LR = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rmsprop": 1e-3, "adam": 1e-3, "adamw": 1e-3}
 SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998")
+APPLIES_TO = {"momentum": ("momentum", "nesterov"), "step_size": ("step",), "gamma": ("step", "exponential"),
+              "decay": ("inverse",)}
+"""The settings that only some optimizers or schedules use, and which ones (the others ignore them)."""
 
 
 def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, momentum: float = 0.9,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import math
+import numbers
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -48,7 +51,17 @@ class Optimizer:
         self.param_groups.append(group)
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:
-        """Reject values that make no sense (subclasses add their own checks)."""
+        """Reject values that make no sense (subclasses add their own range checks).
+
+        Each hyperparameter must be of the kind of its default in the optimizer's signature: a flag
+        for a bool default, a finite real number for a number (``lr="0.1"`` is a TypeError,
+        ``lr=nan`` a ValueError), a tuple of finite numbers of the same length for a tuple (``betas``).
+        """
+        signature = inspect.signature(type(self).__init__).parameters
+        for key in self.defaults:
+            declared = signature[key].default if key in signature else inspect.Parameter.empty
+            if declared is not inspect.Parameter.empty:
+                _check_kind(type(self).__name__, key, group[key], declared)
         if group["lr"] < 0:
             raise ValueError(f"{type(self).__name__}: invalid learning rate {group['lr']} (must be >= 0)")
         if group.get("weight_decay", 0) < 0:
@@ -61,10 +74,11 @@ class Optimizer:
     def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
         """Update every parameter that has a gradient; ``closure`` re-computes the loss if given."""
         loss = closure() if closure is not None else None
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    self.update(p, p.grad.data, group, self.state.setdefault(p, {}))
+        with np.errstate(all="ignore"):  # an Inf gradient makes NaN weights silently, as in PyTorch
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self.update(p, p.grad.data, group, self.state.setdefault(p, {}))
         return loss
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
@@ -75,7 +89,8 @@ class Optimizer:
         return [p for group in self.param_groups for p in group["params"]]
 
     def state_dict(self) -> dict[str, Any]:
-        """Hyperparameters and state (copies), with parameters named by their position, as PyTorch."""
+        """Hyperparameters and state (copies), with parameters named by their position, as PyTorch,
+        and the optimizer's class name under ``"type"``, so that another optimizer refuses it."""
         index = {id(p): i for i, p in enumerate(self._all_params())}
         groups = [
             {**{k: v for k, v in g.items() if k != "params"}, "params": [index[id(p)] for p in g["params"]]}
@@ -86,7 +101,7 @@ class Optimizer:
             for p, s in self.state.items()
             if id(p) in index
         }
-        return {"state": state, "param_groups": groups}
+        return {"type": type(self).__name__, "state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyperparameters and state saved by ``state_dict()``, so training resumes exactly.
@@ -98,6 +113,17 @@ class Optimizer:
         if not isinstance(groups, list) or "state" not in state_dict:
             raise StateDictError("optimizer state dict must have 'state' and 'param_groups' (from Optimizer.state_dict())")
         problems = []
+        name = type(self).__name__
+        saved_type = state_dict.get("type")
+        saved_keys = {k for g in groups for k in g if k not in ("params", "initial_lr")}
+        if saved_type is not None and saved_type != name:
+            raise StateDictError(f"{name}.load_state_dict: this state was saved by {saved_type}, not {name}; "
+                                 f"continue it with {saved_type}, or start {name} from scratch")
+        if groups and saved_keys != set(self.defaults):
+            raise StateDictError(
+                f"{name}.load_state_dict: this state has hyperparameters {', '.join(sorted(saved_keys))}, but {name} has "
+                f"{', '.join(sorted(set(self.defaults)))}: it was saved by another kind of optimizer"
+            )
         if len(groups) != len(self.param_groups):
             problems.append(f"it has {len(groups)} parameter groups, this optimizer has {len(self.param_groups)}")
         else:
@@ -130,3 +156,24 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines) + "\n)"
+
+
+def _check_kind(optimizer: str, key: str, value: Any, default: Any) -> None:
+    """Raise TypeError or ValueError when ``value`` is not of the kind of ``default`` (see
+    ``Optimizer.check_hyperparameters``)."""
+    if isinstance(default, bool):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{optimizer}: {key} must be True or False, got {value!r}")
+        return
+    if isinstance(default, tuple):
+        values = value if isinstance(value, (tuple, list)) else None
+        if values is None or len(values) != len(default):
+            raise TypeError(f"{optimizer}: {key} must be a tuple of {len(default)} numbers, got {value!r}")
+        for item in values:
+            _check_kind(optimizer, key, item, default[0])
+        return
+    if isinstance(default, numbers.Real):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{optimizer}: {key} must be a number, got {type(value).__name__} {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"{optimizer}: {key} must be a finite number, got {value}")

@@ -2,29 +2,45 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from typing import Any
 
 import numpy as np
 
-from ..checkpoint import load
 from ..data import input_transform
 from ..errors import CheckpointError
 from ..grad_mode import no_grad
-from ..models import create_model
+from ..models import MODELS, create_model
 from ..nn import Module
 from ..tensor import Tensor
+from .training_checkpoint import TO_RESTORE, load_training_checkpoint
 
 
 def restore_model(checkpoint: str | os.PathLike[str]) -> tuple[Module, dict[str, Any]]:
-    """The model saved in a training checkpoint, in eval mode, and the checkpoint's metadata."""
-    state = load(checkpoint)
-    metadata = state.get("metadata") if isinstance(state.get("metadata"), dict) else None
-    if metadata is None or "model" not in metadata or "model" not in state:
-        raise CheckpointError(f"{checkpoint}: not a training checkpoint of tinygrad-lenet (no model name in its metadata)")
-    model = create_model(metadata["model"], **metadata.get("model_options", {}))
+    """The model saved in a training checkpoint, in eval mode, and the checkpoint's metadata.
+
+    The model is built by its registry name from the metadata; a name, an option or a value that
+    cannot build it (a crafted or foreign file) is a :class:`CheckpointError` naming the file,
+    as are NaN or infinite weights. ``metadata["input_size"]`` is the registry's for the model.
+    """
+    state = load_training_checkpoint(checkpoint, TO_RESTORE)
+    metadata = state["metadata"]
+    name, options = metadata["model"], metadata.get("model_options", {})
+    spec = MODELS.get(name) if isinstance(name, str) else None
+    if spec is None or not spec.trainable:
+        raise CheckpointError(f"{checkpoint}: its metadata names the model {name!r}, which is not one of the trained "
+                              f"models ({', '.join(n for n, s in MODELS.items() if s.trainable)})")
+    accepted = inspect.signature(spec.build).parameters
+    unknown = sorted(set(options) - set(accepted)) if isinstance(options, dict) else ["(not a dict)"]
+    if unknown:
+        raise CheckpointError(f"{checkpoint}: its metadata gives {name} options it does not take: {', '.join(unknown)}")
+    try:
+        model = create_model(name, **options)
+    except (TypeError, ValueError) as e:
+        raise CheckpointError(f"{checkpoint}: its metadata asks for {name} with {options}, which cannot be built: {e}") from None
     model.load_state_dict(state["model"])
-    return model.eval(), metadata
+    return model.eval(), {**metadata, "input_size": spec.input_size}
 
 
 @no_grad()

@@ -12,13 +12,12 @@ import math
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from ..allocator import tune_allocator
-from ..checkpoint import load, save
+from ..checkpoint import save
 from ..data.loader import DataLoader
 from ..errors import TrainingDiverged
 from ..grad_mode import no_grad
@@ -29,6 +28,8 @@ from ..optim.optimizer import Optimizer
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
 from .history import History
+from .run_folder import RunFolder
+from .training_checkpoint import load_training_checkpoint
 
 LossFn = Callable[[Tensor, Tensor], Tensor]
 
@@ -45,12 +46,15 @@ def train_one_epoch(
     model: Module, loader: DataLoader, optimizer: Optimizer, loss_fn: LossFn = F.cross_entropy,
     progress: bool = True, description: str = "train",
 ) -> tuple[float, float]:
-    """One pass over ``loader`` with an optimizer step per batch; returns (mean loss, accuracy)."""
+    """One pass over ``loader`` with an optimizer step per batch; returns (mean loss, accuracy).
+
+    The progress bar shows only when ``progress`` and the output is a terminal (tqdm's
+    ``disable=None``): logs and pipes get the per-epoch lines of ``fit`` instead."""
     from tqdm.auto import tqdm  # loaded on first use, like every optional library
 
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
-    with tqdm(loader, desc=description, leave=False, disable=not progress, unit="batch") as bar:
+    with tqdm(loader, desc=description, leave=False, disable=None if progress else True, unit="batch") as bar:
         for batch, (x, y) in enumerate(bar):
             logits = model(x)
             loss = loss_fn(logits, y)
@@ -98,44 +102,49 @@ def evaluate(model: Module, loader: DataLoader, loss_fn: LossFn = F.cross_entrop
     return Evaluation(total_loss / len(t), float((p.argmax(axis=1) == t).mean()), t, p)
 
 
-class _RunFiles:
-    """The files a run writes into its folder."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.dir = out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self.last, self.best = out_dir / "last.safetensors", out_dir / "best.safetensors"
-
-    def log(self, line: str) -> None:
-        with open(self.dir / "train.log", "a") as f:
-            f.write(line + "\n")
-
-
 def fit(
     model: Module, train_loader: DataLoader, test_loader: DataLoader, optimizer: Optimizer, epochs: int,
-    scheduler: LRScheduler | None = None, loss_fn: LossFn = F.cross_entropy, out_dir: str | os.PathLike[str] | None = None,
-    metadata: dict[str, Any] | None = None, resume: str | os.PathLike[str] | None = None, progress: bool = True,
-    log: Callable[[str], None] = print,
+    scheduler: LRScheduler | None = None, loss_fn: LossFn = F.cross_entropy,
+    out_dir: str | os.PathLike[str] | RunFolder | None = None, metadata: dict[str, Any] | None = None,
+    resume: str | os.PathLike[str] | dict[str, Any] | None = None, progress: bool = True,
+    log: Callable[[str], None] = print, overwrite: bool = False,
 ) -> History:
     """Train for ``epochs`` epochs (in total, counting those of a resumed run) and evaluate after each.
 
+    ``out_dir`` receives last/best checkpoints, history.csv/json and train.log, each written
+    atomically; a folder that holds another run is refused (``overwrite=True`` moves that run
+    aside) and a folder another run is writing is locked (see :class:`RunFolder`).
     ``metadata`` (JSON-safe: model name, options, data) is stored in every checkpoint.
-    ``resume`` continues from a ``last.safetensors``: the next epoch is exactly the one the
-    uninterrupted run would have trained. It calls ``tune_allocator()`` (a process-wide malloc
-    setting that about doubles the speed on glibc) before the first epoch.
+    ``resume`` continues from a ``last.safetensors`` (or the dict loaded from one): the next
+    epoch is exactly the one the uninterrupted run would have trained. Progress bars show on a
+    terminal only. It calls ``tune_allocator()`` (a process-wide malloc setting that about
+    doubles the speed on glibc) before the first epoch.
     """
     tune_allocator()
+    if out_dir is None or isinstance(out_dir, RunFolder):
+        return _fit(model, train_loader, test_loader, optimizer, epochs, scheduler, loss_fn, out_dir, metadata,
+                    resume, progress, log)
+    resume_path = resume if resume is None or isinstance(resume, (str, os.PathLike)) else None
+    with RunFolder(out_dir, resume=resume_path, overwrite=overwrite, log=log) as folder:
+        return _fit(model, train_loader, test_loader, optimizer, epochs, scheduler, loss_fn, folder, metadata,
+                    resume, progress, log)
+
+
+def _fit(
+    model: Module, train_loader: DataLoader, test_loader: DataLoader, optimizer: Optimizer, epochs: int,
+    scheduler: LRScheduler | None, loss_fn: LossFn, folder: RunFolder | None, metadata: dict[str, Any] | None,
+    resume: str | os.PathLike[str] | dict[str, Any] | None, progress: bool, log: Callable[[str], None],
+) -> History:
     history = History()
     if resume is not None:
-        state = load(resume)
+        state = resume if isinstance(resume, dict) else load_training_checkpoint(resume)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         if scheduler is not None and state.get("scheduler"):
             scheduler.load_state_dict(state["scheduler"])
         history = History(state["history"])
         set_rng_state(state["rng"])
-        log(f"resumed from {resume} after epoch {len(history)}")
-    files = _RunFiles(Path(out_dir)) if out_dir is not None else None
+        log(f"resumed {'from ' + str(resume) + ' ' if not isinstance(resume, dict) else ''}after epoch {len(history)}")
     best_accuracy = max(history.column("test_accuracy"), default=-1.0)
     for epoch in range(len(history) + 1, epochs + 1):
         start = time.perf_counter()
@@ -150,18 +159,26 @@ def fit(
         line = (f"epoch {epoch:3d}/{epochs}  train loss {train_loss:.4f} acc {train_accuracy:.2%}  "
                 f"test loss {result.loss:.4f} acc {result.accuracy:.2%}  lr {lr:.3g}  {seconds:.1f} s")
         log(line)
-        if files is not None:
-            files.log(line)
-            state = {
-                "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict() if scheduler is not None else {},
-                "history": history.rows, "rng": get_rng_state(),
-                "metadata": {**(metadata or {}), "epoch": epoch, "test_accuracy": result.accuracy},
-            }
-            save(state, files.last)
-            if result.accuracy > best_accuracy:
-                best_accuracy = result.accuracy
-                save(state, files.best)
-            history.to_csv(files.dir / "history.csv")
-            history.to_json(files.dir / "history.json")
+        if folder is not None:
+            _save_epoch(folder, model, optimizer, scheduler, history, metadata, result.accuracy > best_accuracy, line)
+            best_accuracy = max(best_accuracy, result.accuracy)
     return history
+
+
+def _save_epoch(folder: RunFolder, model: Module, optimizer: Optimizer, scheduler: LRScheduler | None,
+                history: History, metadata: dict[str, Any] | None, is_best: bool, line: str) -> None:
+    """Write one epoch's files. last.safetensors goes last: it is what a resume continues from, so
+    a run killed at any moment resumes from a consistent epoch and redoes the rest."""
+    row = history.rows[-1]
+    state = {
+        "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict() if scheduler is not None else {},
+        "history": history.rows, "rng": get_rng_state(),
+        "metadata": {**(metadata or {}), "epoch": row["epoch"], "test_accuracy": row["test_accuracy"]},
+    }
+    if is_best:
+        save(state, folder.best)
+    history.to_csv(folder.dir / "history.csv")
+    history.to_json(folder.dir / "history.json")
+    folder.append_log(line)
+    save(state, folder.last)

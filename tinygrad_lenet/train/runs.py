@@ -4,22 +4,31 @@ log, report, plots, graph)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .. import random as tl_random
-from ..data import MNIST, MNIST_MEAN, MNIST_STD, DataLoader, input_transform, load_mnist
+from ..data import MNIST, MNIST_MEAN, MNIST_STD, SAMPLE_CAVEAT, DataLoader, describe, input_transform, load_mnist
+from ..errors import ResumeError
 from ..models import MODELS, create_model
-from ..optim import create_optimizer, create_scheduler
+from ..optim import APPLIES_TO, create_optimizer, create_scheduler
 from .loop import LOSSES, evaluate, fit
 from .metrics import confusion_matrix
 from .report import report_and_confusion, write_graph, write_report
+from .reproducibility import environment
+from .resume import merge_config, resumed_training_state
+from .run_folder import RunFolder
+from .training_checkpoint import load_training_checkpoint
 
 
 @dataclass
 class RunConfig:
-    """Everything that defines a training run (what ``tinygrad-lenet train`` parses into)."""
+    """Everything that defines a training run (what ``tinygrad-lenet train`` parses into).
+
+    ``out`` defaults to ``runs/MODEL``, or with ``resume`` to the folder of the checkpoint resumed.
+    """
 
     model: str = "lenet5"
     model_options: dict[str, Any] = field(default_factory=dict)
@@ -38,16 +47,54 @@ class RunConfig:
     data: str = "auto"
     data_dir: str | None = None
     seed: int = 0
-    out: str = "runs/lenet5"
+    out: str | None = None
     resume: str | None = None
+    overwrite: bool = False
     progress: bool = True
 
 
-def train_run(config: RunConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
+TRAINING_ONLY = ("epochs", "batch_size", "optimizer", "lr", "momentum", "weight_decay", "schedule", "step_size",
+                 "gamma", "decay", "loss", "augment", "resume")
+"""Options of gradient training, which a fitted model (k-NN) does not take."""
+
+
+def run_folder(config: RunConfig) -> Path:
+    """Where the run of ``config`` writes: ``out``, else the resumed checkpoint's folder, else runs/MODEL."""
+    return Path(config.out or (Path(config.resume).parent if config.resume else f"runs/{config.model}"))
+
+
+def options_given(config: RunConfig) -> set[str]:
+    """The options of ``config`` that differ from the defaults: what a caller asked for."""
+    default = RunConfig()
+    return {f.name for f in dataclasses.fields(config) if getattr(config, f.name) != getattr(default, f.name)}
+
+
+def _refuse_ignored(config: RunConfig, given: set[str], trainable: bool) -> None:
+    """Options that the model, optimizer or schedule of ``config`` would not use are an error."""
+    unused = [name for name in TRAINING_ONLY if name in given] if not trainable else [
+        name for name, users in APPLIES_TO.items() if name in given and config.optimizer not in users
+        and config.schedule not in users
+    ]
+    if unused:
+        flags = ", ".join("--" + name.replace("_", "-") for name in unused)
+        if not trainable:
+            raise ValueError(f"{flags} do not apply to --model {config.model}: it is fitted, not trained by gradient descent")
+        uses = "; ".join(f"--{n.replace('_', '-')} applies to {' and '.join(APPLIES_TO[n])} only" for n in unused)
+        raise ValueError(f"{flags} would be ignored with --optimizer {config.optimizer} --schedule {config.schedule}: {uses}")
+
+
+def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iterable[str] | None = None) -> dict[str, Any]:
     """Train (or, for k-NN, fit) a registered model on MNIST and write the run folder.
 
+    ``given`` names the options the user set (default: those that differ from ``RunConfig()``);
+    with ``resume``, the others come from the checkpoint (see :mod:`resume`).
     Returns a summary: final and best test accuracy, the data used, and the files written.
     """
+    given = set(options_given(config) if given is None else given)
+    state = None
+    if config.resume is not None:
+        state = load_training_checkpoint(config.resume)
+        config, notes = merge_config(config, state["metadata"].get("config") or {}, given)
     spec = MODELS.get(config.model)
     if spec is None:
         raise ValueError(f"unknown model {config.model!r}; choose one of {', '.join(MODELS)}")
@@ -55,33 +102,58 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print) -> dict[str
         raise ValueError(f"unknown loss {config.loss!r}; choose one of {', '.join(LOSSES)}")
     if config.epochs < 1 or config.batch_size < 1:
         raise ValueError(f"epochs and batch size must be at least 1, got {config.epochs} and {config.batch_size}")
+    _refuse_ignored(config, given, spec.trainable)
+    out = run_folder(config)
+    if state is not None and len(state["history"]) >= config.epochs:
+        done = len(state["history"])
+        log(f"{config.resume}: the run is finished ({done} of {config.epochs} epochs); nothing was changed. "
+            f"To train it further, give --epochs with more than {done}.")
+        return {"finished": True, "epochs": done, "files": []}
     tl_random.manual_seed(config.seed)
     train_set, test_set = load_mnist(config.data, config.data_dir, log)
-    out = Path(config.out)
-    if not spec.trainable:
-        return _fit_knn(create_model(config.model, **config.model_options), train_set, test_set, out, log)
-    model = create_model(config.model, **config.model_options)
-    optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay)
-    scheduler = create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma, config.decay)
-    train_loader = DataLoader(train_set, config.batch_size, shuffle=True,
-                              transform=input_transform(spec.input_size, config.augment))
-    test_loader = DataLoader(test_set, 1000, transform=input_transform(spec.input_size))
-    metadata = {
-        "model": config.model, "model_options": config.model_options, "input_size": spec.input_size,
-        "normalize": [MNIST_MEAN, MNIST_STD], "data": repr(train_set), "config": vars(config),
-    }
-    log(f"{config.model}: {model.num_parameters():,} parameters; {train_set!r}; {config.epochs} epochs of "
-        f"{len(train_loader)} batches of {config.batch_size}; {optimizer.__class__.__name__} lr "
-        f"{optimizer.param_groups[0]['lr']:g}; schedule {config.schedule}; augment {config.augment}")
-    history = fit(model, train_loader, test_loader, optimizer, config.epochs, scheduler, LOSSES[config.loss], out,
-                  metadata, config.resume, config.progress, log)
-    result = evaluate(model, test_loader, LOSSES[config.loss])
-    files = write_report(model, result, test_set, out, spec.input_size, history, f"{config.model} on {train_set!r}")
-    files += write_graph(model, test_set, spec.input_size, out, log)
+    dataset = {"train": len(train_set), "test": len(test_set), "sample": train_set.is_sample}
+    if state is not None and state["metadata"].get("dataset", dataset) != dataset:
+        raise ResumeError(f"--resume {config.resume}: the run was trained on {state['metadata']['data']}, "
+                          f"but the data now is {describe(train_set)}; give the same --data / --data-dir")
+    with RunFolder(out, resume=config.resume, overwrite=config.overwrite, log=log) as folder:
+        if not spec.trainable:
+            return _fit_knn(create_model(config.model, **config.model_options), train_set, test_set, folder.dir, log)
+        model = create_model(config.model, **config.model_options)
+        if state is not None:
+            optimizer, scheduler, state = resumed_training_state(state, config, model, given)
+            start = len(state["history"]) + 1
+            for note in notes:
+                log(f"resume: {note}, from epoch {start}")
+            if notes and scheduler is not None:
+                log(f"resume: schedule {config.schedule} rebuilt for {config.epochs} epochs; epoch {start} trains at lr "
+                    f"{optimizer.param_groups[0]['lr']:.3g}")
+        else:
+            optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum,
+                                         config.weight_decay)
+            scheduler = create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma,
+                                         config.decay)
+        train_loader = DataLoader(train_set, config.batch_size, shuffle=True,
+                                  transform=input_transform(spec.input_size, config.augment))
+        test_loader = DataLoader(test_set, 1000, transform=input_transform(spec.input_size))
+        metadata = {
+            "model": config.model, "model_options": config.model_options, "input_size": spec.input_size,
+            "normalize": [MNIST_MEAN, MNIST_STD], "data": describe(train_set), "dataset": dataset,
+            "config": dataclasses.asdict(config), "environment": environment(),
+        }
+        log(f"{config.model}: {model.num_parameters():,} parameters; {describe(train_set)}; {config.epochs} epochs of "
+            f"{len(train_loader)} batches of {config.batch_size}; {optimizer.__class__.__name__} lr "
+            f"{optimizer.param_groups[0]['lr']:g}; schedule {config.schedule}; augment {config.augment}")
+        history = fit(model, train_loader, test_loader, optimizer, config.epochs, scheduler, LOSSES[config.loss],
+                      folder, metadata, state, config.progress, log)
+        result = evaluate(model, test_loader, LOSSES[config.loss])
+        files = write_report(model, result, test_set, folder.dir, spec.input_size, history,
+                             f"{config.model} on {describe(train_set)}")
+        files += write_graph(model, test_set, spec.input_size, folder.dir, log)
     best = history.best()
     summary = {"test_accuracy": result.accuracy, "best_test_accuracy": best["test_accuracy"], "best_epoch": best["epoch"],
-               "data": repr(train_set), "seconds": sum(history.column("seconds")), "files": files}
-    log(f"final test accuracy {result.accuracy:.2%} (best {best['test_accuracy']:.2%} at epoch {best['epoch']}); "
+               "data": describe(train_set), "seconds": sum(history.column("seconds")), "files": files}
+    on_sample = f" on the bundled sample of {len(test_set):,} test digits ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
+    log(f"final test accuracy {result.accuracy:.2%} (best {best['test_accuracy']:.2%} at epoch {best['epoch']}){on_sample}; "
         f"{summary['seconds']:.0f} s of training")
     log(f"wrote {', '.join(p.name for p in files)} and the checkpoints last.safetensors, best.safetensors to {out}")
     return summary
@@ -92,6 +164,7 @@ def _fit_knn(knn: Any, train_set: MNIST, test_set: MNIST, out: Path, log: Callab
     knn.fit(transform(train_set.data), train_set.targets)
     predictions = knn.predict(transform(test_set.data))
     accuracy = float((predictions == test_set.targets).mean())
-    files = report_and_confusion(confusion_matrix(test_set.targets, predictions), out, f"{knn.k}-NN on {train_set!r}")
-    log(f"{knn.k}-nearest neighbours: test accuracy {accuracy:.2%} on {len(test_set)} digits")
-    return {"test_accuracy": accuracy, "data": repr(train_set), "files": files}
+    files = report_and_confusion(confusion_matrix(test_set.targets, predictions), out, f"{knn.k}-NN on {describe(train_set)}")
+    on_sample = f" (bundled sample; {SAMPLE_CAVEAT})" if test_set.is_sample else ""
+    log(f"{knn.k}-nearest neighbours: test accuracy {accuracy:.2%} on {len(test_set)} digits{on_sample}")
+    return {"test_accuracy": accuracy, "data": describe(train_set), "files": files}

@@ -1,0 +1,39 @@
+"""The ``tinygrad-lenet`` command (also ``python -m tinygrad_lenet``): train, eval, predict, kaggle, graph, summary.
+
+Exit codes: 0 success, 2 bad usage (argparse), 1 failure with a one-line reason on stderr (for
+example a missing file), 130 interrupted; no traceback for errors a user can cause.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+from ..allocator import tune_allocator
+from ..errors import TinygradLenetError
+from .commands import COMMANDS
+from .parser import build_parser
+
+__all__ = ["build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    tune_allocator()
+    try:
+        return COMMANDS[args.command](args) or 0
+    except BrokenPipeError:  # the reader went away (output piped into head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet
+        return 0
+    except (TinygradLenetError, ValueError, OSError) as e:
+        reason = " ".join(line.strip() for line in str(e).splitlines()) or type(e).__name__
+        print(f"tinygrad-lenet {args.command}: error: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"tinygrad-lenet {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""What each ``tinygrad-lenet`` command does with its parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import viz
+from ..checkpoint import load
+from ..data import (
+    MNIST, SAMPLE_CAVEAT, DataLoader, input_transform, load_mnist, read_digit_image, read_kaggle_csv,
+    write_kaggle_submission,
+)
+from ..errors import TinygradLenetError
+from ..models import MODELS, create_model
+from ..train import RunConfig, evaluate, predict_probabilities, restore_model, train_run, training_step_graph, write_report
+from ..train.runs import run_folder
+from ..train.training_checkpoint import load_training_checkpoint
+from .parser import model_options_by_name
+
+
+def file_output(path: str) -> Path:
+    """An --out that names a file: an existing folder there is an error, not a place to write beside."""
+    out = Path(path)
+    if out.is_dir():
+        raise ValueError(f"--out {path} is a folder; give the name of the file to write, e.g. {out / 'out'}{out.suffix}")
+    return out
+
+
+def _model_options(args: argparse.Namespace, model: str) -> dict[str, Any]:
+    """The constructor arguments of ``model`` from the model options given (others are refused)."""
+    own = {option.name: option for option in MODELS[model].options}
+    given = {name: getattr(args, name) for name in model_options_by_name() if hasattr(args, name)}
+    unused = [name for name in given if name not in own]
+    if unused:
+        raise ValueError(f"--{', --'.join(unused)} do not apply to --model {model}")
+    return dict(own[name].to_keyword(value) for name, value in given.items())
+
+
+def train(args: argparse.Namespace) -> None:
+    """``train``: only the options typed are passed on as given (see ``train.resume``)."""
+    typed = {name: value for name, value in vars(args).items() if name != "command"}
+    fields = set(RunConfig.__dataclass_fields__)
+    options = {name: value for name, value in typed.items() if name in fields}
+    if typed.pop("no_progress", False):
+        options["progress"] = False
+    if set(typed) & set(model_options_by_name()):
+        model = typed.get("model") or (
+            load_training_checkpoint(typed["resume"])["metadata"]["model"] if "resume" in typed else RunConfig.model)
+        options["model_options"] = _model_options(args, model)
+    config = RunConfig(**options)
+    try:
+        train_run(config, given=set(options))
+    except KeyboardInterrupt:
+        _say_how_to_resume(config)
+        raise
+
+
+def _say_how_to_resume(config: RunConfig) -> None:
+    folder = run_folder(config)
+    last = folder / "last.safetensors"
+    try:
+        epoch = load(last)["metadata"]["epoch"]
+    except (TinygradLenetError, OSError, KeyError, TypeError):
+        print(f"interrupted before an epoch of this run was saved in {folder}: nothing to resume", file=sys.stderr)
+        return
+    print(f"interrupted: {last} holds the run after epoch {epoch}; continue it with\n"
+          f"  tinygrad-lenet train --resume {last}", file=sys.stderr)
+
+
+def eval_(args: argparse.Namespace) -> None:
+    model, metadata = restore_model(args.checkpoint)
+    _, test_set = load_mnist(args.data, args.data_dir)
+    result = evaluate(model, DataLoader(test_set, 1000, transform=input_transform(metadata["input_size"])))
+    on = f" on the BUNDLED SAMPLE ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
+    print(f"{metadata['model']} from {args.checkpoint}: test accuracy {result.accuracy:.2%} "
+          f"({int((result.predictions != result.targets).sum())} errors in {len(result.targets)}), loss {result.loss:.4f}{on}")
+    if args.out:
+        files = write_report(model, result, test_set, Path(args.out), metadata["input_size"])
+        print(f"wrote {', '.join(p.name for p in files)} to {args.out}")
+
+
+def predict(args: argparse.Namespace) -> int:
+    """Each image's result on stdout; each image that cannot be read on stderr (exit code 1)."""
+    model, metadata = restore_model(args.checkpoint)
+    failed = 0
+    for path in args.images:
+        try:
+            image = read_digit_image(path)
+        except TinygradLenetError as e:
+            print(f"tinygrad-lenet predict: error: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        probs = predict_probabilities(model, image[None], metadata["input_size"])[0]
+        digit = int(probs.argmax())
+        spread = "  ".join(f"{d}:{p:.3f}" for d, p in enumerate(probs))
+        print(f"{path}: {digit} ({probs[digit]:.1%})   {spread}", flush=True)
+    return 1 if failed else 0
+
+
+def kaggle(args: argparse.Namespace) -> None:
+    out = file_output(args.out)
+    model, metadata = restore_model(args.checkpoint)
+    images, _ = read_kaggle_csv(args.test_csv)
+    predictions = predict_probabilities(model, images, metadata["input_size"]).argmax(axis=1)
+    path = write_kaggle_submission(out, predictions)
+    print(f"wrote {len(predictions)} predictions to {path}")
+
+
+def _model_for(args: argparse.Namespace) -> tuple[Any, int]:
+    """The model named by --model (freshly initialised) or stored in --checkpoint, and its input size."""
+    if args.checkpoint:
+        model, metadata = restore_model(args.checkpoint)
+        return model, metadata["input_size"]
+    return create_model(args.model), MODELS[args.model].input_size
+
+
+def graph(args: argparse.Namespace) -> None:
+    out = file_output(args.out)
+    model, size = _model_for(args)
+    digits = MNIST.sample(train=False)
+    loss = training_step_graph(model, digits.data[:2], digits.targets[:2], size, backward=args.grads)
+    drawing = viz.draw_graph(loss, params=model, show_grads=args.grads, depth=args.depth, rankdir=args.rankdir,
+                             collapse=args.collapse)
+    print(f"wrote {viz.render(drawing, out)} (and its source {out.with_suffix('.dot')})")
+
+
+def summary(args: argparse.Namespace) -> None:
+    model, size = _model_for(args)
+    print(viz.summary(model, (1, 1, size, size)))
+
+
+COMMANDS = {"train": train, "eval": eval_, "predict": predict, "kaggle": kaggle, "graph": graph, "summary": summary}

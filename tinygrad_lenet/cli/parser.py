@@ -1,0 +1,169 @@
+"""The argument parser of ``tinygrad-lenet``: six commands, their options, and the help that teaches.
+
+``train`` parses with ``argument_default=SUPPRESS``: an option the user did not type is absent
+from the result, so that a resumed run can tell what was asked for (``train.resume``); its
+defaults are those of :class:`RunConfig`, shown in ``--help``. The model options, their models
+and their defaults come from the model registry.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..models import MODELS, ModelOption
+from ..models.registry import positive_int
+from ..optim import APPLIES_TO, OPTIMIZERS, SCHEDULES
+from ..train import LOSSES, RunConfig
+
+EXAMPLES = """examples:
+  tinygrad-lenet train --model lenet5 --epochs 15 --schedule cosine --out runs/lenet5      # 99.2%
+  tinygrad-lenet train --model lenet5 --epochs 40 --augment --schedule cosine --out runs/lenet5-aug  # 99.5%
+  tinygrad-lenet train --model mlp --hidden 1024 128 --dropout 0.2 --epochs 20 --out runs/mlp
+  tinygrad-lenet train --model softmax --optimizer sgd --lr 0.1 --epochs 10 --out runs/softmax
+  tinygrad-lenet train --model knn --k 3 --out runs/knn
+  tinygrad-lenet train --resume runs/lenet5/last.safetensors --epochs 20    # continue a run to 20 epochs
+  tinygrad-lenet eval --checkpoint runs/lenet5/best.safetensors
+  tinygrad-lenet predict my_digit.png other.png --checkpoint runs/lenet5/best.safetensors
+  tinygrad-lenet kaggle --checkpoint runs/lenet5/best.safetensors --test-csv test.csv --out submission.csv
+  tinygrad-lenet graph --model lenet5 --depth 1 --out lenet5.svg
+  tinygrad-lenet summary --model lenet5
+
+data: full MNIST is looked for in --data-dir, $TINYGRAD_LENET_DATA, then ~/.cache/tinygrad_lenet/mnist,
+and downloaded if missing; offline, --data auto (the default) falls back to the bundled sample of
+8,000 training and 1,000 test digits, and says so. A --data-dir or $TINYGRAD_LENET_DATA that does not
+hold MNIST is an error, never a silent fallback."""
+
+DEFAULTS = RunConfig()
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Examples kept as written, and every option's default shown (where it has one)."""
+
+
+def _data_arguments(parser: argparse.ArgumentParser, train: bool = False) -> None:
+    """--data and --data-dir; for ``train`` without argparse defaults (see the module docstring)."""
+    default = {} if train else {"default": DEFAULTS.data}
+    parser.add_argument("--data", choices=("auto", "full", "sample"), **default,
+                        help=f"full MNIST, the bundled sample, or auto: full if it can be found or downloaded, "
+                        f"else the sample (default: {DEFAULTS.data})")
+    parser.add_argument("--data-dir", help="folder with the MNIST IDX files (default: $TINYGRAD_LENET_DATA or the "
+                        "user cache); if it does not hold MNIST, that is an error")
+
+
+def _shown(value: Any) -> str:
+    """A default as it would be typed on the command line (``6 16`` for a pair)."""
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def model_options_by_name() -> dict[str, tuple[ModelOption, list[str]]]:
+    """Every model option of the registry, with the models that take it (an option several
+    models share, such as --activation, is one argument)."""
+    options: dict[str, tuple[ModelOption, list[str]]] = {}
+    for model, spec in MODELS.items():
+        for option in spec.options:
+            options.setdefault(option.name, (option, []))[1].append(model)
+    return options
+
+
+def _model_arguments(parser: argparse.ArgumentParser) -> None:
+    """The model options of ``train``, from the registry: which models take each, and its default."""
+    group = parser.add_argument_group("model options (each applies only to the models it names)")
+    for name, (option, models) in model_options_by_name().items():
+        defaults = {model: MODELS[model].option_default(option) for model in models}
+        if option.type is bool:
+            shown = ""
+        elif len({_shown(d) for d in defaults.values()}) == 1:
+            shown = f" (default: {_shown(next(iter(defaults.values())))})"
+        else:
+            shown = " (default: " + ", ".join(f"{_shown(d)} for {m}" for m, d in defaults.items()) + ")"
+        help = f"{', '.join(models)}: {option.help}{shown}"
+        if option.type is bool:
+            group.add_argument(f"--{name}", action="store_true", help=help)
+        else:
+            group.add_argument(f"--{name}", type=option.type, choices=option.choices, nargs=option.nargs,
+                               metavar=option.metavar, help=help)
+
+
+def _train_parser(commands: Any) -> None:
+    train = commands.add_parser(
+        "train", help="train a model and write its run folder", argument_default=argparse.SUPPRESS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train a model on MNIST. The run folder gets last/best checkpoints, history.csv/json, train.log, "
+        "report.txt and plots (curves, confusion matrix, mistakes, filters, feature maps) and graph.svg (one training "
+        "step, drawn with Graphviz). A folder that holds an earlier run is refused (use --resume, another --out, or "
+        "--overwrite); with --resume, options not given keep the run's own values.",
+    )
+    d = DEFAULTS
+    uses = {name: " and ".join(users) for name, users in APPLIES_TO.items()}
+    train.add_argument("--model", choices=tuple(MODELS), help=f"(default: {d.model})")
+    train.add_argument("--epochs", type=int, help=f"total epochs; a resumed run continues up to it (default: {d.epochs})")
+    train.add_argument("--batch-size", type=int, help=f"(default: {d.batch_size})")
+    train.add_argument("--optimizer", choices=OPTIMIZERS,
+                       help=f"momentum/nesterov are SGD with (Nesterov) momentum (default: {d.optimizer})")
+    train.add_argument("--lr", type=float, help="learning rate (default: 1e-3 for adam, 0.05 for sgd, ...)")
+    train.add_argument("--momentum", type=float, help=f"for --optimizer {uses['momentum']} (default: {d.momentum})")
+    train.add_argument("--weight-decay", type=float, help=f"L2 regularisation strength (default: {d.weight_decay})")
+    train.add_argument("--schedule", choices=SCHEDULES,
+                       help="learning-rate schedule by epoch: step (x gamma every step-size epochs), exponential, "
+                       "cosine (to 0 over the run), inverse (1/(1+decay*epoch)), lecun1998 (the paper's) "
+                       f"(default: {d.schedule})")
+    train.add_argument("--step-size", type=positive_int, help=f"for --schedule {uses['step_size']} (default: {d.step_size})")
+    train.add_argument("--gamma", type=float, help=f"for --schedule {uses['gamma']} (default: {d.gamma})")
+    train.add_argument("--decay", type=float, help=f"for --schedule {uses['decay']} (default: {d.decay})")
+    train.add_argument("--loss", choices=tuple(LOSSES),
+                       help=f"mse: squared error of the softmax outputs against one-hot targets (default: {d.loss})")
+    train.add_argument("--augment", action="store_true", help="random affine distortions of the training images")
+    _model_arguments(train)
+    _data_arguments(train, train=True)
+    train.add_argument("--seed", type=int, help=f"the same seed, command and machine give the same numbers "
+                       f"(default: {d.seed})")
+    train.add_argument("--out", help="run folder (default: runs/MODEL, or with --resume the checkpoint's folder)")
+    train.add_argument("--resume", help="continue from the last.safetensors of an earlier run")
+    train.add_argument("--overwrite", action="store_true",
+                       help="train anew into an --out that holds a run, moving that run aside (never deleting it)")
+    train.add_argument("--no-progress", action="store_true", help="no progress bars (they show on a terminal only)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tinygrad-lenet", description="Train and use LeNet-5, MLPs and softmax regression on MNIST, on numpy.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    drawable = tuple(name for name, spec in MODELS.items() if spec.trainable)
+    _train_parser(commands)
+
+    ev = commands.add_parser("eval", help="evaluate a checkpoint on the MNIST test set", formatter_class=HelpFormatter)
+    ev.add_argument("--checkpoint", required=True)
+    _data_arguments(ev)
+    ev.add_argument("--out", help="also write report.txt and plots into this folder")
+
+    predict = commands.add_parser("predict", help="classify images of handwritten digits (PNG, JPG, ...)",
+                                  description="Print the class probabilities of each image; an image that cannot be "
+                                  "read is reported and the others are still classified (exit code 1 then).",
+                                  formatter_class=HelpFormatter)
+    predict.add_argument("images", nargs="+", metavar="IMAGE")
+    predict.add_argument("--checkpoint", required=True)
+
+    kaggle = commands.add_parser("kaggle", help="write a Kaggle Digit Recognizer submission", formatter_class=HelpFormatter)
+    kaggle.add_argument("--checkpoint", required=True)
+    kaggle.add_argument("--test-csv", required=True, help="Kaggle's test.csv (pixel0..pixel783)")
+    kaggle.add_argument("--out", default="submission.csv", help="the submission file")
+
+    graph = commands.add_parser("graph", help="draw the computation graph of a model's loss with Graphviz",
+                                description="Draw the graph of one training step (forward and loss) of a model. "
+                                "The .dot source is always written next to the picture.", formatter_class=HelpFormatter)
+    graph.add_argument("--model", default="lenet5", choices=drawable)
+    graph.add_argument("--checkpoint", help="draw this trained model instead (its gradients are real ones)")
+    graph.add_argument("--depth", type=positive_int, help="one node per module at this depth (1: conv1, pool1, ...)")
+    graph.add_argument("--grads", action="store_true", help="run backward and show gradient norms; NaN/Inf in red")
+    graph.add_argument("--collapse", action="store_true", help="merge runs of the same op into one node with a count")
+    graph.add_argument("--rankdir", default="TB", choices=("TB", "LR"), help="top to bottom or left to right")
+    graph.add_argument("--out", default="graph.svg", help="the picture: svg, png or pdf by its suffix")
+
+    summary = commands.add_parser("summary", help="a table of a model's layers, parameters and MACs",
+                                  formatter_class=HelpFormatter)
+    summary.add_argument("--model", default="lenet5", choices=drawable)
+    summary.add_argument("--checkpoint", help="summarise the model of this checkpoint")
+    return parser

@@ -1,0 +1,24 @@
+"""What the numbers of a seeded run depend on besides the seed, recorded in every run's metadata.
+
+The same command with the same seed gives bit-identical results on the same machine with the
+same numpy, the same BLAS library and the same number of BLAS threads: a matrix product split
+over another number of threads adds its partial sums in another order, which changes the last
+bits of a float32 result, and training amplifies those differences over the epochs.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from typing import Any
+
+import numpy as np
+
+
+def environment() -> dict[str, Any]:
+    """numpy's version, the BLAS libraries numpy uses with their thread counts, and the CPU count."""
+    from threadpoolctl import threadpool_info  # loaded on first use: importing the package stays light
+
+    blas = [{key: info.get(key) for key in ("internal_api", "version", "num_threads", "architecture")}
+            for info in threadpool_info() if info.get("user_api") == "blas"]
+    return {"numpy": np.__version__, "python": platform.python_version(), "cpus": os.cpu_count(), "blas": blas}

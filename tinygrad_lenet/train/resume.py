@@ -1,0 +1,85 @@
+"""What ``--resume`` does with the options given beside it: keep the run's, apply changes visibly,
+or refuse them with the reason.
+
+A resumed run continues with the configuration saved in its checkpoint; only the options the
+user gave change anything. Some cannot change without making it another run (the model, the
+optimizer's type, the loss, the data, the seed): they are refused. The others apply from the
+next epoch, each with a note: a new learning rate or other optimizer setting is written into the
+optimizer's state, and the schedule is rebuilt for the new settings and the new total of epochs,
+at the epoch the run had reached (schedules are functions of the epoch, so an unchanged schedule
+is rebuilt exactly as it was).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any, Iterable
+
+from ..errors import ResumeError
+from ..optim import DEFAULT_LR, create_optimizer, create_scheduler
+
+KEPT = ("model", "model_options", "optimizer", "loss", "data", "seed")
+"""Options a resumed run cannot change: they would make it another run."""
+
+CHANGEABLE = ("epochs", "batch_size", "lr", "momentum", "weight_decay", "schedule", "step_size", "gamma", "decay",
+              "augment")
+"""Options a resumed run applies from its next epoch, with a note."""
+
+OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as saved in a checkpoint's JSON (tuples and lists alike)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def merge_config(config: Any, saved: dict[str, Any], given: Iterable[str]) -> tuple[Any, list[str]]:
+    """The configuration of the resumed run and the notes saying what changed.
+
+    ``config`` is the new :class:`RunConfig`, ``saved`` the one stored in the checkpoint, and
+    ``given`` the names of the options the user set; every other option takes the saved value.
+    """
+    given = set(given)
+    fields = {f.name for f in dataclasses.fields(config)}
+    refused = [name for name in KEPT if name in given and name in saved and not _same(getattr(config, name), saved[name])]
+    if refused:
+        name = refused[0]
+        raise ResumeError(
+            f"--resume {config.resume}: the run was trained with {name.replace('_', ' ')} {saved[name]!r}; "
+            f"{getattr(config, name)!r} would make it another run, so it cannot be changed on resume "
+            "(start a new run with another --out instead)"
+        )
+    values = {name: saved[name] for name in fields if name in saved and name not in given}
+    merged = dataclasses.replace(config, **values)
+    before = {**saved, "lr": DEFAULT_LR.get(saved.get("optimizer")) if saved.get("lr") is None else saved.get("lr")}
+    notes = [f"{name.replace('_', ' ')} {before[name]!r} -> {getattr(merged, name)!r}" for name in CHANGEABLE
+             if name in given and name in saved and not _same(getattr(merged, name), before[name])]
+    return merged, notes
+
+
+def resumed_training_state(state: dict[str, Any], config: Any, model: Any, given: Iterable[str]) -> tuple[Any, Any, dict]:
+    """The optimizer and scheduler of the resumed run, and the state ``fit`` resumes from.
+
+    The optimizer is built from ``config`` and loads the saved state; the optimizer settings the
+    user gave replace the saved ones; the schedule is rebuilt from ``config`` for its total of
+    epochs and set to the epoch the run reached.
+    """
+    given = set(given)
+    done = len(state["history"])
+    optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay)
+    optimizer.load_state_dict(state["optimizer"])
+    for group in optimizer.param_groups:
+        for name in OPTIMIZER_SETTINGS:
+            if name in given and name in group and getattr(config, name) is not None:
+                group[name] = getattr(config, name)
+        if "lr" in given and config.lr is not None:
+            group["initial_lr"] = config.lr
+        group["lr"] = group.get("initial_lr", group["lr"])
+    optimizer.check_hyperparameters(optimizer.param_groups[0])
+    scheduler = create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma, config.decay)
+    if scheduler is not None:
+        scheduler.last_epoch = done - 1
+        scheduler.step()
+    resumed = {**state, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict() if scheduler else {}}
+    return optimizer, scheduler, resumed

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## demo: the main job: train LeNet-5 on MNIST (the bundled sample when offline) into runs/demo
 demo: $(STAMP)
-	$(BIN)/tinygrad-lenet train --model lenet5 --epochs 3 --out runs/demo
+	$(BIN)/tinygrad-lenet train --model lenet5 --epochs 3 --out runs/demo --overwrite
 
 ## test: run the test suite with line coverage of tinygrad_lenet/
 test: $(STAMP)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import struct
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -118,3 +121,44 @@ def test_image_errors(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "PIL", None)
     with pytest.raises(tl.DataError, match="needs Pillow: pip install Pillow"):
         read_digit_image(tmp_path / "blank.png")
+
+
+def test_a_drawing_on_a_transparent_background_is_read_by_its_alpha(tmp_path: Path) -> None:
+    """What an HTML canvas exports: black ink whose alpha is the stroke, on transparent black."""
+    sample = MNIST.sample(train=False)
+    for index in range(3):
+        digit = np.asarray(Image.fromarray(sample.data[index]).resize((140, 140), Image.BILINEAR))
+        rgba = np.zeros((140, 140, 4), np.uint8)
+        rgba[..., 3] = digit  # the colour is black everywhere: only the alpha channel shows the digit
+        Image.fromarray(rgba, "RGBA").save(tmp_path / "canvas.png")
+        image = read_digit_image(tmp_path / "canvas.png")
+        assert correlation(image, sample.data[index]) > 0.9
+    opaque = np.zeros((60, 60, 4), np.uint8)
+    opaque[..., 3] = 255
+    opaque[10:50, 25:35, :3] = 255  # a white bar on an opaque black background: read by its gray values
+    Image.fromarray(opaque, "RGBA").save(tmp_path / "opaque.png")
+    assert read_digit_image(tmp_path / "opaque.png").max() > 200
+
+
+def png_claiming_size(path: Path, width: int, height: int) -> None:
+    """A small valid PNG whose header says it is ``width`` x ``height`` (a decompression bomb's shape)."""
+    buffer = io.BytesIO()
+    Image.new("L", (8, 8)).save(buffer, "PNG")
+    blob = bytearray(buffer.getvalue())
+    blob[16:24] = struct.pack(">II", width, height)  # IHDR width and height
+    blob[29:33] = struct.pack(">I", zlib.crc32(bytes(blob[12:29])))  # the IHDR chunk's CRC
+    path.write_bytes(bytes(blob))
+
+
+def test_a_huge_image_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    for width, height in ((15000, 15000), (9000, 5000)):
+        png_claiming_size(tmp_path / "huge.png", width, height)
+        with pytest.raises(tl.DataError, match=rf"huge.png: the image is ({width}x{height}|larger).*megapixels"):
+            read_digit_image(tmp_path / "huge.png")
+
+
+def test_a_kaggle_csv_with_only_a_header_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "test.csv"
+    path.write_text(HEADER + "\n")
+    with pytest.raises(tl.DataError, match="test.csv: the header is there but no rows follow"):
+        read_kaggle_csv(path)

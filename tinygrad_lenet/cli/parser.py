@@ -37,8 +37,14 @@ hold MNIST is an error, never a silent fallback."""
 DEFAULTS = RunConfig()
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """Examples kept as written, and every option's default shown (where it has one)."""
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions kept as written, and the default of every option that has one shown after its help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help = action.help or ""
+        if action.default in (None, False, argparse.SUPPRESS) or "default" in help or not action.option_strings:
+            return help
+        return f"{help} (default: %(default)s)".strip()
 
 
 def _data_arguments(parser: argparse.ArgumentParser, train: bool = False) -> None:
@@ -135,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     _train_parser(commands)
 
     ev = commands.add_parser("eval", help="evaluate a checkpoint on the MNIST test set", formatter_class=HelpFormatter)
-    ev.add_argument("--checkpoint", required=True)
+    ev.add_argument("--checkpoint", required=True, help="a checkpoint a training run wrote (best.safetensors)")
     _data_arguments(ev)
     ev.add_argument("--out", help="also write report.txt and plots into this folder")
 
@@ -154,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph = commands.add_parser("graph", help="draw the computation graph of a model's loss with Graphviz",
                                 description="Draw the graph of one training step (forward and loss) of a model. "
                                 "The .dot source is always written next to the picture.", formatter_class=HelpFormatter)
-    graph.add_argument("--model", default="lenet5", choices=drawable)
+    graph.add_argument("--model", default="lenet5", choices=drawable, help="the model to draw, freshly initialised")
     graph.add_argument("--checkpoint", help="draw this trained model instead (its gradients are real ones)")
     graph.add_argument("--depth", type=positive_int, help="one node per module at this depth (1: conv1, pool1, ...)")
     graph.add_argument("--grads", action="store_true", help="run backward and show gradient norms; NaN/Inf in red")
@@ -164,6 +170,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="a table of a model's layers, parameters and MACs",
                                   formatter_class=HelpFormatter)
-    summary.add_argument("--model", default="lenet5", choices=drawable)
+    summary.add_argument("--model", default="lenet5", choices=drawable, help="the model to summarise")
     summary.add_argument("--checkpoint", help="summarise the model of this checkpoint")
     return parser

@@ -31,13 +31,13 @@ def read_kaggle_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarra
             f"{path}: expected a header 'label,pixel0,...,pixel783' (train) or 'pixel0,...,pixel783' (test), "
             f"got {len(columns)} columns starting {columns[:3]}"
         )
+    if not body.strip():
+        raise DataError(f"{path}: the header is there but no rows follow; expected one row of {len(columns)} numbers "
+                        "per image")
     try:
         values = np.loadtxt(io.StringIO(body), delimiter=",", dtype=np.int64, ndmin=2)
     except ValueError as e:
         raise DataError(f"{path}: not a table of integers with {len(columns)} columns: {e}") from None
-    if values.size == 0:
-        raise DataError(f"{path}: the header is there but no rows follow; expected one row of {len(columns)} numbers "
-                        "per image")
     if values.shape[1] != len(columns):
         raise DataError(f"{path}: not a table of integers with {len(columns)} columns: rows have {values.shape[1]}")
     labels = values[:, 0] if labeled else None

@@ -6,6 +6,7 @@ training package stays light.
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
+from ..file_io import atomic_write
 from .history import History
 
 if TYPE_CHECKING:
@@ -30,12 +32,13 @@ def _pyplot() -> Any:
 
 
 def _save(fig: "matplotlib.figure.Figure", path: str | os.PathLike[str]) -> Path:
+    """Write the figure atomically (in full, or not at all) in the format of the file's suffix."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    picture = io.BytesIO()
+    fig.savefig(picture, format=path.suffix.lstrip(".") or "png", dpi=90)
     _pyplot().close(fig)
-    return path
+    return atomic_write(path, picture.getvalue())
 
 
 def plot_history(history: History, path: str | os.PathLike[str], title: str = "") -> Path:

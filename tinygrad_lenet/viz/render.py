@@ -22,6 +22,7 @@ INSTALL = (
 def render(graph: "graphviz.Digraph", path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Draw ``graph`` into ``path`` (svg, png or pdf, by default from the suffix).
 
+    Both files are written atomically (in full, or not at all).
     The DOT source goes next to it (``path`` with suffix ``.dot``) first, always. If Graphviz's
     ``dot`` program is missing, :class:`GraphvizNotFound` says how to install it and how to draw
     the written ``.dot`` file afterwards.
@@ -36,10 +37,10 @@ def render(graph: "graphviz.Digraph", path: str | os.PathLike[str], format: str 
     if fmt == "dot":
         return source
     try:
-        graphviz.render("dot", fmt, str(source), outfile=str(path.with_suffix("." + fmt)))
+        picture = graphviz.Source(graph.source).pipe(format=fmt)
     except graphviz.ExecutableNotFound:
         raise GraphvizNotFound(
             f"the Graphviz 'dot' program is not installed, so {path.name} was not drawn; its source is in {source}. "
             f"To draw it, {INSTALL}; then run: dot -T{fmt} {source} -o {path.with_suffix('.' + fmt)}"
         ) from None
-    return path.with_suffix("." + fmt)
+    return atomic_write(path.with_suffix("." + fmt), picture)

@@ -1,0 +1,180 @@
+"""Nothing a user trained is lost and nothing asked for is ignored: run folders, locks, resume, Ctrl-C
+and SIGKILL at random moments, all through the installed command."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinygrad_lenet as tl
+from installed_command import COMMAND, one_line_error, run
+
+SAMPLE = ["--data", "sample"]
+SOFTMAX = ["train", "--model", "softmax", *SAMPLE]
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # bit-identical numbers across the runs compared
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def history_lrs(folder: Path) -> list[float]:
+    return [row["lr"] for row in json.loads((folder / "history.json").read_text())]
+
+
+def wait_for(path: Path, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"{path} did not appear"
+        time.sleep(0.02)
+
+
+# --- runs never overwrite runs -------------------------------------------------------------------------
+def test_a_folder_holding_a_run_is_refused_and_overwrite_moves_it_aside(tmp_path: Path) -> None:
+    first = run(*SOFTMAX, "--epochs", "1", "--out", "run", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "epoch   1/1" in first.stdout and "batch/s" not in first.stderr  # no progress bar in a pipe
+    kept = files_of(tmp_path / "run")
+    assert not [name for name in kept if name.startswith(".")]  # no lock or temporary file left behind
+    one_line_error(run(*SOFTMAX, "--epochs", "2", "--out", "run", cwd=tmp_path), 1,
+                   "run already holds a run", "--resume run/last.safetensors", "another --out", "--overwrite")
+    assert files_of(tmp_path / "run") == kept
+    moved = run(*SOFTMAX, "--epochs", "1", "--lr", "0.01", "--out", "run", "--overwrite", cwd=tmp_path)
+    assert moved.returncode == 0, moved.stderr
+    (aside,) = tmp_path.glob("run.replaced-*")
+    assert "moved the earlier run of run to" in moved.stdout and files_of(aside) == kept
+    assert tl.load(tmp_path / "run" / "last.safetensors")["metadata"]["config"]["lr"] == 0.01
+
+
+def test_a_second_run_into_a_folder_in_use_fails_at_once_and_a_stale_lock_is_taken_over(tmp_path: Path) -> None:
+    longer = subprocess.Popen([COMMAND, "train", "--model", "lenet5", "--epochs", "2", *SAMPLE, "--out", "run"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(tmp_path / "run" / ".lock", longer)
+        started = time.monotonic()
+        second = run(*SOFTMAX, "--epochs", "1", "--out", "run", cwd=tmp_path)
+        assert time.monotonic() - started < 30
+        one_line_error(second, 1, f"run is in use by another training (process {longer.pid}")
+    finally:
+        out, err = longer.communicate(timeout=300)
+    assert longer.returncode == 0, err
+    assert not (tmp_path / "run" / ".lock").exists()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    (stale / ".lock").write_text(json.dumps({"pid": gone.pid, "host": os.uname().nodename, "started": "earlier"}))
+    result = run(*SOFTMAX, "--epochs", "1", "--out", "stale", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"removed the stale lock of a run that is gone (process {gone.pid})" in result.stdout
+
+
+# --- resume is explicit ----------------------------------------------------------------------------------
+@pytest.fixture()
+def cosine_run(tmp_path: Path) -> Path:
+    result = run(*SOFTMAX, "--epochs", "2", "--schedule", "cosine", "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "run"
+
+
+def test_resume_refuses_what_would_make_it_another_run(cosine_run: Path) -> None:
+    before = files_of(cosine_run)
+    last = str(cosine_run / "last.safetensors")
+    for option, fragment in ((["--optimizer", "sgd"], "trained with optimizer 'adam'; 'sgd' would make it another run"),
+                             (["--model", "mlp"], "trained with model 'softmax'; 'mlp' would make it another run"),
+                             (["--loss", "mse"], "trained with loss 'cross_entropy'"),
+                             (["--seed", "3"], "trained with seed 0")):
+        one_line_error(run("train", "--resume", last, *option, "--epochs", "3", *SAMPLE, cwd=cosine_run.parent), 1,
+                       fragment, "cannot be changed on resume")
+    assert files_of(cosine_run) == before
+
+
+def test_resume_extends_a_cosine_schedule_for_the_new_total(cosine_run: Path) -> None:
+    result = run("train", "--resume", str(cosine_run / "last.safetensors"), "--epochs", "4", cwd=cosine_run.parent)
+    assert result.returncode == 0, result.stderr
+    assert "resume: epochs 2 -> 4, from epoch 3" in result.stdout
+    assert "resume: schedule cosine rebuilt for 4 epochs; epoch 3 trains at lr 0.0005" in result.stdout
+    # the run went on with the saved options (softmax, the sample) without repeating them
+    expected = [1e-3 * (1 + np.cos(np.pi * e / 4)) / 2 for e in (2, 3)]
+    assert history_lrs(cosine_run) == pytest.approx([1e-3, 5e-4, *expected])  # not 0 at epoch 3, then falling
+
+
+def test_resume_applies_a_new_learning_rate_and_says_so(cosine_run: Path) -> None:
+    result = run("train", "--resume", str(cosine_run / "last.safetensors"), "--epochs", "3", "--lr", "0.01",
+                 "--schedule", "constant", cwd=cosine_run.parent)
+    assert result.returncode == 0, result.stderr
+    assert "resume: lr 0.001 -> 0.01, from epoch 3" in result.stdout
+    assert "resume: schedule 'cosine' -> 'constant', from epoch 3" in result.stdout
+    assert history_lrs(cosine_run)[2] == pytest.approx(0.01)
+    assert tl.load(cosine_run / "last.safetensors")["optimizer"]["param_groups"][0]["lr"] == pytest.approx(0.01)
+
+
+def test_resuming_a_finished_run_changes_nothing(cosine_run: Path) -> None:
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in cosine_run.iterdir()}
+    result = run("train", "--resume", str(cosine_run / "last.safetensors"), cwd=cosine_run.parent)
+    assert result.returncode == 0
+    assert "the run is finished (2 of 2 epochs); nothing was changed" in result.stdout
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in cosine_run.iterdir()} == before
+
+
+def test_a_run_records_what_its_numbers_depend_on(cosine_run: Path) -> None:
+    environment = tl.load(cosine_run / "last.safetensors")["metadata"]["environment"]
+    assert environment["numpy"] == np.__version__ and environment["cpus"] == os.cpu_count()
+    assert environment["blas"] and all(isinstance(b["num_threads"], int) for b in environment["blas"])
+
+
+# --- interruptions ---------------------------------------------------------------------------------------
+def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
+    process = subprocess.Popen([COMMAND, "train", "--model", "lenet5", "--epochs", "5", *SAMPLE, "--out", "run"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for(tmp_path / "run" / "last.safetensors", process)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "Traceback" not in err
+    assert "holds the run after epoch" in err and "tinygrad-lenet train --resume run/last.safetensors" in err
+    assert not (tmp_path / "run" / ".lock").exists()
+
+
+def test_sigkill_at_random_moments_never_loses_the_run_and_resume_finishes_it_identically(tmp_path: Path) -> None:
+    """20 SIGKILLs at random moments (start-up, training, evaluation, checkpoint writes): after each,
+    the folder holds a loadable last checkpoint no older than before; resuming each time and once
+    more at the end gives the same weights and history as a run never interrupted."""
+    args = [*SOFTMAX, "--epochs", "400", "--batch-size", "500", "--no-progress"]
+    straight = run(*args, "--out", "straight", cwd=tmp_path, env=ONE_THREAD)
+    assert straight.returncode == 0, straight.stderr
+    folder, rng, kills, epoch = tmp_path / "killed", random.Random(0), 0, 0
+    last = folder / "last.safetensors"
+    while kills < 20:
+        resume = ["--resume", str(last)] if last.exists() else []
+        process = subprocess.Popen([COMMAND, *args, "--out", str(folder), *resume], cwd=tmp_path, env={**os.environ,
+                                   **ONE_THREAD}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.3, 1.2))
+        if process.poll() is None:
+            process.kill()
+            kills += 1
+        _, err = process.communicate()
+        assert process.returncode in (0, -signal.SIGKILL), err
+        if epoch:
+            assert last.exists()
+        if last.exists():
+            saved = tl.load(last)["metadata"]["epoch"]  # loads: complete, and its digest matches
+            assert saved >= epoch
+            epoch = saved
+        assert epoch < 400, "the run finished before it was killed 20 times; give it more epochs"
+    finished = run(*args, "--out", str(folder), "--resume", str(last), cwd=tmp_path, env=ONE_THREAD)
+    assert finished.returncode == 0, finished.stderr
+    ours, theirs = tl.load(last), tl.load(tmp_path / "straight" / "last.safetensors")
+    for key, value in theirs["model"].items():
+        np.testing.assert_array_equal(ours["model"][key], value, err_msg=key)
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]  # noqa: E731
+    assert strip(ours["history"]) == strip(theirs["history"])
+    assert len(json.loads((folder / "history.json").read_text())) == 400

@@ -43,6 +43,7 @@ def test_a_folder_holding_a_run_is_refused_and_overwrite_moves_it_aside(tmp_path
     first = run(*SOFTMAX, "--epochs", "1", "--out", "run", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "epoch   1/1" in first.stdout and "batch/s" not in first.stderr  # no progress bar in a pipe
+    assert "on the bundled sample of 1,000 test digits (accuracies on it are lower than" in first.stdout
     kept = files_of(tmp_path / "run")
     assert not [name for name in kept if name.startswith(".")]  # no lock or temporary file left behind
     one_line_error(run(*SOFTMAX, "--epochs", "2", "--out", "run", cwd=tmp_path), 1,

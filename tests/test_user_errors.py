@@ -202,6 +202,14 @@ def test_predict_reads_a_canvas_drawing_by_its_alpha(tmp_path: Path, checkpoint:
     assert predicted[:5] == predicted[5:]
 
 
+def test_figures_measured_on_the_sample_say_so(tmp_path: Path, checkpoint: Path) -> None:
+    result = run("eval", "--checkpoint", str(checkpoint), *SAMPLE, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "test accuracy" in result.stdout and "on the BUNDLED SAMPLE (accuracies on it are lower than" in result.stdout
+    train_log = (checkpoint.parent / "report.txt").read_text() + (checkpoint.parent / "train.log").read_text()
+    assert "accuracy" in train_log
+
+
 def test_help_shows_every_default(tmp_path: Path) -> None:
     train_help = run("train", "--help", cwd=tmp_path).stdout
     for shown in ("(default: 10)", "(default: 64)", "(default: adam)", "(default: constant)", "(default: 0.9)",

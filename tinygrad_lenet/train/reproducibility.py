@@ -1,9 +1,9 @@
 """What the numbers of a seeded run depend on besides the seed, recorded in every run's metadata.
 
 The same command with the same seed gives bit-identical results on the same machine with the
-same numpy, the same BLAS library and the same number of BLAS threads: a matrix product split
-over another number of threads adds its partial sums in another order, which changes the last
-bits of a float32 result, and training amplifies those differences over the epochs.
+same numpy, the same BLAS library and the same number of BLAS threads. With another thread count
+a BLAS may add a matrix product's partial sums in another order, which changes the last bits of a
+float32 result, and training can amplify those differences over the epochs.
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ OPTIONAL_LIBRARIES = ("graphviz", "tqdm", "matplotlib", "safetensors", "PIL")
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "dtypes", "dims", "random", "file_io", "grad_mode", "module_stack", "allocator"),
     ("function", "ops", "engine"),
-    ("tensor_math", "tensor_movement", "tensor", "factories", "tensor_functions", "gradcheck", "checkpoint"),
+    ("tensor_math", "tensor_movement", "tensor_inplace", "tensor", "factories", "tensor_functions", "gradcheck",
+     "checkpoint"),
     ("nn", "optim", "data"),
     ("", "viz"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),

@@ -19,10 +19,10 @@ def test_python_floats_become_float32_and_ints_int64() -> None:
 def test_numpy_arrays_keep_their_dtype_and_share_memory() -> None:
     a = np.arange(3.0)
     t = tl.Tensor(a)
-    assert t.dtype == tl.float64 and t.data is a
+    assert t.dtype == tl.float64 and t.numpy() is a
     assert tl.Tensor(a, dtype=tl.float32).dtype == tl.float32
     assert tl.Tensor(np.float64(2.0)).dtype == tl.float64
-    assert tl.Tensor(t).data is a
+    assert tl.Tensor(t).numpy() is a
     copy = tl.tensor(a)
     copy.data[0] = 9
     assert a[0] == 0

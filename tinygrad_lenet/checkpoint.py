@@ -32,7 +32,7 @@ VERSION = 1
 def _encode(value: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
     """The JSON form of ``value``; arrays are moved into ``arrays`` and referenced by name."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._array
     if isinstance(value, (np.ndarray, np.generic)):
         name = path or "array"
         while name in arrays:

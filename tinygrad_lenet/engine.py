@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 import numpy as np
 
 from .errors import GradError
-from .function import Function, check_finite, unbroadcast
+from .function import Function, check_finite, check_versions, unbroadcast
 from .grad_mode import STATE
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def _store_grad(tensor: "Tensor", grad: np.ndarray) -> None:
     if tensor.grad is None:
         tensor.grad = tensor._make(np.array(grad, dtype=tensor.dtype))
     else:
-        tensor.grad.data = tensor.grad.data + grad
+        tensor.grad._array = tensor.grad._array + grad
 
 
 def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
@@ -57,7 +57,7 @@ def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
         if set_to_none or t.grad is None:
             t.grad = None
         else:
-            t.grad.data = np.zeros_like(t.data)
+            t.grad._array = np.zeros_like(t._array)
 
 
 def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> None:
@@ -85,6 +85,7 @@ def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> No
             retained = fn.retained_output
             if retained is not None and (out := retained()) is not None:
                 _store_grad(out, grad)
+            check_versions(fn)
             input_grads = fn.backward(grad)
             if not retain_graph:
                 fn.release()

@@ -18,7 +18,7 @@ def _float_dtype(dtype: Any) -> np.dtype:
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (``torch.tensor``)."""
-    source = data.data if isinstance(data, Tensor) else data
+    source = data._array if isinstance(data, Tensor) else data
     return Tensor(np.array(source, copy=True) if isinstance(source, np.ndarray) else source, requires_grad, dtype)
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import AnomalyError
+from .errors import AnomalyError, GradError
 from .grad_mode import STATE
 from .module_stack import MODULE_STACK
 
@@ -68,6 +68,20 @@ def check_finite(fn: "Function", array: np.ndarray, stage: str) -> None:
         )
 
 
+def check_versions(fn: "Function") -> None:
+    """Raise if an input whose values ``fn`` saved for backward was changed in place since."""
+    for i, (parent, version) in enumerate(zip(fn.parents, fn.versions)):
+        if parent._version == version:
+            continue
+        array = parent._array
+        if any(s is array or (s.base is not None and s.base is array) for s in fn.saved_tensors or ()):
+            raise GradError(
+                f"backward through {fn.name}: its input {i} (shape {parent.shape}) was changed in place after "
+                f"{fn.name} saved it for the backward pass (version {version} -> {parent._version}), so the "
+                "gradient would be wrong; change a copy instead (.clone()), or do the change before the op"
+            )
+
+
 class Function:
     """One primitive op: subclasses define ``forward`` and ``backward`` on numpy arrays."""
 
@@ -76,6 +90,7 @@ class Function:
     saved_tensors: tuple[np.ndarray, ...] | None = ()
     released: bool = False
     retained_output: "weakref.ref[Tensor] | None" = None
+    versions: tuple[int, ...] = ()  # each input's version counter when the op ran (see check_versions)
     modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first (module_stack.py)
 
     @property
@@ -113,7 +128,7 @@ class Function:
         needs = tuple(t.requires_grad for t in inputs)
         fn.needs_input_grad = needs
         with np.errstate(all="ignore"):  # NaN and Inf flow on silently, as in PyTorch; detect_anomaly() finds them
-            data = fn.forward(*[t.data for t in inputs], **kwargs)
+            data = fn.forward(*[t._array for t in inputs], **kwargs)
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         if STATE.anomaly:
@@ -122,6 +137,7 @@ class Function:
         make = inputs[0]._make
         if STATE.grad_enabled and any(needs):
             fn.parents = inputs
+            fn.versions = tuple(t._version for t in inputs)
             fn.modules = MODULE_STACK.running
             return make(data, True, fn)
         return make(data, False, None)

@@ -16,7 +16,7 @@ def _as_float64(t: Any) -> Tensor:
     if not isinstance(t, Tensor):
         return Tensor(np.asarray(t, dtype=np.float64))
     if t.dtype.kind == "f" and t.dtype != np.float64:
-        return Tensor(t.data.astype(np.float64), requires_grad=t.requires_grad)
+        return Tensor(t._array.astype(np.float64), requires_grad=t.requires_grad)
     return t
 
 
@@ -53,20 +53,20 @@ def gradcheck(
     out.backward(cotangent.astype(out.dtype))
 
     def objective() -> float:
-        return float(np.sum(fn(*tensors).data.astype(np.float64) * cotangent))
+        return float(np.sum(fn(*tensors)._array.astype(np.float64) * cotangent))
 
     with no_grad():
         for i in wrt:
             x = tensors[i]
-            analytic = np.zeros(x.shape) if x.grad is None else x.grad.data.astype(np.float64)
+            analytic = np.zeros(x.shape) if x.grad is None else x.grad._array.astype(np.float64)
             numerical = np.zeros(x.shape)
             for index in np.ndindex(*x.shape):
-                original = x.data[index]
-                x.data[index] = original + eps
+                original = x._array[index]
+                x._array[index] = original + eps
                 plus = objective()
-                x.data[index] = original - eps
+                x._array[index] = original - eps
                 minus = objective()
-                x.data[index] = original
+                x._array[index] = original
                 numerical[index] = (plus - minus) / (2 * eps)
             excess = np.abs(analytic - numerical) - (atol + rtol * np.abs(numerical))
             if excess.size and excess.max() > 0:

@@ -17,6 +17,7 @@ from . import dtypes
 from .engine import retain, run_backward
 from .errors import DTypeError, GradError, ShapeError
 from .ops.elementwise import Cast
+from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_movement import TensorMovement
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from .function import Function
 
 
-class Tensor(TensorMath, TensorMovement):
+class Tensor(TensorMath, TensorMovement, TensorInPlace):
     """An n-dimensional array with automatic differentiation, shaped after ``torch.Tensor``.
 
     Parameters
@@ -40,37 +41,53 @@ class Tensor(TensorMath, TensorMovement):
         Convert the data to this dtype (``tinygrad_lenet.float64``, ``"float32"``, ...).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__weakref__")
+    __slots__ = ("_array", "_version", "grad", "requires_grad", "grad_fn", "__weakref__")
     __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: ndarray * Tensor is a Tensor
     __hash__ = object.__hash__  # == builds a bool tensor, so hash by identity
 
-    data: np.ndarray
+    _array: np.ndarray  # the values; ops and optimizers read and write it, users see .data and .numpy()
+    _version: int  # how many times the values were changed in place (see ``Function.apply``)
     grad: "Tensor | None"
     requires_grad: bool
     grad_fn: "Function | None"
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        target = None if dtype is None else dtypes.to_dtype(dtype)
         if isinstance(data, Tensor):
-            array = data.data
+            array = data._array
         elif isinstance(data, (np.ndarray, np.generic)):
             array = np.asarray(data)
         else:
-            try:
-                array = np.asarray(data)
-            except ValueError as e:
+            try:  # Python numbers go straight to the dtype asked for (0.1 as float64 is exact)
+                array = np.asarray(data, dtype=target)
+            except (ValueError, TypeError) as e:
                 raise ValueError(f"Tensor data must be a rectangular nested list of numbers: {e}") from None
-            if array.dtype == np.float64:
+            if target is None and array.dtype == np.float64:
                 array = array.astype(dtypes.DEFAULT_FLOAT)
-        if dtype is not None:
-            array = array.astype(dtypes.to_dtype(dtype), copy=False)
+        if target is not None:
+            array = array.astype(target, copy=False)
         elif array.dtype.kind not in "fiub":
             raise DTypeError(f"Tensor data must be numbers or booleans, got dtype {array.dtype} from {type(data).__name__}")
-        self.data = array
+        self._array = array
+        self._version = 0
         self.grad = None
         self.grad_fn = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
+
+    @property
+    def data(self) -> "Tensor":
+        """This tensor's values as a tensor outside the graph, sharing memory (``torch.Tensor.data``).
+
+        Changes made through it (``p.data.add_(...)``, ``p.data -= ...``) change this tensor's
+        values without autograd seeing them; assigning ``t.data = other`` replaces the values.
+        """
+        return Tensor._make(self._array)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._array = value._array if isinstance(value, Tensor) else np.asarray(value)
 
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: "Function | None" = None) -> "Tensor":
@@ -80,7 +97,7 @@ class Tensor(TensorMath, TensorMovement):
         gradients are never Parameters.
         """
         t = object.__new__(Tensor)
-        t.data, t.grad, t.requires_grad, t.grad_fn = data, None, requires_grad, grad_fn
+        t._array, t._version, t.grad, t.requires_grad, t.grad_fn = data, 0, None, requires_grad, grad_fn
         return t
 
     def _operand(self, value: Any) -> "Tensor":
@@ -105,20 +122,20 @@ class Tensor(TensorMath, TensorMovement):
         """An index with every Tensor in it replaced by its array (numpy does the indexing)."""
         if isinstance(index, tuple):
             return tuple(Tensor._numpy_index(i) for i in index)
-        return index.data if isinstance(index, Tensor) else index
+        return index._array if isinstance(index, Tensor) else index
 
     # --- what it is -------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._array.shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._array.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._array.ndim
 
     @property
     def device(self) -> str:
@@ -131,14 +148,14 @@ class Tensor(TensorMath, TensorMovement):
         return self.grad_fn is None
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._array.ndim
 
     def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         """The shape, or the length of one dimension."""
         return self.shape if dim is None else self.shape[dim]
 
     def numel(self) -> int:
-        return self.data.size
+        return self._array.size
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -146,7 +163,7 @@ class Tensor(TensorMath, TensorMovement):
         return self.shape[0]
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._array, separator=", ", prefix="tensor(", precision=4)
         extras = []
         if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
             extras.append(f"dtype={self.dtype}")
@@ -159,19 +176,19 @@ class Tensor(TensorMath, TensorMovement):
     # --- conversion -------------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
-        return self.data
+        return self._array
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._array if dtype is None else self._array.astype(dtype)
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
-        return self.data.item()
+        return self._array.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._array.tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -180,11 +197,11 @@ class Tensor(TensorMath, TensorMovement):
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise ValueError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
             )
-        return bool(self.data.item())
+        return bool(self._array.item())
 
     def astype(self, dtype: Any) -> "Tensor":
         """This tensor in another dtype; differentiable between floating dtypes."""
@@ -192,7 +209,7 @@ class Tensor(TensorMath, TensorMovement):
         if target == self.dtype:
             return self
         if not dtypes.is_floating(target):
-            return Tensor._make(self.data.astype(target))
+            return Tensor._make(self._array.astype(target))
         return Cast.apply(self, dtype=target)
 
     def to(self, dtype: Any) -> "Tensor":
@@ -223,7 +240,7 @@ class Tensor(TensorMath, TensorMovement):
 
     def detach(self) -> "Tensor":
         """A tensor sharing this data, cut out of the graph (no grad, no history)."""
-        return Tensor._make(self.data)
+        return Tensor._make(self._array)
 
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` during the next backward pass."""
@@ -243,14 +260,14 @@ class Tensor(TensorMath, TensorMovement):
                 "from has requires_grad=True, or it was computed inside no_grad()"
             )
         if gradient is None:
-            if self.data.size != 1:
+            if self._array.size != 1:
                 raise GradError(
                     f"backward() without `gradient` works only on a one-element tensor, this one has shape "
                     f"{self.shape}: reduce it first (e.g. loss.sum().backward()) or pass gradient=..."
                 )
-            grad = np.ones_like(self.data)
+            grad = np.ones_like(self._array)
         else:
-            grad = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
+            grad = np.asarray(gradient._array if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
             if grad.shape != self.shape:
                 raise ShapeError(f"backward(): gradient has shape {grad.shape} but the tensor has shape {self.shape}")
         run_backward(self, grad, retain_graph)

@@ -87,7 +87,7 @@ class TensorMath:
     def _compare(self, other: Any, op: Any, name: str) -> "Tensor":
         other_t = self._operand(other)
         try:
-            result = op(self.data, other_t.data)
+            result = op(self._array, other_t._array)
         except ValueError:
             raise ShapeError(f"{name}: shapes {self.shape} and {other_t.shape} cannot be broadcast together") from None
         return self._make(np.asarray(result))
@@ -113,10 +113,10 @@ class TensorMath:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def any(self) -> "Tensor":
-        return self._make(np.asarray(self.data.any()))
+        return self._make(np.asarray(self._array.any()))
 
     def all(self) -> "Tensor":
-        return self._make(np.asarray(self.data.all()))
+        return self._make(np.asarray(self._array.all()))
 
     # --- elementwise functions ----------------------------------------------------------------
     def exp(self) -> "Tensor":
@@ -171,7 +171,7 @@ class TensorMath:
 
     def mean(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
         axes = normalize_dims(dim, self.ndim, "mean")
-        count = math.prod(self.data.shape[a] for a in axes)
+        count = math.prod(self._array.shape[a] for a in axes)
         return self.sum(axes, keepdim) * (1.0 / count if count else math.nan)
 
     def var(self, dim: Dims = None, keepdim: bool = False, *, correction: int = 1, unbiased: bool | None = None) -> "Tensor":
@@ -179,7 +179,7 @@ class TensorMath:
         if unbiased is not None:
             correction = int(unbiased)
         axes = normalize_dims(dim, self.ndim, "var")
-        count = math.prod(self.data.shape[a] for a in axes)
+        count = math.prod(self._array.shape[a] for a in axes)
         centred = self - self.mean(axes, keepdim=True)
         divisor = count - correction
         return (centred * centred).sum(axes, keepdim) * (1.0 / divisor if divisor > 0 else math.inf)
@@ -225,9 +225,9 @@ class TensorMath:
     def _arg(self, fn: Any, dim: int | None, keepdim: bool, name: str) -> "Tensor":
         if dim is None:
             self._nonempty_axes(None, name)
-            return self._make(np.asarray(fn(self.data)))
+            return self._make(np.asarray(fn(self._array)))
         (axis,) = self._nonempty_axes(dim, name)
-        return self._make(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)))
+        return self._make(np.asarray(fn(self._array, axis=axis, keepdims=keepdim)))
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
         """Index of the (first) largest value: over the flattened tensor, or along ``dim``."""

@@ -31,10 +31,10 @@ class TensorMovement:
         target = sizes_from(shape)
         known = math.prod(s for s in target if s != -1)
         fits = target.count(-1) <= 1 and (
-            known == self.data.size if -1 not in target else known > 0 and self.data.size % known == 0
+            known == self._array.size if -1 not in target else known > 0 and self._array.size % known == 0
         )
         if not fits:
-            raise ShapeError(f"reshape: cannot view a tensor of shape {self.shape} ({self.data.size} elements) as {target}")
+            raise ShapeError(f"reshape: cannot view a tensor of shape {self.shape} ({self._array.size} elements) as {target}")
         return Reshape.apply(self, shape=target)
 
     view = reshape

@@ -42,7 +42,7 @@ class TensorDataset(Dataset):
     def __init__(self, *arrays: np.ndarray | Tensor, transform: Transform | None = None) -> None:
         if not arrays:
             raise ValueError("TensorDataset needs at least one array")
-        self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
+        self.arrays = tuple(a._array if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
         lengths = {len(a) for a in self.arrays}
         if len(lengths) != 1:
             raise ValueError(f"TensorDataset: all arrays need the same length, got {[len(a) for a in self.arrays]}")

@@ -108,7 +108,7 @@ def _check_targets(input: Tensor, target: Tensor, op: str) -> np.ndarray:
     """Class-index targets: integers, one per row of the (N, C) input, each in [0, C)."""
     if input.ndim != 2:
         raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
     if t.shape != (input.shape[0],):
@@ -154,14 +154,14 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
 def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100."""
     target = _check_same_shape(input, target, "binary_cross_entropy")
-    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+    if input._array.size and (input._array.min() < 0 or input._array.max() > 1):
         raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] (apply sigmoid first)")
     return _reduce(BinaryCrossEntropy.apply(input, target), reduction)
 
 
 def one_hot(target: Tensor, num_classes: int = -1) -> Tensor:
     """(N,) class indices to (N, num_classes) rows of 0s with a 1 at the class (int64)."""
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise DTypeError(f"one_hot: expected integer class indices, got dtype {t.dtype}")
     n = int(t.max()) + 1 if num_classes < 0 else num_classes

@@ -37,7 +37,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
-    tensor.data = values.astype(tensor.dtype)
+    tensor._array = values.astype(tensor.dtype)
     return tensor
 
 

@@ -26,7 +26,7 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Any, requires_grad: bool = True) -> None:
-        super().__init__(data.data if isinstance(data, Tensor) else data, requires_grad=requires_grad)
+        super().__init__(data._array if isinstance(data, Tensor) else data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -217,7 +217,7 @@ class Module:
             return self
         for tensor in [*self.parameters(), *self.buffers()]:
             if tensor.dtype.kind == "f":
-                tensor.data = tensor.data.astype(dtype)
+                tensor._array = tensor._array.astype(dtype)
                 tensor.grad = None
         return self
 
@@ -244,7 +244,7 @@ class Module:
 
         They are copies: training on afterwards does not change a state dict you kept.
         """
-        return OrderedDict((key, np.array(t.data, copy=True)) for key, t in self._state_tensors().items())
+        return OrderedDict((key, np.array(t._array, copy=True)) for key, t in self._state_tensors().items())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, after checking that all of them fit.
@@ -263,7 +263,7 @@ class Module:
         for key, value in state_dict.items():
             if key not in own:
                 continue
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            array = np.asarray(value._array if isinstance(value, Tensor) else value)
             if array.shape != own[key].shape:
                 problems.append(f"{key!r} has shape {array.shape} but the model expects {own[key].shape}")
             arrays[key] = array
@@ -272,7 +272,7 @@ class Module:
                 f"load_state_dict into {type(self).__name__} failed, nothing was changed:\n  " + "\n  ".join(problems)
             )
         for key, array in arrays.items():
-            own[key].data = array.astype(own[key].dtype, copy=True)
+            own[key]._array = array.astype(own[key].dtype, copy=True)
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing ---------------------------------------------------------------------------------

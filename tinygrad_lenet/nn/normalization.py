@@ -59,10 +59,10 @@ class _BatchNorm(Module):
             mean = x.mean(axes, keepdim=True)
             var = x.var(axes, keepdim=True, correction=0)
             if self.training and self.track_running_stats:
-                self._update_running_stats(mean.data.reshape(-1), var.data.reshape(-1) * count / (count - 1))
+                self._update_running_stats(mean._array.reshape(-1), var._array.reshape(-1) * count / (count - 1))
         else:
-            mean = Tensor(self.running_mean.data.reshape(shape))
-            var = Tensor(self.running_var.data.reshape(shape))
+            mean = Tensor(self.running_mean._array.reshape(shape))
+            var = Tensor(self.running_var._array.reshape(shape))
         out = (x - mean) / (var + self.eps).sqrt()
         if self.affine:
             out = out * self.weight.reshape(shape) + self.bias.reshape(shape)
@@ -70,11 +70,11 @@ class _BatchNorm(Module):
 
     def _update_running_stats(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
         """running = (1 - momentum) running + momentum batch; a cumulative average if momentum is None."""
-        self.num_batches_tracked.data = np.asarray(self.num_batches_tracked.data + 1)
-        m = 1.0 / float(self.num_batches_tracked.data) if self.momentum is None else self.momentum
+        self.num_batches_tracked._array = np.asarray(self.num_batches_tracked._array + 1)
+        m = 1.0 / float(self.num_batches_tracked._array) if self.momentum is None else self.momentum
         dt = self.running_mean.dtype
-        self.running_mean.data = ((1 - m) * self.running_mean.data + m * mean).astype(dt)
-        self.running_var.data = ((1 - m) * self.running_var.data + m * unbiased_var).astype(dt)
+        self.running_mean._array = ((1 - m) * self.running_mean._array + m * mean).astype(dt)
+        self.running_var._array = ((1 - m) * self.running_var._array + m * unbiased_var).astype(dt)
 
     def extra_repr(self) -> str:
         return (

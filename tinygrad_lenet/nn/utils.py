@@ -16,7 +16,7 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
     total norm (before clipping) as a 0-d tensor, as PyTorch does.
     """
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
-    grads = [p.grad.data for p in params if p.grad is not None]
+    grads = [p.grad._array for p in params if p.grad is not None]
     if not grads:
         return Tensor(np.array(0.0, dtype=np.float32))
     if norm_type == np.inf:
@@ -27,7 +27,7 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm
     if scale < 1.0:
         for p in params:
             if p.grad is not None:
-                p.grad.data = p.grad.data * np.asarray(scale, dtype=p.grad.dtype)
+                p.grad._array = p.grad._array * np.asarray(scale, dtype=p.grad.dtype)
     return Tensor(np.array(total, dtype=grads[0].dtype))
 
 

@@ -62,6 +62,26 @@ class GetItem(Function):
         return (dx,)
 
 
+class SetItem(Function):
+    """y = x with ``y[index] = v``: what ``x[index] = v`` records when it is part of the graph."""
+
+    def forward(self, x: np.ndarray, v: np.ndarray, index: Any) -> np.ndarray:
+        self.index = index
+        out = x.copy()
+        out[index] = v
+        return out
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dL/dx = dL/dy with the written places zeroed (they no longer depend on x);
+        dL/dv = dL/dy at the written places (the engine sums it back to v's shape)."""
+        dx = None
+        if self.needs_input_grad[0]:
+            dx = grad.copy()
+            dx[self.index] = 0
+        dv = np.asarray(grad[self.index]) if self.needs_input_grad[1] else None
+        return dx, dv
+
+
 class Pad(Function):
     def forward(self, x: np.ndarray, widths: tuple[tuple[int, int], ...], value: float) -> np.ndarray:
         self.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))

@@ -35,10 +35,10 @@ class Adagrad(Optimizer):
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * p._array
         if not state:
-            state.update(step=0, sum=np.full_like(p.data, group["initial_accumulator_value"]))
+            state.update(step=0, sum=np.full_like(p._array, group["initial_accumulator_value"]))
         state["step"] += 1
         lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         state["sum"] += grad * grad
-        p.data -= lr * grad / (np.sqrt(state["sum"]) + group["eps"])
+        p._array -= lr * grad / (np.sqrt(state["sum"]) + group["eps"])

@@ -37,11 +37,11 @@ class Adam(Optimizer):
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
         if wd and self.decoupled:
-            p.data *= 1 - lr * wd
+            p._array *= 1 - lr * wd
         elif wd:
-            grad = grad + wd * p.data
+            grad = grad + wd * p._array
         if not state:
-            state.update(step=0, exp_avg=np.zeros_like(p.data), exp_avg_sq=np.zeros_like(p.data))
+            state.update(step=0, exp_avg=np.zeros_like(p._array), exp_avg_sq=np.zeros_like(p._array))
         state["step"] += 1
         t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
         m *= beta1
@@ -50,7 +50,7 @@ class Adam(Optimizer):
         v += (1 - beta2) * grad * grad
         step_size = lr / (1 - beta1**t)
         denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
-        p.data -= step_size * m / denom
+        p._array -= step_size * m / denom
 
 
 class AdamW(Adam):

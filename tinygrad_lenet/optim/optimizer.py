@@ -78,7 +78,7 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
-                        self.update(p, p.grad.data, group, self.state.setdefault(p, {}))
+                        self.update(p, p.grad._array, group, self.state.setdefault(p, {}))
         return loss
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:

@@ -39,13 +39,13 @@ class RMSprop(Optimizer):
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         alpha = group["alpha"]
         if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * p._array
         if not state:
-            state.update(step=0, square_avg=np.zeros_like(p.data))
+            state.update(step=0, square_avg=np.zeros_like(p._array))
             if group["momentum"] > 0:
-                state["momentum_buffer"] = np.zeros_like(p.data)
+                state["momentum_buffer"] = np.zeros_like(p._array)
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(p.data)
+                state["grad_avg"] = np.zeros_like(p._array)
         state["step"] += 1
         square_avg = state["square_avg"]
         square_avg *= alpha
@@ -61,6 +61,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]
             buf *= group["momentum"]
             buf += grad / denom
-            p.data -= group["lr"] * buf
+            p._array -= group["lr"] * buf
         else:
-            p.data -= group["lr"] * grad / denom
+            p._array -= group["lr"] * grad / denom

@@ -36,7 +36,7 @@ class SGD(Optimizer):
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * p.data
+            grad = grad + group["weight_decay"] * p._array
         momentum = group["momentum"]
         if momentum:
             buf = state.get("momentum_buffer")
@@ -47,4 +47,4 @@ class SGD(Optimizer):
                 buf += (1 - group["dampening"]) * grad
             state["momentum_buffer"] = buf
             grad = grad + momentum * buf if group["nesterov"] else buf
-        p.data -= group["lr"] * grad
+        p._array -= group["lr"] * grad

@@ -68,7 +68,7 @@ def train_one_epoch(
             loss.backward()
             optimizer.step()
             total_loss += value * len(y)
-            correct += int((logits.data.argmax(axis=1) == y.data).sum())
+            correct += int((logits._array.argmax(axis=1) == y._array).sum())
             seen += len(y)
             bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.2%}", refresh=False)
     return total_loss / seen, correct / seen

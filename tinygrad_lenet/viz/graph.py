@@ -55,8 +55,8 @@ def _finite(array: np.ndarray | None) -> bool:
 
 def _describe(node: Node, t: Tensor, show_shapes: bool, show_grads: bool) -> None:
     """Add shape, dtype, gradient norm and the NaN/Inf flag of ``t`` to ``node``."""
-    grad = t.grad.data if t.grad is not None else None
-    node.bad = not _finite(t.data) or not _finite(grad)
+    grad = t.grad._array if t.grad is not None else None
+    node.bad = not _finite(t._array) or not _finite(grad)
     if show_shapes:
         node.label += f"\n{_shape(t)} {t.dtype}"
     if show_grads and grad is not None:
@@ -121,8 +121,8 @@ def _scope(fn: Function, module_names: dict[int, str]) -> tuple[str, ...]:
 def _leaf(node_id: str, t: Tensor, names: dict[int, str], show_shapes: bool, show_grads: bool) -> Node:
     if t.requires_grad:
         node = Node(node_id, "parameter", names.get(id(t), "leaf"), tensor=t)
-    elif t.data.size == 1:
-        value = f"{t.data.reshape(-1)[0]:.4g}"
+    elif t._array.size == 1:
+        value = f"{t._array.reshape(-1)[0]:.4g}"
         node = Node(node_id, "constant", f"{names[id(t)]} = {value}" if id(t) in names else value, tensor=t)
         _describe(node, t, False, False)
         return node

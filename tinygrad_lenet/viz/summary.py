@@ -40,7 +40,7 @@ class Summary:
         self.total_params = model.num_parameters()
         self.trainable_params = model.num_parameters(trainable_only=True)
         self.total_macs = sum(r.macs for r in rows)
-        self.param_bytes = sum(p.data.nbytes for p in model.parameters())
+        self.param_bytes = sum(p._array.nbytes for p in model.parameters())
         self.activation_bytes = sum(r.output_bytes for r in rows)
 
     def __str__(self) -> str:
@@ -67,7 +67,7 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) 
         if name and not list(module.children()):
             def record(m: Module, inputs: tuple, output: Any, name: str = name) -> None:
                 rows.append(LayerRow(name, type(m).__name__, tuple(output.shape), m.num_parameters(),
-                                     layer_macs(m, output), output.data.nbytes))
+                                     layer_macs(m, output), output._array.nbytes))
             handles.append(module.register_forward_hook(record))
     was_training = model.training
     try:

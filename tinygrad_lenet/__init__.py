@@ -17,27 +17,36 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import data, nn, optim
+from . import data, nn, optim, utils
 from .allocator import tune_allocator
 from .checkpoint import load, save
-from .dtypes import bool_, double, float16, float32, float64, int32, int64, long, uint8
+from .devices import accelerator, backends, cuda, device
+from .dims import Size
+from .dtypes import (  # noqa: A004 - PyTorch's names: tl.float, tl.int and tl.bool are dtypes, as torch.float
+    bool, bool_, double, float, float16, float32, float64, half, int, int8, int16, int32, int64, long, short, uint8,
+)
 from .errors import (
     AnomalyError, CheckpointError, DataError, DTypeError, EmptyReductionError, GradcheckError, GradError,
     GraphvizNotFound, ResumeError, RunFolderError, ShapeError, StateDictError, TinygradLenetError, TrainingDiverged,
 )
 from .factories import (
-    arange, eye, full, full_like, ones, ones_like, rand, rand_like, randn, randn_like, tensor, zeros, zeros_like,
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, rand_like,
+    randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
 from .function import Function
-from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
-from .random import get_rng_state, manual_seed, set_rng_state
+from .random import Generator, get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
-from .tensor_functions import cat, maximum, minimum, stack, where
+from .tensor_functions import (  # noqa: A004 - torch.max, torch.sum, torch.abs ... as in PyTorch
+    abs, allclose, argmax, argmin, bmm, cat, clamp, clip, equal, exp, flatten, flip, is_tensor, isclose, log,
+    log_softmax, matmul, max, maximum, mean, min, minimum, mm, numel, relu, sigmoid, softmax, sqrt, stack, std, sum,
+    tanh, topk, var, where,
+)
 
 __version__ = "0.1.0"
 
-LAZY_SUBMODULES = ("viz", "train", "models")
+LAZY_SUBMODULES = ("viz", "train", "models", "vision")
 """Subpackages imported on first attribute access: ``tl.viz`` works without ``import tinygrad_lenet.viz``."""
 
 
@@ -52,11 +61,16 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "GradError", "GradcheckError",
-    "GraphvizNotFound", "ResumeError", "RunFolderError", "ShapeError", "StateDictError", "Tensor", "TinygradLenetError", "TrainingDiverged", "arange",
-    "bool_", "cat", "data", "detect_anomaly", "double", "enable_grad", "eye", "float16", "float32", "float64", "full",
-    "full_like", "get_rng_state", "gradcheck", "int32", "int64", "is_grad_enabled", "load", "long", "manual_seed",
-    "maximum", "minimum", "models", "nn", "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randn",
-    "randn_like", "save", "set_rng_state", "stack", "tensor", "train", "tune_allocator", "uint8", "viz", "where",
-    "zeros", "zeros_like",
+    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "Generator",
+    "GradError", "GradcheckError", "GraphvizNotFound", "ResumeError", "RunFolderError", "ShapeError", "Size",
+    "StateDictError", "Tensor", "TinygradLenetError", "TrainingDiverged", "abs", "accelerator", "allclose", "arange",
+    "argmax", "argmin", "as_tensor", "backends", "bmm", "bool", "bool_", "cat", "clamp", "clip", "cuda", "data",
+    "detect_anomaly", "device", "double", "empty", "empty_like", "enable_grad", "equal", "exp", "eye", "flatten",
+    "flip", "float", "float16", "float32", "float64", "from_numpy", "full", "full_like", "get_rng_state", "gradcheck",
+    "half", "inference_mode", "int", "int16", "int32", "int64", "int8", "is_grad_enabled", "is_tensor", "isclose",
+    "linspace", "load", "log", "log_softmax", "long", "manual_seed", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "mm", "models", "nn", "no_grad", "numel", "ones", "ones_like", "optim", "rand", "rand_like", "randint",
+    "randn", "randn_like", "randperm", "relu", "save", "set_grad_enabled", "set_rng_state", "short", "sigmoid",
+    "softmax", "sqrt", "stack", "std", "sum", "tanh", "tensor", "topk", "train", "tune_allocator", "uint8", "utils",
+    "var", "vision", "viz", "where", "zeros", "zeros_like",
 ]

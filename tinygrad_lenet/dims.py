@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -56,3 +57,15 @@ def sizes_from(args: tuple[Any, ...]) -> tuple[int, ...]:
     if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
         raise TypeError(f"sizes must be ints, got {args!r}")
     return tuple(int(a) for a in args)
+
+
+class Size(tuple):
+    """A shape, as ``torch.Size``: a tuple of ints (``x.shape``, ``x.size()``) with ``numel()``."""
+
+    def numel(self) -> int:
+        return math.prod(self)
+
+    def __repr__(self) -> str:
+        return f"Size({list(self)})"
+
+    __str__ = tuple.__repr__  # in messages (f"{x.shape}") a shape reads as the tuple it is: (2, 3)

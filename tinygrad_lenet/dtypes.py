@@ -16,9 +16,15 @@ int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
-float = float32  # noqa: A001 - PyTorch's alias: tinygrad_lenet.float is float32
+int16 = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+float = float32  # noqa: A001 - PyTorch's aliases: tinygrad_lenet.float is float32, .int is int32, ...
 double = float64
+half = float16
 long = int64
+int = int32  # noqa: A001
+short = int16
+bool = bool_  # noqa: A001
 
 DEFAULT_FLOAT = float32
 
@@ -49,7 +55,27 @@ def scalar_dtype(tensor_dtype: np.dtype, scalar: Any) -> np.dtype:
         return tensor_dtype
     if isinstance(scalar, (builtins.float, np.floating)):
         return DEFAULT_FLOAT
-    if tensor_dtype.kind == "b" and not isinstance(scalar, (bool, np.bool_)):
+    if tensor_dtype.kind == "b" and not isinstance(scalar, (builtins.bool, np.bool_)):
         return int64
     return tensor_dtype
 
+
+def _category(dtype: np.dtype) -> int:
+    return {"b": 0, "u": 1, "i": 1, "f": 2}[dtype.kind]
+
+
+def result_type(a: np.dtype, a_is_scalar_tensor: bool, b: np.dtype, b_is_scalar_tensor: bool) -> np.dtype:
+    """The dtype of an operation on two tensors, by PyTorch's promotion rule.
+
+    The higher category (bool < integer < floating) wins: float32 with an int64 tensor stays
+    float32 (numpy would give float64). Within one category a 0-d tensor does not widen a tensor
+    that has dims (float32 with a 0-d float64 stays float32); otherwise the wider dtype wins.
+    """
+    if a == b:
+        return a
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    if a_is_scalar_tensor != b_is_scalar_tensor:
+        return b if a_is_scalar_tensor else a
+    return np.promote_types(a, b)

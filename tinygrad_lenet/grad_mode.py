@@ -24,9 +24,17 @@ def is_grad_enabled() -> bool:
 
 
 class _GradSwitch:
-    """A context manager and decorator that sets gradient recording and restores it after."""
+    """A context manager and decorator that sets gradient recording and restores it after.
+
+    As a decorator it works with and without parentheses: ``@no_grad()`` and ``@no_grad``.
+    """
 
     enabled: bool = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and callable(args[0]) and not kwargs:  # @no_grad without parentheses
+            return object.__new__(cls)(args[0])
+        return object.__new__(cls)
 
     def __enter__(self) -> None:
         self._previous = STATE.grad_enabled
@@ -54,6 +62,38 @@ class enable_grad(_GradSwitch):
     """Record the graph again, inside an enclosing ``no_grad()``."""
 
     enabled = True
+
+
+class inference_mode(_GradSwitch):
+    """``no_grad()`` under PyTorch's other name (``inference_mode(False)`` records as usual)."""
+
+    enabled = False
+
+    def __init__(self, mode: bool = True) -> None:
+        self.enabled = not mode
+
+    def __call__(self, fn: F) -> F:
+        mode = not self.enabled
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class set_grad_enabled(_GradSwitch):
+    """Turn recording on or off: at once when called (``set_grad_enabled(False)``), and back to
+    what it was at the end of a ``with set_grad_enabled(...):`` block."""
+
+    def __init__(self, mode: bool) -> None:
+        self._previous = STATE.grad_enabled
+        self.enabled = bool(mode)
+        STATE.grad_enabled = self.enabled
+
+    def __enter__(self) -> None:
+        STATE.grad_enabled = self.enabled
 
 
 class detect_anomaly:

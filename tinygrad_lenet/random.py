@@ -37,3 +37,29 @@ def set_rng_state(state: dict) -> None:
     bit_generator = getattr(np.random, state["bit_generator"])()
     bit_generator.state = state
     _generator = np.random.Generator(bit_generator)
+
+
+class Generator:
+    """A random stream of its own (``torch.Generator``), for a DataLoader, ``random_split`` or a
+    factory: ``g = tl.Generator().manual_seed(0)``; ``tl.randn(3, generator=g)``."""
+
+    def __init__(self, device: str = "cpu") -> None:
+        self.rng = np.random.default_rng()
+
+    def manual_seed(self, seed: int) -> "Generator":
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"Generator.manual_seed expects a non-negative integer, got {seed!r}")
+        self.rng = np.random.default_rng(int(seed))
+        return self
+
+    def get_state(self) -> dict:
+        return self.rng.bit_generator.state
+
+    def set_state(self, state: dict) -> "Generator":
+        self.rng.bit_generator.state = state
+        return self
+
+
+def rng_of(generator_: "Generator | None") -> np.random.Generator:
+    """The numpy generator to draw from: ``generator_``'s, or the package's."""
+    return _generator if generator_ is None else generator_.rng

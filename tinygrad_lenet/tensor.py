@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import dtypes
+from .devices import check_device, is_device
+from .dims import Size
 from .engine import retain, run_backward
 from .errors import DTypeError, GradError, ShapeError
 from .ops.elementwise import Cast
@@ -110,12 +112,16 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
         return Tensor(value)
 
     def _operands(self, other: Any) -> tuple["Tensor", "Tensor"]:
-        """This tensor and ``other`` as tensors of one kind: an int tensor meeting a float scalar
-        becomes float32 (PyTorch's rule), otherwise numpy's type promotion applies."""
+        """This tensor and ``other`` in one dtype, by PyTorch's promotion (``dtypes.result_type``):
+        a Python scalar takes this tensor's dtype (a float scalar makes an int tensor float32);
+        float32 with an int64 tensor stays float32; a 0-d tensor does not widen a tensor with dims."""
         y = self._operand(other)
-        if y.dtype.kind == "f" and self.dtype.kind != "f" and y.ndim == 0 and not isinstance(other, Tensor):
-            return self.astype(y.dtype), y
-        return self, y
+        if y.dtype == self.dtype:
+            return self, y
+        if not isinstance(other, Tensor) and not isinstance(other, (np.ndarray, list, tuple)):
+            return (self.astype(y.dtype), y) if y.dtype.kind == "f" and self.dtype.kind != "f" else (self, y)
+        target = dtypes.result_type(self.dtype, self.ndim == 0, y.dtype, y.ndim == 0)
+        return self.astype(target), y.astype(target)
 
     @staticmethod
     def _numpy_index(index: Any) -> Any:
@@ -126,8 +132,8 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
 
     # --- what it is -------------------------------------------------------------------------
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._array.shape
+    def shape(self) -> Size:
+        return Size(self._array.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -150,7 +156,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
     def dim(self) -> int:
         return self._array.ndim
 
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+    def size(self, dim: int | None = None) -> Size | int:
         """The shape, or the length of one dimension."""
         return self.shape if dim is None else self.shape[dim]
 
@@ -190,6 +196,21 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
     def tolist(self) -> Any:
         return self._array.tolist()
 
+    def __index__(self) -> int:
+        """A one-element integer tensor as an index (``items[t]``, ``range(t)``)."""
+        if self.dtype.kind not in "iub" or self._array.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an index, got {self.dtype} "
+                            f"of shape {self.shape}")
+        return int(self._array.item())
+
+    def __format__(self, spec: str) -> str:
+        """A one-element tensor formats as its number (``f"{loss:>7f}"``); others as their repr."""
+        if self._array.size == 1:
+            return format(self._array.item(), spec)
+        if spec:
+            raise TypeError(f"format spec {spec!r} needs a one-element tensor, this one has shape {self.shape}")
+        return repr(self)
+
     def __float__(self) -> float:
         return float(self.item())
 
@@ -212,9 +233,49 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
             return Tensor._make(self._array.astype(target))
         return Cast.apply(self, dtype=target)
 
-    def to(self, dtype: Any) -> "Tensor":
-        """``astype``; ``to("cpu")`` returns the tensor itself, so PyTorch device moves port."""
-        return self if isinstance(dtype, str) and dtype == "cpu" else self.astype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``, as PyTorch.
+
+        The device must be the CPU (the tensor itself is returned); ``non_blocking`` and ``copy``
+        are accepted (``copy=True`` returns a copy).
+        """
+        target = kwargs.pop("dtype", None)
+        if "device" in kwargs:
+            check_device(kwargs.pop("device"))
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                target = arg.dtype
+            elif is_device(arg):
+                check_device(arg)
+            else:
+                target = arg
+        result = self if target is None else self.astype(target)
+        return result.clone() if copy and result is self else result
+
+    def cpu(self) -> "Tensor":
+        """The tensor itself: it is on the CPU already."""
+        return self
+
+    def type(self, dtype: Any = None) -> "Tensor | str":
+        """Without ``dtype``, PyTorch's type name (``"torch.FloatTensor"``); with it, ``astype``."""
+        if dtype is None:
+            names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                     "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+            return f"torch.{names.get(self.dtype.name, self.dtype.name)}Tensor"
+        return self.astype(dtype)
+
+    def int(self) -> "Tensor":
+        return self.astype(dtypes.int32)
+
+    def bool(self) -> "Tensor":
+        return self.astype(dtypes.bool_)
+
+    def half(self) -> "Tensor":
+        return self.astype(dtypes.float16)
 
     def float(self) -> "Tensor":
         return self.astype(dtypes.float32)

@@ -1,17 +1,20 @@
-"""Functions of tensors in the ``torch.*`` namespace: ``cat``, ``stack``, ``where``, ``maximum``, ...
+"""Functions of tensors in the ``torch.*`` namespace: ``cat``, ``stack``, ``where``, ``maximum``, ``flatten``, ...
 
-They take several tensors (or a tensor and Python scalars) and mostly call a Tensor method or a
-movement op; the backward rules live with the ops.
+They take tensors (or a tensor and Python scalars) and call a Tensor method or a movement op, so
+``torch.exp(x)`` and ``x.exp()`` are one computation; the backward rules live with the ops.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
+
 from .dims import normalize_dim
 from .errors import ShapeError
 from .ops.movement import Cat
 from .tensor import Tensor
+from .tensor_math import Dims, ValuesIndices
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
@@ -56,3 +59,131 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         raise ShapeError(f"stack: all tensors must have the same shape, got {[tuple(t.shape) for t in tensors]}")
     axis = normalize_dim(dim, tensors[0].ndim + 1, "stack")
     return cat([t.unsqueeze(axis) for t in tensors], dim=axis)
+
+
+# --- one tensor in, the method of the same name -------------------------------------------------------------
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return input.flatten(start_dim, end_dim)
+
+
+def sum(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.sum
+    return input.sum(dim, keepdim)
+
+
+def mean(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
+    return input.mean(dim, keepdim)
+
+
+def std(input: Tensor, dim: Dims = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
+    return input.std(dim, keepdim, **kwargs)
+
+
+def var(input: Tensor, dim: Dims = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
+    return input.var(dim, keepdim, **kwargs)
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return input.argmax(dim, keepdim)
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return input.argmin(dim, keepdim)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:  # noqa: A001
+    """``max(x)``, ``max(x, dim)`` (values and indices), or ``max(x, y)`` (elementwise), as ``torch.max``."""
+    return input.maximum(dim) if isinstance(dim, Tensor) else input.max(dim, keepdim)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:  # noqa: A001
+    """``min(x)``, ``min(x, dim)`` (values and indices), or ``min(x, y)`` (elementwise), as ``torch.min``."""
+    return input.minimum(dim) if isinstance(dim, Tensor) else input.min(dim, keepdim)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
+    return input.topk(k, dim, largest, sorted)
+
+
+def exp(input: Tensor) -> Tensor:
+    return input.exp()
+
+
+def log(input: Tensor) -> Tensor:
+    return input.log()
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return input.sqrt()
+
+
+def abs(input: Tensor) -> Tensor:  # noqa: A001 - torch.abs
+    return input.abs()
+
+
+def relu(input: Tensor) -> Tensor:
+    return input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def softmax(input: Tensor, dim: int) -> Tensor:
+    return input.softmax(dim)
+
+
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    return input.log_softmax(dim)
+
+
+def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    return input.clamp(min, max)
+
+
+clip = clamp
+
+
+def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
+    return input.flip(*dims)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+# --- products ---------------------------------------------------------------------------------------------
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    return input @ other
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    return input.mm(mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
+        raise ShapeError(f"bmm: expects two 3-D tensors with the same batch size, got {input.shape} and {mat2.shape}")
+    return input @ mat2
+
+
+# --- comparisons of whole tensors ----------------------------------------------------------------------------
+def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    return Tensor._make(np.isclose(input._array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    return bool(np.allclose(input._array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True if both have the same shape and the same values."""
+    return input.shape == other.shape and bool(np.array_equal(input._array, other._array))

@@ -195,6 +195,47 @@ class TensorMath:
             raise EmptyReductionError(f"{name}() over dim {empty[0]} of size 0 (shape {self.shape}) has no value")
         return axes
 
+    def std(self, dim: Dims = None, keepdim: bool = False, *, correction: int = 1, unbiased: bool | None = None) -> "Tensor":
+        """Standard deviation: the square root of ``var`` (with Bessel's correction by default)."""
+        return self.var(dim, keepdim, correction=correction, unbiased=unbiased).sqrt()
+
+    def norm(self, p: float | str = 2, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        """The p-norm over ``dim`` (all elements by default): (sum |x|^p)^(1/p); ``"fro"`` is p=2."""
+        if p in (2, "fro"):
+            return (self * self).sum(dim, keepdim).sqrt()
+        if p == 1:
+            return self.abs().sum(dim, keepdim)
+        if p == math.inf:
+            return self.abs().amax(dim, keepdim)
+        if isinstance(p, str) or p <= 0:
+            raise ValueError(f"norm: p must be a positive number, 'fro' or inf, got {p!r}")
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
+        """The ``k`` largest (or smallest) elements along ``dim`` and their indices; values keep the graph."""
+        axis = normalize_dim(dim, self.ndim, "topk")
+        n = self.shape[axis] if self.ndim else 1
+        if not 0 <= k <= n:
+            raise IndexError(f"topk: k={k} is out of range for dim {dim} of size {n}")
+        keys = -self._array if largest else self._array
+        order = np.argsort(keys, axis=axis, kind="stable")
+        indices = np.take(order, np.arange(k), axis=axis)
+        grid = list(np.indices(indices.shape, sparse=True))
+        grid[axis] = indices
+        return ValuesIndices(self[tuple(self._make(g) for g in grid)], self._make(indices.astype(np.int64)))
+
+    def mm(self, other: "Tensor") -> "Tensor":
+        """The product of two matrices (2-D only; ``matmul``/``@`` broadcasts)."""
+        if self.ndim != 2 or getattr(other, "ndim", 0) != 2:
+            raise ShapeError(f"mm: expects two 2-D tensors, got shapes {self.shape} and {getattr(other, 'shape', None)}")
+        return self @ other
+
+    def __abs__(self) -> "Tensor":
+        return self.abs()
+
+    def isnan(self) -> "Tensor":
+        return self._make(np.isnan(self._array))
+
     def amax(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
         """Largest value over ``dim``; the gradient is split evenly among tied maxima."""
         return Amax.apply(self, axes=self._nonempty_axes(dim, "amax"), keepdim=keepdim)

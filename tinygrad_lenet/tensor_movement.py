@@ -14,7 +14,7 @@ import numpy as np
 
 from .dims import normalize_dim, sizes_from
 from .errors import ShapeError
-from .ops.movement import Expand, GetItem, Permute, Reshape
+from .ops.movement import Clone, Expand, Flip, GetItem, Permute, Reshape
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -38,6 +38,66 @@ class TensorMovement:
         return Reshape.apply(self, shape=target)
 
     view = reshape
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return self.reshape(*other.shape)
+
+    reshape_as = view_as
+
+    def clone(self) -> "Tensor":
+        """A copy with its own memory, still in the graph (gradients flow through it)."""
+        return Clone.apply(self)
+
+    def contiguous(self) -> "Tensor":
+        """This tensor if its memory is in C order, else a C-ordered copy (``clone``)."""
+        return self if self._array.flags.c_contiguous else Clone.apply(self)
+
+    def flip(self, *dims: Any) -> "Tensor":
+        """The elements in reverse order along ``dims``: ``x.flip(0)``, ``x.flip(2, 3)``."""
+        axes = tuple(normalize_dim(d, self.ndim, "flip") for d in sizes_from(dims))
+        return Flip.apply(self, dims=axes)
+
+    def t(self) -> "Tensor":
+        """The transpose of a tensor of at most 2 dims (``x.T`` for any number of dims)."""
+        if self.ndim > 2:
+            raise ShapeError(f"t() expects a tensor of at most 2 dims, got shape {self.shape}; use transpose(dim0, dim1)")
+        return self.T if self.ndim == 2 else self
+
+    def repeat(self, *sizes: Any) -> "Tensor":
+        """Tile the tensor ``sizes[i]`` times along dim i (``torch.Tensor.repeat``, numpy's ``tile``)."""
+        counts = sizes_from(sizes)
+        if len(counts) < self.ndim:
+            raise ShapeError(f"repeat: {len(counts)} sizes for a tensor of {self.ndim} dims; give at least one per dim")
+        shape = (1,) * (len(counts) - self.ndim) + self.shape
+        spread = self.reshape(*[n for s in shape for n in (1, s)])
+        tiled = spread.expand(*[n for c, s in zip(counts, shape) for n in (c, s)])
+        return tiled.reshape(*[c * s for c, s in zip(counts, shape)])
+
+    def split(self, split_size_or_sections: int | list[int], dim: int = 0) -> tuple["Tensor", ...]:
+        """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
+        axis = normalize_dim(dim, self.ndim, "split")
+        n = self.shape[axis]
+        if isinstance(split_size_or_sections, int):
+            if split_size_or_sections < 1:
+                raise ValueError(f"split: split_size must be at least 1, got {split_size_or_sections}")
+            sizes = [min(split_size_or_sections, n - start) for start in range(0, n, split_size_or_sections)]
+        else:
+            sizes = list(split_size_or_sections)
+            if sum(sizes) != n:
+                raise ShapeError(f"split: sizes {sizes} add up to {sum(sizes)}, but dim {dim} has size {n}")
+        pieces, start = [], 0
+        for size in sizes:
+            index = (slice(None),) * axis + (slice(start, start + size),)
+            pieces.append(self[index])
+            start += size
+        return tuple(pieces)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
+        """``chunks`` pieces of equal size along ``dim`` (the last may be smaller), as ``torch.chunk``."""
+        if chunks < 1:
+            raise ValueError(f"chunk: chunks must be at least 1, got {chunks}")
+        n = self.shape[normalize_dim(dim, self.ndim, "chunk")]
+        return self.split(max(1, math.ceil(n / chunks)), dim)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         """Merge dims ``start_dim..end_dim`` into one (``flatten(1)`` keeps the batch dim)."""

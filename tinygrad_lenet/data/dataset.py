@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..random import generator
+from ..random import Generator, rng_of
 from ..tensor import Tensor
 
 Transform = Callable[[np.ndarray], np.ndarray]
@@ -57,10 +57,19 @@ class TensorDataset(Dataset):
             first = self.transform(first)
         return (first, *rest)
 
-    def __getitem__(self, index: int) -> tuple[Any, ...]:
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"index {index} is out of range for a dataset of {len(self)} samples")
-        return tuple(a[0] for a in self.get_batch(np.array([index % len(self)])))
+    @property
+    def tensors(self) -> tuple[Tensor, ...]:
+        """The arrays as tensors (``torch.utils.data.TensorDataset.tensors``)."""
+        return tuple(Tensor(a) for a in self.arrays)
+
+    def __getitem__(self, index: Any) -> tuple[Any, ...]:
+        """Sample ``index`` as a tuple of tensors; a slice or an index array gives stacked samples."""
+        if isinstance(index, (int, np.integer)):
+            if not -len(self) <= index < len(self):
+                raise IndexError(f"index {index} is out of range for a dataset of {len(self)} samples")
+            return tuple(Tensor(a[0]) for a in self.get_batch(np.array([index % len(self)])))
+        indices = np.arange(len(self))[index._array if isinstance(index, Tensor) else index]
+        return tuple(Tensor(a) for a in self.get_batch(indices))
 
 
 class Subset(Dataset):
@@ -79,11 +88,12 @@ class Subset(Dataset):
         return self.dataset.get_batch(self.indices[indices])
 
 
-def random_split(dataset: Dataset, lengths: Sequence[int | float], seed: int | None = None) -> list[Subset]:
+def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None,
+                 seed: int | None = None) -> list[Subset]:
     """Split into non-overlapping random subsets of the given sizes (ints, or fractions summing to 1).
 
-    The same ``seed`` gives the same split; without one, the package generator is used
-    (``manual_seed`` fixes it).
+    The same ``seed`` (or a ``tl.Generator`` seeded alike) gives the same split; without one,
+    the package generator is used (``manual_seed`` fixes it).
     """
     n = len(dataset)
     if all(isinstance(x, float) for x in lengths) and math.isclose(sum(lengths), 1.0):
@@ -94,7 +104,7 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float], seed: int | N
         sizes = [int(x) for x in lengths]
     if sum(sizes) != n or any(s < 0 for s in sizes):
         raise ValueError(f"random_split: lengths {list(lengths)} must be sizes summing to {n}, or fractions summing to 1")
-    rng = np.random.default_rng(seed) if seed is not None else generator()
+    rng = np.random.default_rng(seed) if seed is not None else rng_of(generator)
     order = rng.permutation(n)
     bounds = np.cumsum([0, *sizes])
     return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from ..random import generator
+from ..random import Generator, rng_of
 from ..tensor import Tensor
 from .dataset import Dataset, Transform
 from .transforms import ToFloat
@@ -18,20 +18,32 @@ class DataLoader:
 
     Inputs come out as float32 Tensors (uint8 images are scaled to [0, 1] unless ``transform``
     already made them float), integer targets as int64 Tensors. With ``shuffle`` the order is a
-    new permutation every epoch, drawn from a generator seeded by ``seed`` (or from the package
-    generator, which ``manual_seed`` fixes), so runs are reproducible. ``transform`` is applied to
-    each batch of inputs, e.g. augmentation for training only.
+    new permutation every epoch, drawn from ``generator`` (a ``tl.Generator``), a generator seeded
+    by ``seed``, or the package generator (which ``manual_seed`` fixes), so runs are reproducible.
+    ``transform`` is applied to each batch of inputs, e.g. augmentation for training only.
+
+    The signature is PyTorch's: ``num_workers``, ``pin_memory``, ``persistent_workers``,
+    ``timeout``, ``prefetch_factor`` and ``worker_init_fn`` are accepted and change nothing here
+    (batches are read in the calling thread, vectorized); ``collate_fn`` receives the list of
+    samples of a batch, read one by one.
     """
 
     def __init__(
-        self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
+        self, dataset: Dataset, batch_size: int = 1, shuffle: bool | None = False, sampler: Any = None,
+        batch_sampler: Any = None, num_workers: int = 0, collate_fn: Callable[[list], Any] | None = None,
+        pin_memory: bool = False, drop_last: bool = False, timeout: float = 0, worker_init_fn: Any = None, *,
+        generator: Generator | None = None, prefetch_factor: int | None = None, persistent_workers: bool = False,
         seed: int | None = None, transform: Transform | None = None,
     ) -> None:
-        if not isinstance(batch_size, int) or batch_size < 1:
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
-        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
-        self.transform = transform
+        if sampler is not None or batch_sampler is not None:
+            raise NotImplementedError("DataLoader: sampler and batch_sampler are not supported; use shuffle=True, "
+                                      "or a Subset for a fixed selection")
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, bool(shuffle), drop_last
+        self.transform, self.collate_fn = transform, collate_fn
         self._rng = np.random.default_rng(seed) if seed is not None else None
+        self.generator = generator
 
     def __len__(self) -> int:
         """The number of batches in one epoch."""
@@ -40,9 +52,13 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
         n = len(self.dataset)
-        order = (self._rng or generator()).permutation(n) if self.shuffle else np.arange(n)
+        order = (self._rng or rng_of(self.generator)).permutation(n) if self.shuffle else np.arange(n)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
-            yield self._collate(self.dataset.get_batch(order[start : start + self.batch_size]))
+            indices = order[start : start + self.batch_size]
+            if self.collate_fn is not None:
+                yield self.collate_fn([self.dataset[int(i)] for i in indices])
+            else:
+                yield self._collate(self.dataset.get_batch(indices))
 
     def _collate(self, fields: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
         inputs, *targets = fields

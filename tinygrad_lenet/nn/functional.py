@@ -170,14 +170,26 @@ def one_hot(target: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor(np.eye(n, dtype=np.int64)[t])
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (in training)."""
+    return _dropout(input, p, training, input.shape, "dropout")
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, H, W) input with probability ``p``, scaling the rest by 1/(1-p)."""
+    if input.ndim not in (3, 4):
+        raise ShapeError(f"dropout2d expects (N, C, H, W) or (C, H, W) input, got shape {input.shape}")
+    return _dropout(input, p, training, input.shape[:-2] + (1, 1), "dropout2d")
+
+
+def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
+    """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``)."""
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
+        raise ValueError(f"{name}: p must be a probability in [0, 1], got {p}")
     if not training or p == 0.0:
         return input
     if not is_floating(input.dtype):
-        raise DTypeError(f"dropout: expected a floating-point input, got {input.dtype}")
-    keep = generator().random(input.shape) >= p
+        raise DTypeError(f"{name}: expected a floating-point input, got {input.dtype}")
+    keep = generator().random(mask_shape) >= p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     return input * Tensor(keep.astype(input.dtype) * np.asarray(scale, dtype=input.dtype))

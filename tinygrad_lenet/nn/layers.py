@@ -111,6 +111,23 @@ class AvgPool2d(_Pool2d):
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
 
 
+class Dropout2d(Module):
+    """In training, zero whole channels of (N, C, H, W) inputs with probability ``p`` (scaling the
+    rest by 1/(1-p)), as ``torch.nn.Dropout2d``."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p}")
+        self.p = p
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout2d(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
 class ReLU(Module):
     def forward(self, x: Tensor) -> Tensor:
         return x.relu()

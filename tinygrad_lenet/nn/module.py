@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
+from ..devices import check_device, is_device
 from ..engine import clear_grads
 from ..errors import StateDictError
 from ..module_stack import MODULE_STACK
@@ -211,14 +212,24 @@ class Module:
             fn(module)
         return self
 
-    def to(self, dtype: Any) -> "Module":
-        """Convert every floating parameter and buffer to ``dtype``, in place (``to("cpu")``: no-op)."""
-        if isinstance(dtype, str) and dtype == "cpu":
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """Convert every floating parameter and buffer to a dtype, in place; a device must be the
+        CPU (``model.to(device)`` returns the model), as PyTorch's ``Module.to``."""
+        target = kwargs.pop("dtype", None)
+        for arg in (*args, kwargs.pop("device", "cpu")):
+            if is_device(arg):
+                check_device(arg)
+            else:
+                target = arg
+        if target is None:
             return self
         for tensor in [*self.parameters(), *self.buffers()]:
             if tensor.dtype.kind == "f":
-                tensor._array = tensor._array.astype(dtype)
+                tensor._array = tensor._array.astype(target)
                 tensor.grad = None
+        return self
+
+    def cpu(self) -> "Module":
         return self
 
     def float(self) -> "Module":

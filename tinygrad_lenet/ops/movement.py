@@ -62,6 +62,25 @@ class GetItem(Function):
         return (dx,)
 
 
+class Clone(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.array(x, copy=True, order="C")
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """A copy moves nothing: dL/dx = dL/dy."""
+        return (grad,)
+
+
+class Flip(Function):
+    def forward(self, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
+        self.dims = dims
+        return np.flip(x, dims)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """Flipping is its own inverse: dL/dx = flip(dL/dy, the same dims)."""
+        return (np.flip(grad, self.dims),)
+
+
 class SetItem(Function):
     """y = x with ``y[index] = v``: what ``x[index] = v`` records when it is part of the graph."""
 

@@ -1,6 +1,7 @@
 """Optimizers and learning-rate schedules with PyTorch's names and update formulas, and both by name."""
 
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .by_name import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
@@ -9,6 +10,6 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
-    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop",
+    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop",
     "create_optimizer", "create_scheduler", "lr_scheduler",
 ]

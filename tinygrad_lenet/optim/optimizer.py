@@ -79,6 +79,7 @@ class Optimizer:
                 for p in group["params"]:
                     if p.grad is not None:
                         self.update(p, p.grad._array, group, self.state.setdefault(p, {}))
+                        p._version += 1  # an in-place change, as every other (see tensor_inplace)
         return loss
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:

@@ -1,0 +1,45 @@
+"""Adadelta: step sizes from running averages of squared gradients and squared updates."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+class Adadelta(Optimizer):
+    """PyTorch's Adadelta (Zeiler, 2012). For each parameter p with gradient g:
+
+        g <- g + weight_decay * p
+        v <- rho v + (1 - rho) g^2                      (v starts at 0)
+        d <- sqrt(u + eps) / sqrt(v + eps) * g          (u starts at 0)
+        u <- rho u + (1 - rho) d^2
+        p <- p - lr d
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
+
+    def check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super().check_hyperparameters(group)
+        if not 0.0 <= group["rho"] <= 1.0 or group["eps"] < 0:
+            raise ValueError(f"Adadelta: need 0 <= rho <= 1 and eps >= 0, got rho={group['rho']}, eps={group['eps']}")
+
+    def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+        rho, eps = group["rho"], group["eps"]
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * p._array
+        if not state:
+            state.update(step=0, square_avg=np.zeros_like(p._array), acc_delta=np.zeros_like(p._array))
+        state["step"] += 1
+        v, u = state["square_avg"], state["acc_delta"]
+        v *= rho
+        v += (1 - rho) * grad * grad
+        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * grad
+        u *= rho
+        u += (1 - rho) * delta * delta
+        p._array -= group["lr"] * delta

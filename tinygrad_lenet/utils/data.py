@@ -1,0 +1,10 @@
+"""``torch.utils.data`` under its PyTorch name: datasets, ``DataLoader``, ``random_split``, ``Subset``.
+
+The classes are those of :mod:`tinygrad_lenet.data`; this module is where code ported from
+PyTorch imports them from (``from tinygrad_lenet.utils.data import DataLoader``).
+"""
+
+from ..data.dataset import Dataset, Subset, TensorDataset, random_split
+from ..data.loader import DataLoader
+
+__all__ = ["DataLoader", "Dataset", "Subset", "TensorDataset", "random_split"]

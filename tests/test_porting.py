@@ -199,8 +199,9 @@ def test_grad_modes_of_pytorch() -> None:
         return torch.is_grad_enabled()
 
     assert without() is False and torch.is_grad_enabled()
+    w = torch.ones(2, requires_grad=True)
     with torch.inference_mode():
-        assert not torch.is_grad_enabled()
+        assert not (w * 2).requires_grad and not torch.is_grad_enabled()
     with torch.set_grad_enabled(False):
         assert not torch.is_grad_enabled()
     assert torch.is_grad_enabled()
@@ -258,3 +259,40 @@ def test_a_script_written_for_pytorch_trains_with_only_its_imports_changed(tmp_p
             pred = output.argmax(dim=1, keepdim=True)
             correct += pred.eq(target.view_as(pred)).sum().item()
     assert correct / len(test_loader.dataset) > 0.9 and test_loss / len(test_loader.dataset) < 0.35
+
+
+def test_autograd_grad_returns_gradients_and_leaves_grad_alone() -> None:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor([3.0, -1.0], requires_grad=True)
+    y = ((x * w) ** 2).sum()
+    gx, gw = torch.autograd.grad(y, [x, w], retain_graph=True)
+    assert gx.tolist() == [18.0, 4.0] and gw.tolist() == [6.0, -8.0] and x.grad is None and w.grad is None
+    middle = x * w
+    (g_middle,) = torch.autograd.grad((middle * middle).sum(), middle)  # a non-leaf input
+    assert g_middle.tolist() == [6.0, -4.0]
+    unused = torch.ones(2, requires_grad=True)
+    with pytest.raises(torch.GradError, match="input 1 .* was not used"):
+        torch.autograd.grad((x * 2).sum(), [x, unused])
+    assert torch.autograd.grad((x * 2).sum(), [x, unused], allow_unused=True)[1] is None
+    two = torch.autograd.grad([x.sum(), (x * 3).sum()], x)[0]
+    assert two.tolist() == [4.0, 4.0]
+    weighted = torch.autograd.grad(x * 2, x, grad_outputs=torch.tensor([1.0, 10.0]))[0]
+    assert weighted.tolist() == [2.0, 20.0]
+    torch.autograd.backward([x.sum(), (x * w).sum()])
+    assert x.grad.tolist() == [4.0, 0.0]
+
+
+def test_register_hook_sees_and_may_replace_gradients() -> None:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    handle = x.register_hook(lambda g: seen.append(g.tolist()))
+    y = x * 3
+    y.register_hook(lambda g: g * 10)  # a result's hook replaces its gradient before it flows on
+    (y * y).sum().backward()
+    assert seen == [[180.0, 360.0]] and x.grad.tolist() == [180.0, 360.0]
+    handle.remove()
+    x.grad = None
+    (x * 1).sum().backward()
+    assert seen == [[180.0, 360.0]] and x.grad.tolist() == [1.0, 1.0]
+    with pytest.raises(torch.GradError, match="does not require grad"):
+        torch.ones(2).register_hook(print)

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("errors", "dtypes", "dims", "random", "file_io", "grad_mode", "module_stack", "allocator", "devices"),
     ("function", "ops", "engine"),
     ("tensor_math", "tensor_movement", "tensor_inplace", "tensor", "factories", "tensor_functions", "gradcheck",
-     "checkpoint"),
+     "checkpoint", "autograd"),
     ("nn", "optim", "data", "utils", "vision"),
     ("", "viz"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import data, nn, optim, utils
+from . import autograd, data, nn, optim, utils
 from .allocator import tune_allocator
 from .checkpoint import load, save
 from .devices import accelerator, backends, cuda, device
@@ -61,7 +61,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "Generator",
+    "autograd",    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "Generator",
     "GradError", "GradcheckError", "GraphvizNotFound", "ResumeError", "RunFolderError", "ShapeError", "Size",
     "StateDictError", "Tensor", "TinygradLenetError", "TrainingDiverged", "abs", "accelerator", "allclose", "arange",
     "argmax", "argmin", "as_tensor", "backends", "bmm", "bool", "bool_", "cat", "clamp", "clip", "cuda", "data",

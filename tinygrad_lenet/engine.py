@@ -4,7 +4,7 @@ accumulation (and clearing) of the gradients it leaves in ``.grad``."""
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 
@@ -17,14 +17,19 @@ if TYPE_CHECKING:
 
 
 def topological_order(root: Function) -> list[Function]:
-    """The graph's nodes, each before every node it takes input from (no recursion).
+    """The graph's nodes, each before every node it takes input from (no recursion)."""
+    return topological_order_of([root])
+
+
+def topological_order_of(roots: list[Function]) -> list[Function]:
+    """The nodes of the graphs of ``roots``, each before every node it takes input from (no recursion).
 
     An explicit stack replaces the recursive depth-first search, so graphs of any depth
     (a chain of 100,000 ops) are walked without RecursionError.
     """
     order: list[Function] = []
     visited: set[int] = set()
-    stack: list[tuple[Function, bool]] = [(root, False)]
+    stack: list[tuple[Function, bool]] = [(root, False) for root in reversed(roots)]
     while stack:
         fn, children_done = stack.pop()
         if children_done:
@@ -42,7 +47,7 @@ def topological_order(root: Function) -> list[Function]:
     return order
 
 
-def _store_grad(tensor: "Tensor", grad: np.ndarray) -> None:
+def store_grad(tensor: "Tensor", grad: np.ndarray) -> None:
     """Accumulate ``grad`` into ``tensor.grad`` (a fresh array, never a view of another grad)."""
     if tensor.grad is None:
         tensor.grad = tensor._make(np.array(grad, dtype=tensor.dtype))
@@ -61,18 +66,34 @@ def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
 
 
 def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> None:
-    """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``.
+    """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``."""
+    if root.grad_fn is None:
+        store_grad(root, _hooked(root.hooks, gradient))
+        return
+    walk([(root, gradient)], retain_graph, store_grad)
+
+
+def walk(roots: list[tuple["Tensor", np.ndarray]], retain_graph: bool, leaf: Callable[["Tensor", np.ndarray], None],
+         node: Callable[["Function", np.ndarray], None] | None = None) -> None:
+    """The backward pass from ``roots`` (each a tensor with its dL/dtensor), calling ``leaf(t, g)``
+    for each gradient reaching a leaf that requires grad, and ``node(fn, g)`` with each node's
+    complete output gradient (``autograd.grad`` reads them there).
 
     Chain rule: for a node y = f(x1, ..., xk), dL/dxi = backward_i(dL/dy), summed over every
-    path from the root to xi. Nodes are visited in topological order, so each node's output
-    gradient is complete before its own backward runs.
+    path from the roots to xi. Nodes are visited in topological order, so each node's output
+    gradient is complete before its own backward runs. Hooks registered on a tensor
+    (``register_hook``) see, and may replace, its gradient once it is complete.
     """
-    if root.grad_fn is None:
-        _store_grad(root, gradient)
-        return
     with np.errstate(all="ignore"):  # as in Function.apply: NaN and Inf flow on silently
-        pending: dict[int, np.ndarray] = {id(root.grad_fn): gradient}
-        for fn in topological_order(root.grad_fn):
+        pending: dict[int, np.ndarray] = {}
+        for tensor, gradient in roots:
+            if tensor.grad_fn is None:
+                leaf(tensor, _hooked(tensor.hooks, gradient))
+            else:
+                key = id(tensor.grad_fn)
+                pending[key] = pending[key] + gradient if key in pending else gradient
+        order = topological_order_of([t.grad_fn for t, _ in roots if t.grad_fn is not None])
+        for fn in order:
             grad = pending.pop(id(fn), None)
             if grad is None:
                 continue
@@ -82,9 +103,12 @@ def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> No
                     "arrays after the first backward(). Call backward(retain_graph=True) the first time "
                     "if you need to go through the graph again."
                 )
+            grad = _hooked(fn.output_hooks, grad)
             retained = fn.retained_output
             if retained is not None and (out := retained()) is not None:
-                _store_grad(out, grad)
+                store_grad(out, grad)
+            if node is not None:
+                node(fn, grad)
             check_versions(fn)
             input_grads = fn.backward(grad)
             if not retain_graph:
@@ -98,13 +122,22 @@ def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> No
                     g = g.astype(parent.dtype)
                 if STATE.anomaly:
                     check_finite(fn, g, "backward")
-                node = parent.grad_fn
-                if node is None:
-                    _store_grad(parent, g)
-                elif id(node) in pending:
-                    pending[id(node)] = pending[id(node)] + g
+                parent_node = parent.grad_fn
+                if parent_node is None:
+                    leaf(parent, _hooked(parent.hooks, g))
+                elif id(parent_node) in pending:
+                    pending[id(parent_node)] = pending[id(parent_node)] + g
                 else:
-                    pending[id(node)] = g
+                    pending[id(parent_node)] = g
+
+
+def _hooked(hooks: "list[Callable[[np.ndarray], np.ndarray | None]] | None", grad: np.ndarray) -> np.ndarray:
+    """``grad`` after a tensor's hooks (see ``Tensor.register_hook``): each may return a replacement."""
+    for hook in hooks or ():
+        replacement = hook(grad)
+        if replacement is not None:
+            grad = replacement
+    return grad
 
 
 def retain(tensor: "Tensor") -> None:

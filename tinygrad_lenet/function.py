@@ -91,6 +91,7 @@ class Function:
     released: bool = False
     retained_output: "weakref.ref[Tensor] | None" = None
     versions: tuple[int, ...] = ()  # each input's version counter when the op ran (see check_versions)
+    output_hooks: list | None = None  # register_hook on the op's output tensor (see engine.walk)
     modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first (module_stack.py)
 
     @property

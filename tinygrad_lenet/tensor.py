@@ -9,7 +9,7 @@ tensor, so that no module below this one imports it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -43,7 +43,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
         Convert the data to this dtype (``tinygrad_lenet.float64``, ``"float32"``, ...).
     """
 
-    __slots__ = ("_array", "_version", "grad", "requires_grad", "grad_fn", "__weakref__")
+    __slots__ = ("_array", "_version", "grad", "requires_grad", "grad_fn", "hooks", "__weakref__")
     __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: ndarray * Tensor is a Tensor
     __hash__ = object.__hash__  # == builds a bool tensor, so hash by identity
 
@@ -52,6 +52,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
     grad: "Tensor | None"
     requires_grad: bool
     grad_fn: "Function | None"
+    hooks: "list | None"  # a leaf's gradient hooks (register_hook); a result's are on its grad_fn
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         target = None if dtype is None else dtypes.to_dtype(dtype)
@@ -72,6 +73,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
             raise DTypeError(f"Tensor data must be numbers or booleans, got dtype {array.dtype} from {type(data).__name__}")
         self._array = array
         self._version = 0
+        self.hooks = None
         self.grad = None
         self.grad_fn = None
         self.requires_grad = False
@@ -99,7 +101,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
         gradients are never Parameters.
         """
         t = object.__new__(Tensor)
-        t._array, t._version, t.grad, t.requires_grad, t.grad_fn = data, 0, None, requires_grad, grad_fn
+        t._array, t._version, t.grad, t.requires_grad, t.grad_fn, t.hooks = data, 0, None, requires_grad, grad_fn, None
         return t
 
     def _operand(self, value: Any) -> "Tensor":
@@ -309,6 +311,28 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
             raise GradError("retain_grad() on a tensor that does not require grad")
         retain(self)
 
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> "RemovableHook":
+        """Call ``hook(grad)`` with this tensor's gradient once backward has computed it; a tensor it
+        returns replaces the gradient. ``.remove()`` the returned handle to stop."""
+        if not self.requires_grad:
+            raise GradError("register_hook on a tensor that does not require grad: it gets no gradient")
+
+        def on_array(grad: np.ndarray) -> np.ndarray | None:
+            result = hook(Tensor._make(grad))
+            return None if result is None else np.asarray(result._array if isinstance(result, Tensor) else result,
+                                                            dtype=grad.dtype)
+
+        owner = self if self.grad_fn is None else self.grad_fn
+        hooks = owner.hooks if owner is self else owner.output_hooks
+        if hooks is None:
+            hooks = []
+            if owner is self:
+                self.hooks = hooks
+            else:
+                owner.output_hooks = hooks
+        hooks.append(on_array)
+        return RemovableHook(hooks, on_array)
+
     def backward(self, gradient: "Tensor | np.ndarray | None" = None, retain_graph: bool = False) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad; accumulate it in ``.grad``.
 
@@ -332,3 +356,14 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
             if grad.shape != self.shape:
                 raise ShapeError(f"backward(): gradient has shape {grad.shape} but the tensor has shape {self.shape}")
         run_backward(self, grad, retain_graph)
+
+
+class RemovableHook:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: list, hook: Callable) -> None:
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_lenet as tl
@@ -153,3 +153,46 @@ def test_pooling_errors() -> None:
     with pytest.raises(ValueError, match="kernel_size and stride must be >= 1"):
         F.avg_pool2d(tl.zeros(1, 1, 2, 2), 0)
     assert F.max_pool2d(tl.zeros(1, 4, 4), 2).shape == (1, 2, 2)
+
+
+@given(data=st.data(), groups=st.sampled_from([1, 2]), dilation=st.sampled_from([1, 2]), stride=st.sampled_from([1, 2]))
+@settings(max_examples=25)
+def test_conv2d_with_groups_and_dilation_gradient(data: st.DataObject, groups: int, dilation: int, stride: int) -> None:
+    x = data.draw(arrays((2, 2 * groups, 6, 5)))
+    w = data.draw(arrays((2 * groups, 2, 2, 3)))
+    b = data.draw(arrays((2 * groups,)))
+    out = tl.nn.functional.conv2d(tl.Tensor(x), tl.Tensor(w), tl.Tensor(b), stride, 1, dilation, groups)
+    expected = _reference_conv(x, w, b, stride, 1, dilation, groups)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-10)
+    assert tl.gradcheck(lambda a, k, c: tl.nn.functional.conv2d(a, k, c, stride, 1, dilation, groups), [leaf(x), leaf(w), leaf(b)])
+
+
+def _reference_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, dilation: int,
+                    groups: int) -> np.ndarray:
+    """The definition, with loops: each output channel sees only its group's input channels."""
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    n, c, h, wd = xp.shape
+    o, cg, kh, kw = w.shape
+    oh, ow = (h - dilation * (kh - 1) - 1) // stride + 1, (wd - dilation * (kw - 1) - 1) // stride + 1
+    out = np.zeros((n, o, oh, ow))
+    for oc in range(o):
+        group = oc // (o // groups)
+        for y in range(oh):
+            for x_ in range(ow):
+                patch = xp[:, group * cg:(group + 1) * cg, y * stride:y * stride + dilation * (kh - 1) + 1:dilation,
+                           x_ * stride:x_ * stride + dilation * (kw - 1) + 1:dilation]
+                out[:, oc, y, x_] = (patch * w[oc]).sum(axis=(1, 2, 3)) + b[oc]
+    return out
+
+
+def test_conv2d_same_and_valid_padding() -> None:
+    x = tl.randn(1, 2, 7, 6)
+    for kernel in ((3, 3), (4, 2), (5, 4)):
+        conv = tl.nn.Conv2d(2, 3, kernel, padding="same")
+        assert conv(x).shape == (1, 3, 7, 6), kernel
+    assert tl.nn.Conv2d(2, 3, 3, padding="valid")(x).shape == (1, 3, 5, 4)
+    assert tl.nn.Conv2d(2, 4, 3, groups=2).weight.shape == (4, 1, 3, 3)
+    with pytest.raises(ValueError, match="padding='same' needs stride 1"):
+        tl.nn.functional.conv2d(x, tl.randn(3, 2, 3, 3), stride=2, padding="same")
+    with pytest.raises(ValueError, match="groups=3 must divide in_channels=2"):
+        tl.nn.Conv2d(2, 3, 3, groups=3)

@@ -33,12 +33,38 @@ def _batched(input: Tensor, op: str) -> tuple[Tensor, bool]:
     return input, False
 
 
-def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1, padding: IntPair = 0) -> Tensor:
-    """2-D cross-correlation of (N, C, H, W) input with (out, C, kh, kw) weight, by im2col."""
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
+           padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation of (N, C, H, W) input with (out, C / groups, kh, kw) weight, by im2col.
+
+    ``padding`` may be ``"valid"`` (none) or ``"same"`` (output as large as the input; stride 1
+    only, the extra pixel of an even total going right and below, as PyTorch).
+    """
     x, unbatched = _batched(input, "conv2d")
+    strides, dilations = pair(stride, "stride", "conv2d"), pair(dilation, "dilation", "conv2d")
+    if padding == "valid":
+        padding = 0
+    elif padding == "same":
+        if strides != (1, 1):
+            raise ValueError(f"conv2d: padding='same' needs stride 1, got stride={stride}")
+        totals = [d * (k - 1) for d, k in zip(dilations, weight.shape[2:])]
+        before = [t // 2 for t in totals]
+        if any(t % 2 for t in totals):
+            x = pad(x, (before[1], totals[1] - before[1], before[0], totals[0] - before[0]))
+            before = [0, 0]
+        padding = tuple(before)
+    elif isinstance(padding, str):
+        raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
     args = (x, weight) if bias is None else (x, weight, bias)
-    out = Conv2d.apply(*args, stride=pair(stride, "stride", "conv2d"), padding=pair(padding, "padding", "conv2d"))
+    out = Conv2d.apply(*args, stride=strides, padding=pair(padding, "padding", "conv2d"), dilation=dilations,
+                       groups=groups)
     return out.squeeze(0) if unbatched else out
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x W^T + b, with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
+    out = input @ weight.T
+    return out if bias is None else out + bias
 
 
 def _pool(op: type, input: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> Tensor:

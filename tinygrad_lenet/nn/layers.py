@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..devices import check_device
 from ..dims import pair, positive_int
 from ..tensor import Tensor
 from . import functional as F
@@ -44,28 +45,42 @@ class Linear(Module):
         _default_init(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        out = x @ self.weight.T
-        return out if self.bias is None else out + self.bias
+        return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
 class Conv2d(Module):
-    """2-D convolution with weight (out_channels, in_channels, kh, kw), by im2col."""
+    """2-D convolution with weight (out_channels, in_channels / groups, kh, kw), by im2col.
+
+    PyTorch's signature; ``padding`` may also be ``"same"`` or ``"valid"``; ``padding_mode``
+    ``"zeros"`` only; ``device`` the CPU.
+    """
 
     def __init__(
         self, in_channels: int, out_channels: int, kernel_size: IntPair, stride: IntPair = 1,
-        padding: IntPair = 0, bias: bool = True, dtype: Any = None,
+        padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1, bias: bool = True,
+        padding_mode: str = "zeros", device: Any = None, dtype: Any = None,
     ) -> None:
         super().__init__()
         kh, kw = pair(kernel_size, "kernel_size", "Conv2d", minimum=1)
         pair(stride, "stride", "Conv2d", minimum=1)
-        pair(padding, "padding", "Conv2d", minimum=0)
+        pair(dilation, "dilation", "Conv2d", minimum=1)
+        if not isinstance(padding, str):
+            pair(padding, "padding", "Conv2d", minimum=0)
+        elif padding not in ("same", "valid"):
+            raise ValueError(f"Conv2d: padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"Conv2d: padding_mode {padding_mode!r} is not supported, only 'zeros'")
+        check_device(device or "cpu")
         self.in_channels = positive_int(in_channels, "in_channels", "Conv2d")
         self.out_channels = positive_int(out_channels, "out_channels", "Conv2d")
-        self.kernel_size, self.stride, self.padding = (kh, kw), stride, padding
-        self.weight = _empty_parameter((out_channels, in_channels, kh, kw), dtype)
+        self.groups = positive_int(groups, "groups", "Conv2d")
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"Conv2d: groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}")
+        self.kernel_size, self.stride, self.padding, self.dilation = (kh, kw), stride, padding, dilation
+        self.weight = _empty_parameter((out_channels, in_channels // groups, kh, kw), dtype)
         self.bias = _empty_parameter((out_channels,), dtype) if bias else None
         self.reset_parameters()
 
@@ -73,12 +88,14 @@ class Conv2d(Module):
         _default_init(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
+        extras = "".join(f", {name}={value}" for name, value, default in (
+            ("dilation", self.dilation, 1), ("groups", self.groups, 1)) if value != default)
         return (
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-            f"padding={self.padding}, bias={self.bias is not None}"
+            f"padding={self.padding}{extras}, bias={self.bias is not None}"
         )
 
 

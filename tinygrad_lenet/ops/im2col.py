@@ -10,9 +10,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 
-def out_size(size: int, kernel: int, stride: int, padding: int) -> int:
-    """Output length along one axis: floor((size + 2 padding - kernel) / stride) + 1."""
-    return (size + 2 * padding - kernel) // stride + 1
+def out_size(size: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
+    """Output length along one axis: floor((size + 2 padding - dilation (kernel - 1) - 1) / stride) + 1."""
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
 def pad_images(x: np.ndarray, padding: tuple[int, int], value: float = 0.0) -> np.ndarray:
@@ -29,27 +29,29 @@ def unpad_images(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
     return x[:, :, ph : x.shape[2] - ph, pw : x.shape[3] - pw]
 
 
-def windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
-    """A read-only view of shape (N, C, kh, kw, OH, OW): [n, c, i, j, y, x] = x[n, c, sy+i, sx+j]."""
+def windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+            dilation: tuple[int, int] = (1, 1)) -> np.ndarray:
+    """A read-only view of shape (N, C, kh, kw, OH, OW): [n, c, i, j, y, x] = x[n, c, sy + di i, sx + dj j]."""
     n, c, h, w = x.shape
-    (kh, kw), (sh, sw) = kernel, stride
-    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh, ow = out_size(h, kh, sh, 0, dh), out_size(w, kw, sw, 0, dw)
     s0, s1, s2, s3 = x.strides
     return as_strided(
-        x, shape=(n, c, kh, kw, oh, ow), strides=(s0, s1, s2, s3, s2 * sh, s3 * sw), writeable=False
+        x, shape=(n, c, kh, kw, oh, ow), strides=(s0, s1, s2 * dh, s3 * dw, s2 * sh, s3 * sw), writeable=False
     )
 
 
-def col2im(cols: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int]) -> np.ndarray:
+def col2im(cols: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int],
+           dilation: tuple[int, int] = (1, 1)) -> np.ndarray:
     """The adjoint of ``windows``: sum each window entry back into an array of ``shape``.
 
     ``cols`` has shape (N, C, kh, kw, OH, OW); the loop runs over the kh*kw kernel offsets only,
     each step adding a whole (N, C, OH, OW) block.
     """
     _, _, kh, kw, oh, ow = cols.shape
-    sh, sw = stride
+    (sh, sw), (dh, dw) = stride, dilation
     out = np.zeros(shape, dtype=cols.dtype)
     for i in range(kh):
         for j in range(kw):
-            out[:, :, i : i + sh * oh : sh, j : j + sw * ow : sw] += cols[:, :, i, j]
+            out[:, :, i * dh : i * dh + sh * oh : sh, j * dw : j * dw + sw * ow : sw] += cols[:, :, i, j]
     return out

@@ -95,6 +95,8 @@ def test_loss_errors() -> None:
     with pytest.raises(ValueError, match=r"class indices in \[0, 2\], found 0..3"):
         F.cross_entropy(logits, tl.tensor([0, 3]))
     with pytest.raises(tl.DTypeError, match="integer class indices"):
+        F.nll_loss(logits, tl.tensor([0.0, 1.0]))
+    with pytest.raises(tl.ShapeError, match=r"probability targets must have the input's shape \(2, 3\), got \(2,\)"):
         F.cross_entropy(logits, tl.tensor([0.0, 1.0]))
     with pytest.raises(tl.ShapeError, match=r"target must have shape \(2,\)"):
         F.nll_loss(logits, tl.tensor([0, 1, 2]))

@@ -56,7 +56,7 @@ def test_parameterless_layers_match_functional() -> None:
 def test_loss_modules_match_functional() -> None:
     logits, target = tl.randn(4, 3), tl.tensor([0, 2, 1, 1])
     assert nn.CrossEntropyLoss()(logits, target).item() == F.cross_entropy(logits, target).item()
-    assert nn.NLLLoss(reduction="sum")(logits, target).item() == F.nll_loss(logits, target, "sum").item()
+    assert nn.NLLLoss(reduction="sum")(logits, target).item() == F.nll_loss(logits, target, reduction="sum").item()
     y = tl.rand(4, 3)
     assert nn.MSELoss()(logits, y).item() == F.mse_loss(logits, y).item()
     assert nn.L1Loss()(logits, y).item() == F.l1_loss(logits, y).item()

@@ -1,18 +1,24 @@
 """Neural-network building blocks with PyTorch's names: modules, layers, losses, init, functional."""
 
 from . import functional, init, utils
-from .containers import ModuleList, Sequential
+from .activation import ELU, GELU, Hardswish, LeakyReLU, Mish, ReLU6, SiLU, Softplus
+from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .layers import (
-    AvgPool2d, Conv2d, Dropout, Dropout2d, Flatten, Identity, Linear, LogSoftmax, MaxPool2d, ReLU, Sigmoid, Softmax,
-    Tanh,
+    AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout, Dropout2d, Flatten, Identity, Linear, LogSoftmax, MaxPool2d, ReLU,
+    Sigmoid, Softmax, Tanh, Unflatten,
 )
-from .loss import BCELoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
+)
 from .module import IncompatibleKeys, Module, Parameter
 from .normalization import BatchNorm1d, BatchNorm2d
+from .sparse import Embedding
 
 __all__ = [
-    "AvgPool2d", "BCELoss", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss", "Dropout", "Dropout2d", "Flatten",
-    "Identity", "IncompatibleKeys", "L1Loss", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module",
-    "ModuleList", "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional",
-    "init", "utils",
+    "AdaptiveAvgPool2d", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d",
+    "CrossEntropyLoss", "Dropout", "Dropout2d", "ELU", "Embedding", "Flatten", "GELU", "Hardswish", "HuberLoss",
+    "Identity", "IncompatibleKeys", "KLDivLoss", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss",
+    "MaxPool2d", "Mish", "Module", "ModuleDict", "ModuleList", "NLLLoss", "Parameter", "ParameterList", "ReLU",
+    "ReLU6", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "Softmax", "Softplus", "Tanh", "Unflatten",
+    "functional", "init", "utils",
 ]

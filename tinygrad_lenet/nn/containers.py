@@ -1,11 +1,12 @@
-"""Modules that hold other modules: ``Sequential`` (a pipeline) and ``ModuleList`` (a list)."""
+"""Modules that hold other modules or parameters: ``Sequential`` (a pipeline), ``ModuleList``, ``ModuleDict``,
+``ParameterList``."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator
 
-from .module import Module
+from .module import Module, Parameter
 
 
 def _check_module(value: Any, container: str) -> None:
@@ -68,3 +69,66 @@ class ModuleList(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+
+class ModuleDict(Module):
+    """Modules by name, registered so the parent sees their parameters: ``self.heads = ModuleDict({...})``."""
+
+    def __init__(self, modules: "dict[str, Module] | Iterable[tuple[str, Module]] | None" = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def update(self, modules: "dict[str, Module] | Iterable[tuple[str, Module]]") -> None:
+        for name, module in (modules.items() if isinstance(modules, dict) else modules):
+            self[name] = module
+
+    def __setitem__(self, name: str, module: Module) -> None:
+        _check_module(module, "ModuleDict")
+        setattr(self, name, module)
+
+    def __getitem__(self, name: str) -> Module:
+        return self._modules[name]
+
+    def __delitem__(self, name: str) -> None:
+        del self._modules[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._modules.items()
+
+
+class ParameterList(Module):
+    """A list of parameters the parent module sees, named ``0``, ``1``, ... in its state dict."""
+
+    def __init__(self, values: Iterable[Any] = ()) -> None:
+        super().__init__()
+        for value in values:
+            self.append(value)
+
+    def append(self, value: Any) -> "ParameterList":
+        setattr(self, str(len(self._parameters)), value if isinstance(value, Parameter) else Parameter(value))
+        return self
+
+    def __getitem__(self, index: int) -> Parameter:
+        return list(self._parameters.values())[index]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._parameters.values())

@@ -1,8 +1,8 @@
 """Stateless network functions with PyTorch's names and signatures (``import ... as F``).
 
-Convolution and pooling are primitive ops (``tinygrad_lenet.ops.conv`` / ``ops.pool``); the
-losses are compositions of primitives, except binary cross-entropy, whose fused rule keeps it
-finite at predictions of exactly 0 or 1.
+Convolution and pooling are primitive ops (``tinygrad_lenet.ops.conv`` / ``ops.pool``). The
+losses live in ``nn/loss_functions.py`` and the activations beyond ReLU, sigmoid and tanh in
+``nn/activation.py``; this module is where code finds all of them.
 """
 
 from __future__ import annotations
@@ -14,12 +14,17 @@ import numpy as np
 from ..dtypes import is_floating
 from ..errors import DTypeError, ShapeError
 from ..ops.conv import Conv2d
-from ..ops.loss import BinaryCrossEntropy
 from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
 from ..random import generator
 from ..dims import pair
 from ..tensor import Tensor
+from ..tensor_functions import stack
+from .activation import elu, gelu, hardswish, leaky_relu, mish, relu6, silu, softplus
+from .loss_functions import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
+    nll_loss, smooth_l1_loss,
+)
 
 IntPair = int | tuple[int, int]
 
@@ -120,71 +125,6 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     return Pad.apply(input, widths=tuple(widths), value=value)
 
 
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
-def _check_targets(input: Tensor, target: Tensor, op: str) -> np.ndarray:
-    """Class-index targets: integers, one per row of the (N, C) input, each in [0, C)."""
-    if input.ndim != 2:
-        raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
-    t = np.asarray(target._array if isinstance(target, Tensor) else target)
-    if t.dtype.kind not in "iu":
-        raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
-    if t.shape != (input.shape[0],):
-        raise ShapeError(f"{op}: target must have shape ({input.shape[0]},) for input {input.shape}, got {t.shape}")
-    if t.size and (t.min() < 0 or t.max() >= input.shape[1]):
-        raise ValueError(
-            f"{op}: target values must be class indices in [0, {input.shape[1] - 1}], "
-            f"found {t.min()}..{t.max()}"
-        )
-    return t
-
-
-def nll_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood: -input[n, target[n]] for (N, C) log-probabilities."""
-    t = _check_targets(input, target, "nll_loss")
-    return _reduce(-input[np.arange(t.shape[0]), t], reduction)
-
-
-def cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Softmax cross-entropy of (N, C) logits and integer class targets: nll_loss(log_softmax)."""
-    _check_targets(input, target, "cross_entropy")
-    return nll_loss(input.log_softmax(1), target, reduction)
-
-
-def _check_same_shape(input: Tensor, target: Tensor, op: str) -> Tensor:
-    target = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=input.dtype))
-    if input.shape != target.shape:
-        raise ShapeError(f"{op}: input {input.shape} and target {target.shape} must have the same shape")
-    return target
-
-
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean squared error: (input - target)^2."""
-    diff = input - _check_same_shape(input, target, "mse_loss")
-    return _reduce(diff * diff, reduction)
-
-
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean absolute error: |input - target|."""
-    return _reduce((input - _check_same_shape(input, target, "l1_loss")).abs(), reduction)
-
-
-def binary_cross_entropy(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100."""
-    target = _check_same_shape(input, target, "binary_cross_entropy")
-    if input._array.size and (input._array.min() < 0 or input._array.max() > 1):
-        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] (apply sigmoid first)")
-    return _reduce(BinaryCrossEntropy.apply(input, target), reduction)
-
-
 def one_hot(target: Tensor, num_classes: int = -1) -> Tensor:
     """(N,) class indices to (N, num_classes) rows of 0s with a 1 at the class (int64)."""
     t = np.asarray(target._array if isinstance(target, Tensor) else target)
@@ -219,3 +159,19 @@ def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...
     keep = generator().random(mask_shape) >= p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     return input * Tensor(keep.astype(input.dtype) * np.asarray(scale, dtype=input.dtype))
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
+    """Average over the bins that divide (H, W) into ``output_size`` cells, as PyTorch: cell i along an
+    axis of n covers [floor(i n / out), ceil((i + 1) n / out))."""
+    x, unbatched = _batched(input, "adaptive_avg_pool2d")
+    h, w = x.shape[2:]
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
+    oh, ow = oh or h, ow or w
+    if h % oh == 0 and w % ow == 0:
+        out = avg_pool2d(x, (h // oh, w // ow))
+    else:
+        bins = lambda n, m: [(i * n // m, -(-(i + 1) * n // m)) for i in range(m)]  # noqa: E731
+        rows = [[x[:, :, a:b, c:d].mean((2, 3)) for c, d in bins(w, ow)] for a, b in bins(h, oh)]
+        out = stack([stack(row, -1) for row in rows], -2)
+    return out.squeeze(0) if unbatched else out

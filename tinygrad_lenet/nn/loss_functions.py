@@ -1,0 +1,168 @@
+"""The losses of ``nn.functional``, with PyTorch's names, signatures and reductions.
+
+Each is a composition of primitive ops, except binary cross-entropy, whose fused rule keeps it
+finite at predictions of exactly 0 or 1 (``ops/loss.py``). Class-index targets may carry
+``ignore_index`` and per-class ``weight``; ``reduction="mean"`` then divides by the summed
+weights of the targets counted, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import DTypeError, ShapeError
+from ..ops.activation import Softplus
+from ..ops.loss import BinaryCrossEntropy
+from ..tensor import Tensor
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _check_targets(input: Tensor, target: Tensor, op: str, ignore_index: int = -100) -> np.ndarray:
+    """Class-index targets: integers, one per row of the (N, C) input, each in [0, C) or ignore_index."""
+    if input.ndim != 2:
+        raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu":
+        raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
+    if t.shape != (input.shape[0],):
+        raise ShapeError(f"{op}: target must have shape ({input.shape[0]},) for input {input.shape}, got {t.shape}")
+    counted = t[t != ignore_index]
+    if counted.size and (counted.min() < 0 or counted.max() >= input.shape[1]):
+        raise ValueError(
+            f"{op}: target values must be class indices in [0, {input.shape[1] - 1}], "
+            f"found {counted.min()}..{counted.max()}"
+        )
+    return t
+
+
+def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str) -> np.ndarray:
+    if weight is None:
+        return np.ones(classes, dtype=dtype)
+    w = np.asarray(weight._array if isinstance(weight, Tensor) else weight, dtype=dtype)
+    if w.shape != (classes,):
+        raise ShapeError(f"{op}: weight must have one entry per class, shape ({classes},), got {w.shape}")
+    return w
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood: -weight[t_n] input[n, t_n] for (N, C) log-probabilities; targets equal
+    to ``ignore_index`` count for nothing; "mean" divides by the summed weights of the others."""
+    t = _check_targets(input, target, "nll_loss", ignore_index)
+    keep = t != ignore_index
+    w = _class_weights(weight, input.shape[1], input.dtype, "nll_loss")
+    per_sample = np.where(keep, w[np.where(keep, t, 0)], 0).astype(input.dtype)
+    picked = -input[np.arange(t.shape[0]), np.where(keep, t, 0)]
+    losses = picked * Tensor._make(per_sample) if weight is not None or not keep.all() else picked
+    if reduction == "mean":
+        return losses.sum() * (1.0 / per_sample.sum() if per_sample.sum() else np.nan)
+    return _reduce(losses, reduction)
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Softmax cross-entropy of (N, C) logits: with class-index targets ``nll_loss(log_softmax)``
+    (and ``label_smoothing`` e mixing in e/C of every class), or with (N, C) class probabilities
+    ``-sum_c weight_c target_c log_softmax_c``."""
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    log_p = input.log_softmax(1) if input.ndim == 2 else None
+    if log_p is None:
+        raise ShapeError(f"cross_entropy: expected input of shape (N, C), got {input.shape}")
+    classes = input.shape[1]
+    w = _class_weights(weight, classes, input.dtype, "cross_entropy")
+    if isinstance(target, Tensor) and target.dtype.kind == "f":  # probabilities per class
+        if target.shape != input.shape:
+            raise ShapeError(f"cross_entropy: probability targets must have the input's shape {input.shape}, "
+                             f"got {target.shape}")
+        soft = target * (1 - label_smoothing) + label_smoothing / classes
+        losses = -(log_p * soft * Tensor._make(w)).sum(1)
+        return _reduce(losses, reduction)
+    nll = nll_loss(log_p, target, weight, ignore_index, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    t = _check_targets(input, target, "cross_entropy", ignore_index)
+    keep = (t != ignore_index).astype(input.dtype)
+    smooth = -(log_p * Tensor._make(w)).sum(1) * Tensor._make(keep) * (1.0 / classes)
+    if reduction == "mean":
+        counted = (w[np.where(t != ignore_index, t, 0)] * keep).sum()
+        smooth_part = smooth.sum() * (1.0 / counted if counted else np.nan)
+    else:
+        smooth_part = _reduce(smooth, reduction)
+    return nll * (1 - label_smoothing) + smooth_part * label_smoothing
+
+
+def _check_same_shape(input: Tensor, target: Tensor, op: str) -> Tensor:
+    target = target if isinstance(target, Tensor) else Tensor(np.asarray(target, dtype=input.dtype))
+    if input.shape != target.shape:
+        raise ShapeError(f"{op}: input {input.shape} and target {target.shape} must have the same shape")
+    return target
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean squared error: (input - target)^2."""
+    diff = input - _check_same_shape(input, target, "mse_loss")
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: |input - target|."""
+    return _reduce((input - _check_same_shape(input, target, "l1_loss")).abs(), reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target)."""
+    d = (input - _check_same_shape(input, target, "smooth_l1_loss")).abs()
+    if beta == 0:
+        return _reduce(d, reduction)
+    return _reduce(d.where(d >= beta, d * d * (0.5 / beta)) + (d >= beta).astype(input.dtype) * (-0.5 * beta), reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta) (d = input - target)."""
+    d = (input - _check_same_shape(input, target, "huber_loss")).abs()
+    return _reduce((d * d * 0.5).where(d <= delta, (d - 0.5 * delta) * delta), reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """target (log target - input) for log-probabilities ``input`` (0 where target is 0);
+    ``reduction="batchmean"`` divides the sum by the batch size, the mathematically right mean."""
+    target = _check_same_shape(input, target, "kl_div")
+    if log_target:
+        pointwise = target.exp() * (target - input)
+    else:
+        safe = target.where(target > 0, 1.0)
+        pointwise = (target * (safe.log() - input)).where(target > 0, 0.0)
+    if reduction == "batchmean":
+        return pointwise.sum() * (1.0 / input.shape[0])
+    return _reduce(pointwise, reduction)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean") -> Tensor:
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100."""
+    target = _check_same_shape(input, target, "binary_cross_entropy")
+    if input._array.size and (input._array.min() < 0 or input._array.max() > 1):
+        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] (apply sigmoid first)")
+    losses = BinaryCrossEntropy.apply(input, target)
+    return _reduce(losses if weight is None else losses * weight, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
+    """Binary cross-entropy of sigmoid(input), computed stably from the logits:
+    pos_weight t softplus(-x) + (1 - t) softplus(x)."""
+    target = _check_same_shape(input, target, "binary_cross_entropy_with_logits")
+    positive = Softplus.apply(-input, beta=1.0) * target
+    if pos_weight is not None:
+        positive = positive * pos_weight
+    losses = positive + Softplus.apply(input, beta=1.0) * (1 - target)
+    return _reduce(losses if weight is None else losses * weight, reduction)

@@ -4,12 +4,13 @@ from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adamax import Adamax, NAdam
 from .by_name import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
-    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop",
+    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RMSprop",
     "create_optimizer", "create_scheduler", "lr_scheduler",
 ]

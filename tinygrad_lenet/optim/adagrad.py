@@ -20,12 +20,12 @@ class Adagrad(Optimizer):
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
-        initial_accumulator_value: float = 0.0, eps: float = 1e-10,
+        initial_accumulator_value: float = 0.0, eps: float = 1e-10, *, maximize: bool = False,
     ) -> None:
         super().__init__(
             params,
             dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                 initial_accumulator_value=initial_accumulator_value, eps=eps),
+                 initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize),
         )
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:

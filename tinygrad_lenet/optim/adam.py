@@ -17,15 +17,18 @@ class Adam(Optimizer):
         g <- g + weight_decay * p                       (L2 penalty, folded into the gradient)
         m <- beta1 m + (1 - beta1) g,   v <- beta2 v + (1 - beta2) g^2
         p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    With ``amsgrad``, v in the last line is the largest v so far (Reddi et al., 2018).
     """
 
     decoupled = False
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8, weight_decay: float = 0.0,
+        eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *, maximize: bool = False,
     ) -> None:
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize))
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:
         super().check_hyperparameters(group)
@@ -48,6 +51,8 @@ class Adam(Optimizer):
         m += (1 - beta1) * grad
         v *= beta2
         v += (1 - beta2) * grad * grad
+        if group["amsgrad"]:
+            v = state["max_exp_avg_sq"] = np.maximum(state.get("max_exp_avg_sq", v), v)
         step_size = lr / (1 - beta1**t)
         denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
         p._array -= step_size * m / denom
@@ -61,6 +66,6 @@ class AdamW(Adam):
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8, weight_decay: float = 1e-2,
+        eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)

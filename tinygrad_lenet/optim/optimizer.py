@@ -18,7 +18,8 @@ class Optimizer:
     """Holds parameter groups (each a dict of ``params`` and hyperparameters) and per-parameter state.
 
     Subclasses implement ``update(p, grad, group, state)`` for one parameter; ``step()`` calls it
-    for every parameter whose ``.grad`` is not None.
+    for every parameter whose ``.grad`` is not None (negated for a group with ``maximize=True``:
+    gradient ascent).
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
@@ -78,7 +79,8 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
-                        self.update(p, p.grad._array, group, self.state.setdefault(p, {}))
+                        grad = -p.grad._array if group.get("maximize") else p.grad._array
+                        self.update(p, grad, group, self.state.setdefault(p, {}))
                         p._version += 1  # an in-place change, as every other (see tensor_inplace)
         return loss
 
@@ -120,10 +122,11 @@ class Optimizer:
         if saved_type is not None and saved_type != name:
             raise StateDictError(f"{name}.load_state_dict: this state was saved by {saved_type}, not {name}; "
                                  f"continue it with {saved_type}, or start {name} from scratch")
-        if groups and saved_keys != set(self.defaults):
+        foreign = saved_keys - set(self.defaults)  # missing ones (saved by an older version) keep their defaults
+        if groups and foreign:
             raise StateDictError(
-                f"{name}.load_state_dict: this state has hyperparameters {', '.join(sorted(saved_keys))}, but {name} has "
-                f"{', '.join(sorted(set(self.defaults)))}: it was saved by another kind of optimizer"
+                f"{name}.load_state_dict: this state has hyperparameters {', '.join(sorted(foreign))} that {name} does "
+                "not have: it was saved by another kind of optimizer"
             )
         if len(groups) != len(self.param_groups):
             problems.append(f"it has {len(groups)} parameter groups, this optimizer has {len(self.param_groups)}")

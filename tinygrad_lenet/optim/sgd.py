@@ -21,11 +21,10 @@ class SGD(Optimizer):
 
     def __init__(
         self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-        weight_decay: float = 0.0, nesterov: bool = False,
+        weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False,
     ) -> None:
-        super().__init__(
-            params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov)
-        )
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov, maximize=maximize))
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:
         super().check_hyperparameters(group)

@@ -168,6 +168,34 @@ IDIOMS: dict[str, Idiom] = {
     "Adadelta with StepLR": _adadelta_steps,
     "DataLoader over TensorDataset": _dataloader,
     "Size": lambda T, F, nn: (T.Size([2, 3]) == (2, 3), T.zeros(2, 3).shape == T.Size([2, 3])),
+    "activations": lambda T, F, nn: tuple(f(_seeded(T, 9)) for f in (F.leaky_relu, F.elu, F.gelu, F.silu, F.softplus,
+                                                                     F.mish, F.hardswish, F.relu6)),
+    "activation modules": lambda T, F, nn: tuple(m(_seeded(T, 9)) for m in (nn.LeakyReLU(0.2), nn.GELU(approximate="tanh"),
+                                                                            nn.Softplus(beta=2.0), nn.ReLU(inplace=True))),
+    "cross_entropy options": lambda T, F, nn: (
+        F.cross_entropy(_seeded(T, 5, 4), T.tensor([0, 3, 1, 1, 2]), weight=T.tensor([1.0, 2.0, 0.5, 3.0]), ignore_index=1,
+                        label_smoothing=0.1),
+        F.cross_entropy(_seeded(T, 5, 4), F.softmax(_seeded(T, 5, 4) * 2, 1), label_smoothing=0.2)),
+    "other losses": lambda T, F, nn: (
+        F.binary_cross_entropy_with_logits(_seeded(T, 4, 3), F.sigmoid(_seeded(T, 4, 3) * 3), pos_weight=T.tensor([1.0, 2.0, 3.0])),
+        F.smooth_l1_loss(_seeded(T, 4, 3), _seeded(T, 4, 3) * 0, beta=0.5), F.huber_loss(_seeded(T, 4, 3), T.zeros(4, 3), delta=0.7),
+        F.kl_div(F.log_softmax(_seeded(T, 4, 3), 1), F.softmax(_seeded(T, 4, 3) * 2, 1), reduction="batchmean")),
+    "conv2d groups dilation same": lambda T, F, nn: (
+        F.conv2d(_seeded(T, 1, 4, 7, 6), _seeded(T, 6, 2, 3, 3), None, 1, 1, 2, 2),
+        F.conv2d(_seeded(T, 1, 2, 7, 6), _seeded(T, 3, 2, 4, 3), padding="same")),
+    "adaptive_avg_pool2d linear unflatten": lambda T, F, nn: (
+        F.adaptive_avg_pool2d(_seeded(T, 1, 2, 7, 5), (3, 2)), F.linear(_seeded(T, 2, 3), _seeded(T, 4, 3), _seeded(T, 4)),
+        nn.Unflatten(1, (2, 3))(_seeded(T, 4, 6))),
+    "embedding lookup and gradient": lambda T, F, nn: (lambda e: (e.weight.data.copy_(_seeded(T, 5, 3)),
+                                                                  e(T.tensor([[1, 2], [2, 4]])).sum().backward(), e.weight.grad)[2])(nn.Embedding(5, 3)),
+    "Adamax NAdam amsgrad maximize": lambda T, F, nn: tuple(
+        (lambda p, opt: [opt.zero_grad(), ((p - 1) ** 2).sum().backward(), opt.step(), p.detach()][3])(p, cls([p], **kw))
+        for p, cls, kw in ((nn.Parameter(T.tensor([1.0, -2.0])), T.optim.Adamax, {}),
+                           (nn.Parameter(T.tensor([1.0, -2.0])), T.optim.NAdam, {}),
+                           (nn.Parameter(T.tensor([1.0, -2.0])), T.optim.Adam, {"amsgrad": True}),
+                           (nn.Parameter(T.tensor([1.0, -2.0])), T.optim.SGD, {"lr": 0.1, "maximize": True}))),
+    "init functions": lambda T, F, nn: (nn.init.eye_(T.zeros(3, 3)), nn.init.constant_(T.zeros(2), 0.5),
+                                        nn.init.calculate_gain("relu")),
 }
 
 

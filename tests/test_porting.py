@@ -138,8 +138,42 @@ def test_vision_mnist_reads_torchvisions_layout_and_gives_its_samples(tmp_path: 
         datasets.MNIST(tmp_path / "empty")
     fashion = datasets.FashionMNIST(torchvision_folder(tmp_path / "f", "FashionMNIST"), train=False)
     assert len(fashion) == 1000 and fashion.classes[9] == "Ankle boot"
-    with pytest.raises(torch.DataError, match="does not download Fashion-MNIST"):
-        datasets.FashionMNIST(tmp_path / "nothing", download=True)
+
+
+def test_fashion_mnist_downloads_into_torchvisions_layout_checking_the_published_md5(tmp_path: Path) -> None:
+    """A local mirror (127.0.0.1) serves the bundled sample's files; the checksums are those of the .gz files."""
+    import functools
+    import hashlib
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    for path in SAMPLE_ROOT.glob("t10k-*.gz"):
+        shutil.copy(path, served / path.name)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    md5 = {f"test-{kind}": hashlib.md5((served / f"t10k-{kind}-idx{3 if kind == 'images' else 1}-ubyte.gz").read_bytes()).hexdigest()
+           for kind in ("images", "labels")}
+
+    class LocalFashion(datasets.FashionMNIST):
+        mirrors = (f"http://127.0.0.1:{server.server_address[1]}/",)
+        md5s = {**datasets.FashionMNIST.md5s, **md5}
+
+    try:
+        data = LocalFashion(tmp_path / "root", train=False, download=True)
+        assert len(data) == 1000 and (tmp_path / "root" / "LocalFashion" / "raw" / "t10k-images-idx3-ubyte.gz").exists()
+
+        class WrongChecksum(LocalFashion):
+            md5s = {**md5, "test-images": "0" * 32}
+
+        with pytest.raises(torch.DataError, match="checksum mismatch"):
+            WrongChecksum(tmp_path / "other", train=False, download=True)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_vision_transforms() -> None:

@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .devices import check_device
 from .errors import CheckpointError
 from .file_io import atomic_write, read_bytes
 from .tensor import Tensor
@@ -101,13 +102,18 @@ def _header(blob: bytes) -> dict[str, Any]:
     return json.loads(blob[8 : 8 + length])
 
 
-def load(path: str | os.PathLike[str]) -> dict[str, Any]:
+def load(path: str | os.PathLike[str], map_location: Any = None, weights_only: bool | None = None) -> dict[str, Any]:
     """Read a checkpoint written by :func:`save` and return the same nested dict.
+
+    ``map_location`` (a CPU device) and ``weights_only`` are accepted for code written for
+    ``torch.load``: everything loads on the CPU, and loading never runs code, whatever they say.
 
     A plain safetensors file from another tool (for example weights exported from PyTorch) loads
     as a flat dict of arrays. A missing, truncated, corrupted or foreign file raises
     :class:`CheckpointError` naming the file and the problem.
     """
+    if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
+        check_device(map_location)
     target = Path(path)
     blob = read_bytes(target, CheckpointError, "checkpoint file")
     import safetensors.numpy

@@ -82,6 +82,16 @@ def check_versions(fn: "Function") -> None:
             )
 
 
+class AccumulateGrad:
+    """The end of a path in ``next_functions``: where a leaf's gradient is summed into ``.grad``."""
+
+    def __init__(self, variable: "Tensor") -> None:
+        self.variable = variable
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
 class Function:
     """One primitive op: subclasses define ``forward`` and ``backward`` on numpy arrays."""
 
@@ -101,6 +111,15 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name}Backward>"
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """The nodes this one passes gradients to, as PyTorch's: ``(grad_fn, 0)`` of each input,
+        ``(AccumulateGrad, 0)`` for a leaf that requires grad, ``(None, 0)`` for a constant."""
+        return tuple(
+            (parent.grad_fn if parent.grad_fn is not None else AccumulateGrad(parent) if parent.requires_grad else None, 0)
+            for parent in self.parents
+        )
 
     def forward(self, *arrays: np.ndarray, **kwargs: Any) -> np.ndarray:
         """Compute the output array from the input arrays."""

@@ -49,9 +49,11 @@ def _fetch(url: str, destination: Path, timeout: float, progress: bool) -> None:
 
 
 def download(
-    urls: Sequence[str], destination: str | os.PathLike[str], md5: str, timeout: float = 30.0, progress: bool = True
+    urls: Sequence[str], destination: str | os.PathLike[str], md5: str, timeout: float = 30.0, progress: bool = True,
+    md5_of_file: bool = False,
 ) -> Path:
-    """Fetch ``destination`` from the first of ``urls`` whose file has content MD5 ``md5``.
+    """Fetch ``destination`` from the first of ``urls`` whose file has content MD5 ``md5`` (the MD5 of
+    the file as downloaded, gzipped or not, with ``md5_of_file``, as some data sets publish it).
 
     Raises :class:`DataError` listing what went wrong with every mirror if none works.
     """
@@ -66,7 +68,7 @@ def download(
         tmp = Path(tmp_name)
         try:
             _fetch(url, tmp, timeout, progress)
-            found = content_md5(tmp, compressed=destination.name.endswith(".gz"))
+            found = content_md5(tmp, compressed=destination.name.endswith(".gz") and not md5_of_file)
             if found != md5:
                 failures.append(f"{url}: checksum mismatch (MD5 {found}, expected {md5})")
                 continue

@@ -37,7 +37,9 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
-    tensor._array = values.astype(tensor.dtype)
+    """Write ``values`` into the tensor's own memory (an in-place change: its version goes up)."""
+    np.copyto(tensor._array, values, casting="unsafe")
+    tensor._version += 1
     return tensor
 
 
@@ -102,3 +104,33 @@ def lecun_uniform_(tensor: Tensor, fan_in: int | None = None) -> Tensor:
     """
     f = calculate_fan_in_and_fan_out(tensor)[0] if fan_in is None else fan_in
     return uniform_(tensor, -2.4 / f, 2.4 / f)
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0) -> Tensor:
+    """N(mean, std^2) redrawn until inside [a, b] (PyTorch's truncated normal; a and b are absolute)."""
+    rng = generator()
+    values = rng.normal(mean, std, tensor.shape)
+    outside = (values < a) | (values > b)
+    while outside.any():
+        values[outside] = rng.normal(mean, std, int(outside.sum()))
+        outside = (values < a) | (values > b)
+    return _fill(tensor, values)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+    """A (semi-)orthogonal matrix (rows or columns orthonormal) from the QR decomposition of a
+    normal draw, times ``gain``; dims after the first are flattened, as PyTorch."""
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_: needs a tensor of at least 2 dims, got shape {tensor.shape}")
+    rows, cols = tensor.shape[0], tensor.numel() // tensor.shape[0]
+    flat = generator().normal(0.0, 1.0, (rows, cols))
+    q, r = np.linalg.qr(flat.T if rows < cols else flat)
+    q = q * np.sign(np.diag(r))
+    return _fill(tensor, (gain * (q.T if rows < cols else q)).reshape(tensor.shape))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix (ones on the diagonal of a 2-D tensor)."""
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_: needs a 2-D tensor, got shape {tensor.shape}")
+    return _fill(tensor, np.eye(*tensor.shape))

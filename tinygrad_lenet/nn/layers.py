@@ -214,7 +214,7 @@ class AdaptiveAvgPool2d(Module):
 class Dropout(Module):
     """In training, zero each element with probability ``p`` and scale the rest by 1/(1-p)."""
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")

@@ -18,6 +18,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..data.dataset import Dataset
+from ..data.download import download
 from ..data.mnist import FILES, download_mnist, find_file, read_mnist_folder
 from ..errors import DataError
 from ..tensor import Tensor
@@ -76,12 +77,19 @@ class MNIST(Dataset):
 
 
 class FashionMNIST(MNIST):
-    """Zalando's Fashion-MNIST in torchvision's layout (``root/FashionMNIST/raw``): read only here;
-    download it with torchvision or from its publishers once."""
+    """Zalando's Fashion-MNIST in torchvision's layout (``root/FashionMNIST/raw``), downloaded from
+    its publishers' mirrors with ``download=True`` and checked against their published MD5s."""
 
     classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    mirrors = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+               "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/")
+    md5s = {  # of the .gz files, as Zalando publishes them
+        "train-images": "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "train-labels": "25c81989df183df01b3e8a0aad5dffbe",
+        "test-images": "bef4ecab320f06d8554ea6380940ec79", "test-labels": "bb300cfdad3c16e7a12a480ee83cd310",
+    }
 
     def _download(self, keys: tuple[str, ...]) -> None:
-        names = ", ".join(FILES[k][0] + "[.gz]" for k in keys)
-        raise DataError(f"FashionMNIST: {names} are not in {self.raw_folder}, and tinygrad_lenet does not download "
-                        "Fashion-MNIST; download it once (e.g. with torchvision) into that folder")
+        for key in keys:
+            if find_file(self.raw_folder, key) is None:
+                name = FILES[key][0] + ".gz"
+                download([m + name for m in self.mirrors], self.raw_folder / name, self.md5s[key], md5_of_file=True)

@@ -120,7 +120,8 @@ def abs(input: Tensor) -> Tensor:  # noqa: A001 - torch.abs
     return input.abs()
 
 
-def relu(input: Tensor) -> Tensor:
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0); ``inplace`` is accepted (as ``F.relu``) and computes the same out of place."""
     return input.relu()
 
 

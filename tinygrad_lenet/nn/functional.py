@@ -19,7 +19,7 @@ from ..ops.pool import AvgPool2d, MaxPool2d
 from ..random import generator
 from ..dims import pair
 from ..tensor import Tensor
-from ..tensor_functions import stack
+from ..tensor_functions import log_softmax, relu, sigmoid, softmax, stack, tanh
 from .activation import elu, gelu, hardswish, leaky_relu, mish, relu6, silu, softplus
 from .loss_functions import (
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
@@ -89,26 +89,6 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = Non
 def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:
     """Mean of each window; ``stride`` defaults to ``kernel_size``. Zero padding is counted."""
     return _pool(AvgPool2d, input, kernel_size, stride, padding)
-
-
-def relu(input: Tensor) -> Tensor:
-    return input.relu()
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    return input.sigmoid()
-
-
-def tanh(input: Tensor) -> Tensor:
-    return input.tanh()
-
-
-def softmax(input: Tensor, dim: int) -> Tensor:
-    return input.softmax(dim)
-
-
-def log_softmax(input: Tensor, dim: int) -> Tensor:
-    return input.log_softmax(dim)
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:

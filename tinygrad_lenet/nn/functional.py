@@ -26,6 +26,13 @@ from .loss_functions import (
     nll_loss, smooth_l1_loss,
 )
 
+__all__ = [
+    "adaptive_avg_pool2d", "avg_pool2d", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
+    "cross_entropy", "dropout", "dropout2d", "elu", "gelu", "hardswish", "huber_loss",
+    "kl_div", "l1_loss", "leaky_relu", "linear", "log_softmax", "max_pool2d", "mish", "mse_loss", "nll_loss",
+    "one_hot", "pad", "relu", "relu6", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
+]
+
 IntPair = int | tuple[int, int]
 
 

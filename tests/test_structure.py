@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("nn", "optim", "data", "utils", "vision"),
     ("", "viz"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),
-    ("train",),
+    ("train", "bench"),
     ("cli", "__main__"),
 ]
 

@@ -14,6 +14,7 @@ from ..data import (
     write_kaggle_submission,
 )
 from ..errors import TinygradLenetError
+from ..file_io import atomic_write
 from ..models import MODELS, create_model
 from ..train import RunConfig, evaluate, predict_probabilities, restore_model, train_run, training_step_graph, write_report
 from ..train.runs import run_folder
@@ -132,4 +133,21 @@ def summary(args: argparse.Namespace) -> None:
     print(viz.summary(model, (1, 1, size, size)))
 
 
-COMMANDS = {"train": train, "eval": eval_, "predict": predict, "kaggle": kaggle, "graph": graph, "summary": summary}
+def bench(args: argparse.Namespace) -> None:
+    from ..bench import run, to_json
+
+    report = run(args.rounds, args.steps, args.only, not args.no_torch, not args.no_load, args.memory_steps,
+                 log=lambda line: print(line, flush=True))
+    environment = report["environment"]
+    print("BLAS: " + "; ".join(f"{b['internal_api']} {b['version']} ({b['architecture']}), {b['num_threads']} threads"
+                               for b in environment["numpy_blas"])
+          + (f"; torch {environment['torch_version']}, {environment['torch_threads']} threads" if "torch_threads" in environment else "")
+          + (f"; OPENBLAS_CORETYPE={environment['OPENBLAS_CORETYPE']}" if environment["OPENBLAS_CORETYPE"] else ""))
+    if args.json == "-":
+        print(to_json(report))
+    elif args.json:
+        atomic_write(file_output(args.json), to_json(report).encode())
+
+
+COMMANDS = {"train": train, "eval": eval_, "predict": predict, "kaggle": kaggle, "graph": graph, "summary": summary,
+            "bench": bench}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..bench.workloads import WORKLOADS
 from ..models import MODELS, ModelOption
 from ..models.registry import positive_int
 from ..optim import APPLIES_TO, OPTIMIZERS, SCHEDULES
@@ -167,6 +168,21 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--collapse", action="store_true", help="merge runs of the same op into one node with a count")
     graph.add_argument("--rankdir", default="TB", choices=("TB", "LR"), help="top to bottom or left to right")
     graph.add_argument("--out", default="graph.svg", help="the picture: svg, png or pdf by its suffix")
+
+    bench = commands.add_parser(
+        "bench", help="training and inference speed beside PyTorch's, quiet and under load", formatter_class=HelpFormatter,
+        description="Images per second of each workload for tinygrad_lenet and (when installed) PyTorch, timed in "
+        "interleaved rounds in this process; the ratio is ours / PyTorch's median. Then LeNet-5 training with one "
+        "competing CPU-bound process, and the peak memory of a training run. Benchmark as a user's machine runs: "
+        "without OPENBLAS_CORETYPE forced.")
+    bench.add_argument("--rounds", type=positive_int, default=5, help="interleaved rounds per workload")
+    bench.add_argument("--steps", type=positive_int, default=20, help="steps timed per round")
+    bench.add_argument("--only", nargs="+", metavar="WORKLOAD", choices=[w.name for w in WORKLOADS],
+                       help="these workloads only: " + ", ".join(w.name for w in WORKLOADS))
+    bench.add_argument("--no-torch", action="store_true", help="ours only, even where PyTorch is installed")
+    bench.add_argument("--no-load", action="store_true", help="skip the run under load")
+    bench.add_argument("--memory-steps", type=int, default=200, help="training steps of the peak-memory run (0: none)")
+    bench.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': standard output)")
 
     summary = commands.add_parser("summary", help="a table of a model's layers, parameters and MACs",
                                   formatter_class=HelpFormatter)

@@ -1,0 +1,32 @@
+"""The bench command measures and reports (figures are printed, never asserted on: this is not a speed test)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import tinygrad_lenet as tl
+from installed_command import run
+from tinygrad_lenet.bench import WORKLOADS
+from tinygrad_lenet.bench.runner import compare, frameworks
+
+
+def test_every_workload_builds_and_steps_under_tinygrad_lenet() -> None:
+    for workload in WORKLOADS:
+        step = workload.build(tl)
+        step()
+        result = compare(workload, {"tinygrad_lenet": tl}, rounds=1, steps=1)
+        assert result["images_per_s"]["tinygrad_lenet"] > 0 and len(result["rounds"]["tinygrad_lenet"]) == 1
+
+
+def test_bench_command_reports_figures_blas_and_json(tmp_path: Path) -> None:
+    result = run("bench", "--no-torch", "--only", "lenet5-train-64", "--rounds", "2", "--steps", "1",
+                 "--memory-steps", "2", "--json", "bench.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "lenet5-train-64" in result.stdout and "img/s" in result.stdout and "under load" in result.stdout
+    assert "BLAS: " in result.stdout and "threads" in result.stdout and "peak RSS" in result.stdout
+    report = json.loads((tmp_path / "bench.json").read_text())
+    assert set(report) == {"environment", "quiet", "under_load", "memory"}
+    assert report["quiet"][0]["images_per_s"]["tinygrad_lenet"] > 0 and report["memory"][0]["peak_rss_mb"]["tinygrad_lenet"] > 0
+    assert report["under_load"][0]["vs_our_quiet"] > 0 and "num_threads" in report["environment"]["numpy_blas"][0]
+    assert list(frameworks(with_torch=False)) == ["tinygrad_lenet"]

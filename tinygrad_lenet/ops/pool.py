@@ -45,7 +45,7 @@ class MaxPool2d(_Pool2d):
     def forward(self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]) -> np.ndarray:
         xp = pad_images(x, padding, value=-np.inf)
         win = windows(xp, kernel, stride)
-        out = win[:, :, 0, 0].copy()
+        out = win[:, :, 0, 0].copy(order="K")  # keeps the input's memory layout (batch-innermost after a conv)
         for i, j in np.ndindex(*kernel):
             np.maximum(out, win[:, :, i, j], out=out)
         self.save_for_backward(xp, out)
@@ -58,8 +58,8 @@ class MaxPool2d(_Pool2d):
         xp, out = self.saved_tensors
         win = windows(xp, self.kernel, self.stride)
         (sh, sw), (oh, ow) = self.stride, out.shape[2:]
-        dxp = np.zeros(xp.shape, dtype=grad.dtype)
-        unclaimed = np.ones(out.shape, dtype=bool)
+        dxp = np.zeros_like(xp, dtype=grad.dtype)  # in the input's layout, so the op before reads it as it is
+        unclaimed = np.ones_like(out, dtype=bool)
         for i, j in np.ndindex(*self.kernel):
             first = (win[:, :, i, j] == out) & unclaimed
             unclaimed &= ~first

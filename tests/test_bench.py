@@ -30,3 +30,17 @@ def test_bench_command_reports_figures_blas_and_json(tmp_path: Path) -> None:
     assert report["quiet"][0]["images_per_s"]["tinygrad_lenet"] > 0 and report["memory"][0]["peak_rss_mb"]["tinygrad_lenet"] > 0
     assert report["under_load"][0]["vs_our_quiet"] > 0 and "num_threads" in report["environment"]["numpy_blas"][0]
     assert list(frameworks(with_torch=False)) == ["tinygrad_lenet"]
+
+
+def test_set_num_threads_limits_numpys_blas_in_this_process() -> None:
+    before = tl.get_num_threads()
+    try:
+        tl.set_num_threads(1)
+        assert tl.get_num_threads() == 1
+    finally:
+        tl.set_num_threads(before)
+    assert tl.get_num_threads() == before
+    import pytest
+
+    with pytest.raises(ValueError, match="expects an int >= 1"):
+        tl.set_num_threads(0)

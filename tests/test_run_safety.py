@@ -179,3 +179,11 @@ def test_sigkill_at_random_moments_never_loses_the_run_and_resume_finishes_it_id
     strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]  # noqa: E731
     assert strip(ours["history"]) == strip(theirs["history"])
     assert len(json.loads((folder / "history.json").read_text())) == 400
+
+
+def test_threads_option_sets_and_records_the_blas_threads(tmp_path: Path) -> None:
+    result = run(*SOFTMAX, "--epochs", "1", "--threads", "1", "--out", "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    metadata = tl.load(tmp_path / "run" / "last.safetensors")["metadata"]
+    assert metadata["config"]["threads"] == 1 and {b["num_threads"] for b in metadata["environment"]["blas"]} == {1}
+    one_line_error(run(*SOFTMAX, "--threads", "0", "--out", "other", cwd=tmp_path), 2, "--threads: invalid positive_int value")

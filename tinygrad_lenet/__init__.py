@@ -38,6 +38,7 @@ from .grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enab
 from .gradcheck import gradcheck
 from .random import Generator, get_rng_state, manual_seed, set_rng_state
 from .tensor import Tensor
+from .threads import get_num_threads, set_num_threads
 from .tensor_functions import (  # noqa: A004 - torch.max, torch.sum, torch.abs ... as in PyTorch
     abs, allclose, argmax, argmin, bmm, cat, clamp, clip, equal, exp, flatten, flip, is_tensor, isclose, log,
     log_softmax, matmul, max, maximum, mean, min, minimum, mm, numel, relu, sigmoid, softmax, sqrt, stack, std, sum,
@@ -61,7 +62,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "autograd",    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "Generator",
+    "get_num_threads", "set_num_threads",    "autograd",    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "Generator",
     "GradError", "GradcheckError", "GraphvizNotFound", "ResumeError", "RunFolderError", "ShapeError", "Size",
     "StateDictError", "Tensor", "TinygradLenetError", "TrainingDiverged", "abs", "accelerator", "allclose", "arange",
     "argmax", "argmin", "as_tensor", "backends", "bmm", "bool", "bool_", "cat", "clamp", "clip", "cuda", "data",

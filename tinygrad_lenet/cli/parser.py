@@ -130,6 +130,8 @@ def _train_parser(commands: Any) -> None:
     train.add_argument("--overwrite", action="store_true",
                        help="train anew into an --out that holds a run, moving that run aside (never deleting it)")
     train.add_argument("--no-progress", action="store_true", help="no progress bars (they show on a terminal only)")
+    train.add_argument("--threads", type=positive_int, help="threads of numpy's BLAS (default: one per core); 1 keeps "
+                       "its speed when other programs share the machine (docs/performance.md)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -48,6 +48,25 @@ def is_device(value: Any) -> bool:
     return isinstance(value, device) or (isinstance(value, str) and value.split(":")[0] in ("cpu", "cuda", "mps", "xpu"))
 
 
+def dtype_of_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The dtype a PyTorch-style ``.to(...)`` call asks for (None: only a device), after checking
+    that every device it names is the CPU: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+    ``to(other_tensor)``, ``to(dtype=..., device=..., non_blocking=...)``."""
+    target = kwargs.pop("dtype", None)
+    check_device(kwargs.pop("device", "cpu"))
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+    for arg in args:
+        if hasattr(arg, "_array"):  # a tensor: take its dtype
+            target = arg.dtype
+        elif is_device(arg):
+            check_device(arg)
+        else:
+            target = arg
+    return target
+
+
 def _false() -> bool:
     return False
 

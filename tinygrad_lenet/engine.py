@@ -67,9 +67,6 @@ def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
 
 def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> None:
     """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``."""
-    if root.grad_fn is None:
-        store_grad(root, _hooked(root.hooks, gradient))
-        return
     walk([(root, gradient)], retain_graph, store_grad)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from . import dtypes
-from .devices import check_device, is_device
+from .devices import dtype_of_to
 from .dims import Size
 from .engine import retain, run_backward
 from .errors import DTypeError, GradError, ShapeError
@@ -241,20 +241,8 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
         The device must be the CPU (the tensor itself is returned); ``non_blocking`` and ``copy``
         are accepted (``copy=True`` returns a copy).
         """
-        target = kwargs.pop("dtype", None)
-        if "device" in kwargs:
-            check_device(kwargs.pop("device"))
         copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
-        for arg in args:
-            if isinstance(arg, Tensor):
-                target = arg.dtype
-            elif is_device(arg):
-                check_device(arg)
-            else:
-                target = arg
+        target = dtype_of_to(args, kwargs)
         result = self if target is None else self.astype(target)
         return result.clone() if copy and result is self else result
 
@@ -322,14 +310,10 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
             return None if result is None else np.asarray(result._array if isinstance(result, Tensor) else result,
                                                             dtype=grad.dtype)
 
-        owner = self if self.grad_fn is None else self.grad_fn
-        hooks = owner.hooks if owner is self else owner.output_hooks
-        if hooks is None:
-            hooks = []
-            if owner is self:
-                self.hooks = hooks
-            else:
-                owner.output_hooks = hooks
+        if self.grad_fn is None:  # a leaf: its hooks see the gradient before it goes into .grad
+            self.hooks = hooks = self.hooks or []
+        else:  # a result: the hooks sit on the node that made it, and see its complete output gradient
+            self.grad_fn.output_hooks = hooks = self.grad_fn.output_hooks or []
         hooks.append(on_array)
         return RemovableHook(hooks, on_array)
 

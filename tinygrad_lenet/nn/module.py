@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from ..devices import check_device, is_device
+from ..devices import dtype_of_to
 from ..engine import clear_grads
 from ..errors import StateDictError
 from ..module_stack import MODULE_STACK
@@ -215,12 +215,7 @@ class Module:
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """Convert every floating parameter and buffer to a dtype, in place; a device must be the
         CPU (``model.to(device)`` returns the model), as PyTorch's ``Module.to``."""
-        target = kwargs.pop("dtype", None)
-        for arg in (*args, kwargs.pop("device", "cpu")):
-            if is_device(arg):
-                check_device(arg)
-            else:
-                target = arg
+        target = dtype_of_to(args, kwargs)
         if target is None:
             return self
         for tensor in [*self.parameters(), *self.buffers()]:

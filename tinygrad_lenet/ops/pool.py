@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..function import Function, Grads
-from .im2col import col2im, out_size, pad_images, unpad_images, windows
+from .im2col import col2im, in_layout_of, out_size, pad_images, unpad_images, windows
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -66,17 +66,18 @@ class MaxPool2d(_Pool2d):
 
     def _halve_backward(self, grad: np.ndarray) -> np.ndarray:
         """The first maximum in row-major order takes g: the top row when its maximum is not below
-        the bottom row's, then the left element when it is not below the right one."""
+        the bottom row's, then the left element when it is not below the right one. Each right
+        element takes what its left one did not (g - g_left: exact, g_left is g or 0)."""
         a, b, c, d, top, bottom = self.saved_tensors
-        top_wins = top >= bottom
-        a_wins, c_wins = a >= b, c >= d
+        grad = in_layout_of(top, grad)
         n, ch, h, w = self.in_shape  # dx in the input's layout, so the op before reads it as it is
-        dx = np.zeros((ch, h, w, n), grad.dtype).transpose(3, 0, 1, 2) if self.batch_innermost else np.zeros(
+        dx = np.empty((ch, h, w, n), grad.dtype).transpose(3, 0, 1, 2) if self.batch_innermost else np.empty(
             self.in_shape, grad.dtype)
-        g_top, g_bottom = grad * top_wins, grad * ~top_wins
-        for (i, j), g, wins in (((0, 0), g_top, a_wins), ((1, 0), g_bottom, c_wins)):
-            np.multiply(g, wins, out=dx[:, :, i::2, j::2])  # written in place: no temporary per quarter
-            np.multiply(g, ~wins, out=dx[:, :, i::2, j + 1::2])
+        g_top = grad * (top >= bottom)
+        for i, g, left, right in ((0, g_top, a, b), (1, grad - g_top, c, d)):
+            g_left = dx[:, :, i::2, 0::2]  # written in place: no temporary per quarter
+            np.multiply(g, left >= right, out=g_left)
+            np.subtract(g, g_left, out=dx[:, :, i::2, 1::2])
         return dx
 
     def backward(self, grad: np.ndarray) -> Grads:
@@ -88,6 +89,7 @@ class MaxPool2d(_Pool2d):
         win = windows(xp, self.kernel, self.stride)
         (sh, sw), (oh, ow) = self.stride, out.shape[2:]
         dxp = np.zeros_like(xp, dtype=grad.dtype)  # in the input's layout, so the op before reads it as it is
+        grad = in_layout_of(out, grad)
         unclaimed = np.ones_like(out, dtype=bool)
         for i, j in np.ndindex(*self.kernel):
             first = (win[:, :, i, j] == out) & unclaimed

@@ -37,9 +37,13 @@ class Adadelta(Optimizer):
             state.update(step=0, square_avg=np.zeros_like(p._array), acc_delta=np.zeros_like(p._array))
         state["step"] += 1
         v, u = state["square_avg"], state["acc_delta"]
+        scratch, delta = np.empty_like(v), np.empty_like(v)  # in place below: two temporaries per step
         v *= rho
-        v += (1 - rho) * grad * grad
-        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * grad
+        v += np.multiply(np.multiply(grad, grad, out=scratch), 1 - rho, out=scratch)
+        std = np.sqrt(np.add(v, eps, out=scratch), out=scratch)
+        np.sqrt(np.add(u, eps, out=delta), out=delta)
+        delta /= std
+        delta *= grad
         u *= rho
-        u += (1 - rho) * delta * delta
-        p._array -= group["lr"] * delta
+        u += np.multiply(np.multiply(delta, delta, out=scratch), 1 - rho, out=scratch)
+        p._array -= np.multiply(delta, group["lr"], out=delta)

@@ -47,16 +47,17 @@ class Adam(Optimizer):
             state.update(step=0, exp_avg=np.zeros_like(p._array), exp_avg_sq=np.zeros_like(p._array))
         state["step"] += 1
         t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+        scratch = np.empty_like(m)  # every line below writes in place: one temporary per step, not seven
         m *= beta1
-        m += (1 - beta1) * grad
+        m += np.multiply(grad, 1 - beta1, out=scratch)
         v *= beta2
-        v += (1 - beta2) * grad * grad
+        v += np.multiply(np.multiply(grad, grad, out=scratch), 1 - beta2, out=scratch)
         if group["amsgrad"]:
             v = state["max_exp_avg_sq"] = np.maximum(state.get("max_exp_avg_sq", v), v)
-        step_size = lr / (1 - beta1**t)
-        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + group["eps"]
-        p._array -= step_size * m / denom
-
+        denom = np.sqrt(v, out=scratch)
+        denom /= math.sqrt(1 - beta2**t)
+        denom += group["eps"]
+        p._array -= np.multiply(np.divide(m, denom, out=scratch), lr / (1 - beta1**t), out=scratch)
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): p <- p (1 - lr weight_decay)

@@ -50,7 +50,11 @@ class TensorMovement:
 
     def contiguous(self) -> "Tensor":
         """This tensor if its memory is in C order, else a C-ordered copy (``clone``)."""
-        return self if self._array.flags.c_contiguous else Clone.apply(self)
+        return self if self.is_contiguous() else Clone.apply(self)
+
+    def is_contiguous(self) -> bool:
+        """True when the elements lie in memory in C (row-major) order, as PyTorch's."""
+        return bool(self._array.flags.c_contiguous)
 
     def flip(self, *dims: Any) -> "Tensor":
         """The elements in reverse order along ``dims``: ``x.flip(0)``, ``x.flip(2, 3)``."""

@@ -14,6 +14,7 @@ import numpy as np
 from ..dtypes import is_floating
 from ..errors import DTypeError, ShapeError
 from ..ops.conv import Conv2d
+from ..ops.linear import Linear as LinearOp
 from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
 from ..random import generator
@@ -74,9 +75,13 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """y = x W^T + b, with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
-    out = input @ weight.T
-    return out if bias is None else out + bias
+    """y = x W^T + b, with W of shape (out_features, in_features), as ``torch.nn.functional.linear``
+    (one op, ``ops/linear.py``; the operands are first brought to one dtype as PyTorch promotes)."""
+    x, w = input._operands(weight)
+    if bias is None:
+        return LinearOp.apply(x, w)
+    x, b = x._operands(bias)
+    return LinearOp.apply(x, w.astype(x.dtype), b)
 
 
 def _pool(op: type, input: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> Tensor:

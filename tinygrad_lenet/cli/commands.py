@@ -137,10 +137,10 @@ def bench(args: argparse.Namespace) -> None:
     from ..bench import run, to_json
 
     report = run(args.rounds, args.steps, args.only, not args.no_torch, not args.no_load, args.memory_steps,
-                 log=lambda line: print(line, flush=True))
+                 args.threads, log=lambda line: print(line, flush=True))
     environment = report["environment"]
     print("BLAS: " + "; ".join(f"{b['internal_api']} {b['version']} ({b['architecture']}), {b['num_threads']} threads"
-                               for b in environment["numpy_blas"])
+                               for b in environment["numpy_blas"]) + f" (ours: --threads {args.threads})"
           + (f"; torch {environment['torch_version']}, {environment['torch_threads']} threads" if "torch_threads" in environment else "")
           + (f"; OPENBLAS_CORETYPE={environment['OPENBLAS_CORETYPE']}" if environment["OPENBLAS_CORETYPE"] else ""))
     if args.json == "-":

@@ -130,8 +130,14 @@ def _train_parser(commands: Any) -> None:
     train.add_argument("--overwrite", action="store_true",
                        help="train anew into an --out that holds a run, moving that run aside (never deleting it)")
     train.add_argument("--no-progress", action="store_true", help="no progress bars (they show on a terminal only)")
-    train.add_argument("--threads", type=positive_int, help="threads of numpy's BLAS (default: one per core); 1 keeps "
-                       "its speed when other programs share the machine (docs/performance.md)")
+    train.add_argument("--threads", type=thread_count, help=f"threads of numpy's BLAS, or auto: measure now and then "
+                       f"whether 1 or one per core runs faster (other programs may be busy) and keep that "
+                       f"(default: {d.threads}; docs/performance.md)")
+
+
+def thread_count(text: str) -> int | str:
+    """``--threads``: an int >= 1 or ``auto`` (argparse reports anything else as a usage error)."""
+    return text if text == "auto" else positive_int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-torch", action="store_true", help="ours only, even where PyTorch is installed")
     bench.add_argument("--no-load", action="store_true", help="skip the run under load")
     bench.add_argument("--memory-steps", type=int, default=200, help="training steps of the peak-memory run (0: none)")
+    bench.add_argument("--threads", type=thread_count, default="auto",
+                       help="our BLAS threads in every measurement, as train --threads")
     bench.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': standard output)")
 
     summary = commands.add_parser("summary", help="a table of a model's layers, parameters and MACs",

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from .. import threads
 from ..engine import clear_grads
 from ..errors import StateDictError
 from ..tensor import Tensor
@@ -82,6 +83,7 @@ class Optimizer:
                         grad = -p.grad._array if group.get("maximize") else p.grad._array
                         self.update(p, grad, group, self.state.setdefault(p, {}))
                         p._version += 1  # an in-place change, as every other (see tensor_inplace)
+        threads.step_done()  # times the step for set_num_threads("auto"); nothing otherwise
         return loss
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:

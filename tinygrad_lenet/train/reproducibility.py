@@ -3,7 +3,10 @@
 The same command with the same seed gives bit-identical results on the same machine with the
 same numpy, the same BLAS library and the same number of BLAS threads. With another thread count
 a BLAS may add a matrix product's partial sums in another order, which changes the last bits of a
-float32 result, and training can amplify those differences over the epochs.
+float32 result, and training can amplify those differences over the epochs. OpenBLAS splits a
+product's output, not its sums, between threads: on this project's shapes one and two threads
+gave bit-identical products (checked with numpy 2 and OpenBLAS 0.3.31), so ``--threads auto``,
+which switches between them, does not change a run's numbers there.
 """
 
 from __future__ import annotations

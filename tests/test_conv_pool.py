@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_lenet as tl
+from tinygrad_lenet.ops import conv as conv_ops
 import tinygrad_lenet.nn.functional as F
 from strategies import arrays, distinct, leaf
 
@@ -59,6 +62,24 @@ def test_conv2d_matches_the_loop_definition_and_passes_gradcheck(case) -> None:
         return F.conv2d(ts[0], ts[1], ts[2] if len(ts) == 3 else None, stride=stride, padding=padding)
 
     assert tl.gradcheck(fn, leaves)
+
+
+@given(case=conv_case(), block_bytes=st.sampled_from([1, 150]))
+def test_conv2d_in_blocks_of_output_rows_matches_the_loops_with_and_without_grad(case, block_bytes: int) -> None:
+    """Big batches run the convolution a few output rows at a time (``row_blocks``); shrink the
+    block so that these small cases run in blocks of one or a few rows too."""
+    x, w, b, stride, padding = case
+    bias = None if b is None else leaf(b)
+    with patch.object(conv_ops, "BLOCK_BYTES", block_bytes):
+        assert len(conv_ops.row_blocks(6, 100)) > 1
+        expected = conv2d_loops(x, w, b, stride, padding)
+        with tl.no_grad():
+            np.testing.assert_allclose(F.conv2d(tl.Tensor(x), leaf(w), bias, stride, padding).numpy(), expected,
+                                       rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(F.conv2d(leaf(x), leaf(w), bias, stride, padding).numpy(), expected,
+                                   rtol=1e-10, atol=1e-12)
+        assert tl.gradcheck(lambda *ts: F.conv2d(*ts, stride=stride, padding=padding),
+                            [leaf(x), leaf(w)] + ([] if b is None else [leaf(b)]))
 
 
 def test_conv2d_hand_computed() -> None:

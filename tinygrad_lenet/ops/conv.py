@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -26,7 +26,8 @@ class Conv2d(Function):
     OW*N contiguous floats, so im2col is one copy of long runs and col2im adds long runs, about
     twice as fast as in (N, C, H, W). The result is an (N, C, H, W)-shaped view of that layout;
     pooling and elementwise ops keep it, so the next convolution reads it without a copy
-    (docs/performance.md).
+    (docs/performance.md). The columns are built and multiplied a block of output rows at a
+    time (``row_blocks``), so that at big batches each block is used while it is in the cache.
     """
 
     @classmethod
@@ -70,31 +71,66 @@ class Conv2d(Function):
         xp = _pad_chwn(to_chwn(x), padding)
         win = _windows_chwn(xp, (kh, kw), stride, dilation)
         oh, ow = win.shape[3:5]
-        cols = win.reshape(groups, cg * kh * kw, oh * ow * n)  # the one copy: runs of OW*N floats
+        self.rows = row_blocks(oh, c * kh * kw * ow * n * x.itemsize)
         w_mat = w.reshape(groups, o // groups, cg * kh * kw)
-        out = (w_mat @ cols).reshape(o, oh, ow, n)
+        out = np.empty((o, oh, ow, n), dtype=np.result_type(x, w))
+        for block, cols in self._columns(win, groups):
+            np.matmul(w_mat, cols, out=out[:, block].reshape(groups, o // groups, -1))
         if bias:
             out += bias[0][:, None, None, None]
-        self.save_for_backward(cols, w_mat)
-        self.padded_shape, self.window_shape, self.stride, self.padding = xp.shape, win.shape, stride, padding
-        self.dilation = dilation
+        self.save_for_backward(win, w_mat)  # a view of the (padded) input: the columns are rebuilt in backward
+        self.padded_shape, self.stride, self.padding, self.dilation = xp.shape, stride, padding, dilation
         return out.transpose(3, 0, 1, 2)  # (N, O, OH, OW), laid out batch-innermost
 
+    def _columns(self, win: np.ndarray, groups: int) -> Iterator[tuple[slice, np.ndarray]]:
+        """im2col a block of output rows at a time: each block's columns (G, C/G kh kw, rows OW N),
+        copied from the window view in runs of OW*N floats into one reused buffer."""
+        c, kh, kw, _, ow, n = win.shape
+        buffer = np.empty((c, kh, kw, self.rows[0].stop, ow, n), dtype=win.dtype)
+        for block in self.rows:
+            part = buffer[:, :, :, : block.stop - block.start]
+            np.copyto(part, win[:, :, :, block])
+            yield block, part.reshape(groups, c // groups * kh * kw, -1)
+
     def backward(self, grad: np.ndarray) -> Grads:
-        """Per group g: dW_g = dY_g X_col,g^T,  dX = col2im(W_g^T dY_g),  db = sum of dY over n, y, x."""
-        cols, w_mat = self.saved_tensors
+        """Per group g: dW_g = dY_g X_col,g^T,  dX = col2im(W_g^T dY_g),  db = sum of dY over n, y, x.
+
+        Both products run over the blocks of output rows of the forward pass and are summed; the
+        columns of each block are built again (cheaper than keeping them all: they are kh*kw
+        times the input, and written out whole they leave the cache)."""
+        win, w_mat = self.saved_tensors
         groups, og, _ = w_mat.shape
-        g = to_chwn(grad).reshape(groups, og, -1)
+        c, kh, kw, oh, ow, n = win.shape
+        g = to_chwn(grad).reshape(groups, og, oh, ow * n)
         dx = dw = None
         if self.needs_input_grad[0]:
-            dcols = (w_mat.transpose(0, 2, 1) @ g).reshape(self.window_shape)
-            dx = _col2im_chwn(dcols, self.padded_shape, self.stride, self.dilation, self.padding)
+            dxp = np.zeros(self.padded_shape, dtype=grad.dtype)
+            for block in self.rows:
+                dcols = w_mat.transpose(0, 2, 1) @ g[:, :, block].reshape(groups, og, -1)
+                _col2im_chwn(dcols.reshape(c, kh, kw, -1, ow, n), dxp, block.start, self.stride, self.dilation)
+            (ph, pw), (_, h, w, _) = self.padding, dxp.shape
+            dx = dxp[:, ph : h - ph, pw : w - pw].transpose(3, 0, 1, 2)
         if self.needs_input_grad[1]:
             # (X_col g^T)^T is dY X_col^T computed with the long axis P inner to both operands: ~1.6x faster
-            dw = (cols @ g.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(groups * og, -1, *self.window_shape[1:3])
+            dw_t = sum(cols @ g[:, :, block].reshape(groups, og, -1).transpose(0, 2, 1)
+                       for block, cols in self._columns(win, groups))
+            dw = dw_t.transpose(0, 2, 1).reshape(groups * og, -1, kh, kw)
         if len(self.needs_input_grad) == 3:
-            return dx, dw, (g.sum(axis=2).reshape(-1) if self.needs_input_grad[2] else None)
+            return dx, dw, (g.sum(axis=(2, 3)).reshape(-1) if self.needs_input_grad[2] else None)
         return dx, dw
+
+
+BLOCK_BYTES = 1 << 20  # the columns of one block of output rows: about what stays in a core's L2 cache
+
+
+def row_blocks(rows: int, bytes_per_row: int) -> list[slice]:
+    """Output rows in blocks whose columns take about ``BLOCK_BYTES`` (at least one row each).
+
+    A convolution's columns are kh*kw times its input (25x for 5x5): at batch 256 they are
+    tens of MB. Built and multiplied a block at a time, each block is consumed while in the
+    cache instead of going out to memory and back (docs/performance.md)."""
+    step = max(1, BLOCK_BYTES // bytes_per_row)
+    return [slice(y, min(y + step, rows)) for y in range(0, rows, step)]
 
 
 def to_chwn(x: np.ndarray) -> np.ndarray:
@@ -119,15 +155,14 @@ def _windows_chwn(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int
                       writeable=False)
 
 
-def _col2im_chwn(cols: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int], dilation: tuple[int, int],
-                 padding: tuple[int, int]) -> np.ndarray:
-    """The adjoint of ``_windows_chwn`` (then of the padding): each of the kh*kw steps adds a whole
-    (C, OH, OW, N) block with runs of OW*N floats. Returns (N, C, H, W) as a view of (C, H, W, N)."""
-    _, kh, kw, oh, ow, _ = cols.shape
-    (sh, sw), (dh, dw), (ph, pw) = stride, dilation, padding
-    out = np.zeros(shape, dtype=cols.dtype)
+def _col2im_chwn(cols: np.ndarray, out: np.ndarray, first_row: int, stride: tuple[int, int],
+                 dilation: tuple[int, int]) -> None:
+    """The adjoint of ``_windows_chwn``: adds the columns (C, kh, kw, rows, OW, N) of output rows
+    ``first_row ...`` back into the padded input gradient ``out`` (C, H, W, N). Each of the kh*kw
+    steps adds a whole block with runs of OW*N floats."""
+    _, kh, kw, rows, ow, _ = cols.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    top = sh * first_row
     for i in range(kh):
         for j in range(kw):
-            out[:, i * dh : i * dh + sh * oh : sh, j * dw : j * dw + sw * ow : sw] += cols[:, i, j]
-    out = out[:, ph : shape[1] - ph, pw : shape[2] - pw]
-    return out.transpose(3, 0, 1, 2)
+            out[:, top + i * dh : top + i * dh + sh * rows : sh, j * dw : j * dw + sw * ow : sw] += cols[:, i, j]

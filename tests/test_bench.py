@@ -41,3 +41,15 @@ def test_bench_command_reports_figures_blas_and_json(tmp_path: Path) -> None:
     assert report["quiet"][0]["images_per_s"]["tinygrad_lenet"] > 0 and report["memory"][0]["peak_rss_mb"]["tinygrad_lenet"] > 0
     assert report["under_load"][0]["vs_our_quiet"] > 0 and "num_threads" in report["environment"]["numpy_blas"][0]
     assert list(frameworks(with_torch=False)) == ["tinygrad_lenet"]
+
+
+def test_profile_ops_times_each_op_of_a_workload() -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "profile_ops.py"
+    done = subprocess.run([sys.executable, str(script), "--workload", "mlp-train-64", "--steps", "2", "--threads", "1"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "ms per step (BLAS threads 1)" in done.stdout
+    assert "Linear.forward" in done.stdout and "Linear.backward" in done.stdout and "rest (graph, optimizer)" in done.stdout

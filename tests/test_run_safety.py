@@ -186,4 +186,8 @@ def test_threads_option_sets_and_records_the_blas_threads(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     metadata = tl.load(tmp_path / "run" / "last.safetensors")["metadata"]
     assert metadata["config"]["threads"] == 1 and {b["num_threads"] for b in metadata["environment"]["blas"]} == {1}
-    one_line_error(run(*SOFTMAX, "--threads", "0", "--out", "other", cwd=tmp_path), 2, "--threads: invalid positive_int value")
+    one_line_error(run(*SOFTMAX, "--threads", "0", "--out", "other", cwd=tmp_path), 2,
+                   "--threads: expected a number of threads >= 1 or 'auto', got '0'")
+    result = run(*SOFTMAX, "--epochs", "1", "--threads", "auto", "--out", "auto", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert tl.load(tmp_path / "auto" / "last.safetensors")["metadata"]["config"]["threads"] == "auto"

@@ -130,14 +130,17 @@ def _train_parser(commands: Any) -> None:
     train.add_argument("--overwrite", action="store_true",
                        help="train anew into an --out that holds a run, moving that run aside (never deleting it)")
     train.add_argument("--no-progress", action="store_true", help="no progress bars (they show on a terminal only)")
-    train.add_argument("--threads", type=thread_count, help=f"threads of numpy's BLAS, or auto: measure now and then "
-                       f"whether 1 or one per core runs faster (other programs may be busy) and keep that "
-                       f"(default: {d.threads}; docs/performance.md)")
+    train.add_argument("--threads", type=thread_count, help="threads of numpy's BLAS (default: numpy's, one per core), or "
+                       "auto: measure now and then whether 1 or one per core runs faster and keep that; on a machine "
+                       "other programs keep busy, auto or 1 avoids a 3x slowdown, but auto gives up bit-identical "
+                       "reruns (docs/performance.md)")
 
 
 def thread_count(text: str) -> int | str:
     """``--threads``: an int >= 1 or ``auto`` (argparse reports anything else as a usage error)."""
-    return text if text == "auto" else positive_int(text)
+    if text == "auto" or (text.isdigit() and int(text) >= 1):
+        return text if text == "auto" else int(text)
+    raise argparse.ArgumentTypeError(f"expected a number of threads >= 1 or 'auto', got {text!r}")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,10 +3,11 @@
 The same command with the same seed gives bit-identical results on the same machine with the
 same numpy, the same BLAS library and the same number of BLAS threads. With another thread count
 a BLAS may add a matrix product's partial sums in another order, which changes the last bits of a
-float32 result, and training can amplify those differences over the epochs. OpenBLAS splits a
-product's output, not its sums, between threads: on this project's shapes one and two threads
-gave bit-identical products (checked with numpy 2 and OpenBLAS 0.3.31), so ``--threads auto``,
-which switches between them, does not change a run's numbers there.
+float32 result, and training can amplify those differences over the epochs. With OpenBLAS
+0.3.31 here, LeNet-5's products at batch 64 came out bit-identical with one and two threads,
+but softmax regression's at batch 500 (500 x 784 by 784 x 10) did not. So ``--threads auto``,
+which switches thread counts by measured speed, gives up bit-identical reruns and resumes; the
+default keeps one fixed count.
 """
 
 from __future__ import annotations

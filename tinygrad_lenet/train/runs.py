@@ -52,7 +52,7 @@ class RunConfig:
     resume: str | None = None
     overwrite: bool = False
     progress: bool = True
-    threads: int | str = "auto"  # numpy's BLAS threads, or "auto": the faster of 1 and one per core, re-measured
+    threads: int | str | None = None  # numpy's BLAS threads (None: numpy's default), or "auto" (threads.py)
 
 
 TRAINING_ONLY = ("epochs", "batch_size", "optimizer", "lr", "momentum", "weight_decay", "schedule", "step_size",
@@ -111,7 +111,8 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
         log(f"{config.resume}: the run is finished ({done} of {config.epochs} epochs); nothing was changed. "
             f"To train it further, give --epochs with more than {done}.")
         return {"finished": True, "epochs": done, "files": []}
-    set_num_threads(config.threads)
+    if config.threads is not None:
+        set_num_threads(config.threads)
     tl_random.manual_seed(config.seed)
     train_set, test_set = load_mnist(config.data, config.data_dir, log)
     dataset = {"train": len(train_set), "test": len(test_set), "sample": train_set.is_sample}

@@ -1,4 +1,5 @@
-"""Draw the pictures of docs/visualization.md: an expression, LeNet-5 at two depths, a NaN hunt.
+"""Draw the pictures of docs/visualization.md and docs/lenet5-1998.md: an expression, LeNet-5 at
+two depths, a NaN hunt, the 1998 LeNet-5 at module depth and its RBF bitmaps.
 
     python examples/draw_graphs.py [--out docs/images] [--format png]
 """
@@ -9,7 +10,8 @@ import argparse
 from pathlib import Path
 
 import tinygrad_lenet as tl
-from tinygrad_lenet.models import LeNet5
+from tinygrad_lenet.models import LeNet5, LeNet5_1998
+from tinygrad_lenet.models.lenet5_1998 import bitmaps
 from tinygrad_lenet import viz
 
 
@@ -51,6 +53,33 @@ def main() -> None:
             layer(tl.randn(2, 4)).log()
         except tl.AnomalyError as e:
             print("detect_anomaly says:", str(e).split(";")[0])
+
+    # 4. LeNet-5 as published in 1998: its modules, and the digit bitmaps its RBF layer compares with.
+    tl.manual_seed(0)
+    model_1998 = LeNet5_1998()
+    x = tl.Tensor(tl.data.input_transform(32)(digits.data[:2][:, None]))
+    loss_1998 = tl.nn.functional.rbf_map_loss(model_1998(x), digits.targets[:2])
+    print(viz.render(viz.draw_graph(loss_1998, params=model_1998, depth=1), out / f"lenet5-1998-depth1.{fmt}"))
+    print(draw_bitmaps(out / f"lenet5-1998-bitmaps.{fmt}"))
+
+
+def draw_bitmaps(path: Path) -> Path:
+    """The 10 RBF centers as 7x12 pictures (+1 black, -1 white), as the paper's Fig. 3."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 10, figsize=(8, 1.6))
+    for digit, (ax, center) in enumerate(zip(axes, bitmaps())):
+        ax.imshow(center.reshape(12, 7), cmap="gray_r", vmin=-1, vmax=1)
+        ax.set_title(str(digit))
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("LeNet-5 (1998): the fixed RBF centers, 7x12 bitmaps", fontsize=9)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ This folder is ``models/`` in the repository and installs as ``tinygrad_lenet.mo
 
 from .knn import KNearestNeighbors
 from .lenet5 import LeNet5
+from .lenet5_1998 import LeNet5_1998
 from .mlp import MLP, SoftmaxRegression
 from .registry import MODELS, ModelOption, ModelSpec, create_model
 
-__all__ = ["MLP", "MODELS", "KNearestNeighbors", "LeNet5", "ModelOption", "ModelSpec", "SoftmaxRegression", "create_model"]
+__all__ = ["MLP", "MODELS", "KNearestNeighbors", "LeNet5", "LeNet5_1998", "ModelOption", "ModelSpec", "SoftmaxRegression", "create_model"]

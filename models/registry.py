@@ -9,8 +9,11 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from tinygrad_lenet.data import LECUN1998_DISTORTIONS
+
 from .knn import KNearestNeighbors
 from .lenet5 import ACTIVATIONS, POOLING, LeNet5
+from .lenet5_1998 import LeNet5_1998
 from .mlp import MLP, SoftmaxRegression
 
 
@@ -48,6 +51,7 @@ class ModelSpec:
     description: str
     options: tuple[ModelOption, ...] = field(default=())
     trainable: bool = True  # False for k-NN, which is fitted, not trained by gradient descent
+    augmentation: dict[str, Any] | None = None  # RandomAffine ranges of --augment (None: data.AUGMENTATION)
 
     def option_default(self, option: ModelOption) -> Any:
         """What the model uses when ``option`` is not given: the declared help default, else the
@@ -87,6 +91,11 @@ MODELS: dict[str, ModelSpec] = {
                         convert=tuple),
             DROPOUT,
         ),
+    ),
+    "lenet5-1998": ModelSpec(
+        LeNet5_1998, 32, "LeNet-5 as published in 1998: scaled tanh, trainable subsampling, the C3 table, RBF "
+        "outputs to fixed digit bitmaps; 60,000 parameters (docs/lenet5-1998.md)",
+        augmentation=LECUN1998_DISTORTIONS,
     ),
     "mlp": ModelSpec(
         MLP, 28, "fully connected network, sizes e.g. 784-256-10",

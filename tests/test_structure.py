@@ -22,7 +22,7 @@ OPTIONAL_LIBRARIES = ("graphviz", "tqdm", "matplotlib", "safetensors", "PIL")
 # The layers of docs/design.md, bottom first: a module may import from its own layer and the ones below.
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "dtypes", "dims", "random", "file_io", "grad_mode", "module_stack", "allocator", "devices", "threads"),
-    ("function", "ops", "engine"),
+    ("function", "ops", "engine", "second_order"),
     ("tensor_math", "tensor_movement", "tensor_inplace", "tensor", "factories", "tensor_functions", "gradcheck",
      "checkpoint", "autograd"),
     ("nn", "optim", "data", "utils", "vision"),

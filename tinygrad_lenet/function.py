@@ -129,6 +129,17 @@ class Function:
         """Return the gradient w.r.t. each input (None where ``needs_input_grad`` is False)."""
         raise NotImplementedError
 
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """The second-order rule of ``backward_diag_gn`` (second_order.py): given dE/dy and the
+        diagonal estimate of d2E/dy2 of the output, that of each input. Ops without one refuse."""
+        raise GradError(f"{self.name} has no second-order rule: backward_diag_gn() works through the ops of "
+                        f"LeNet-5 (1998) (docs/lenet5-1998.md), not through {self.name}")
+
+    def routes_like_backward(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """``diag_gn`` of an op that only moves or adds elements with coefficient 1: d2E/dx2 is
+        routed exactly as dE/dx is (1^2 = 1, and summing copies is linear)."""
+        return self.backward(h)
+
     def save_for_backward(self, *arrays: np.ndarray) -> None:
         """Keep arrays for ``backward``; they are released after the first backward pass."""
         self.saved_tensors = arrays

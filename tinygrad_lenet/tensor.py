@@ -17,6 +17,7 @@ from . import dtypes
 from .devices import dtype_of_to
 from .dims import Size
 from .engine import retain, run_backward
+from .second_order import run_backward_diag_gn
 from .errors import DTypeError, GradError, ShapeError
 from .ops.elementwise import Cast
 from .tensor_inplace import TensorInPlace
@@ -43,7 +44,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
         Convert the data to this dtype (``tinygrad_lenet.float64``, ``"float32"``, ...).
     """
 
-    __slots__ = ("_array", "_version", "grad", "requires_grad", "grad_fn", "hooks", "__weakref__")
+    __slots__ = ("_array", "_version", "grad", "requires_grad", "grad_fn", "hooks", "diag_gn", "__weakref__")
     __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: ndarray * Tensor is a Tensor
     __hash__ = object.__hash__  # == builds a bool tensor, so hash by identity
 
@@ -53,6 +54,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
     requires_grad: bool
     grad_fn: "Function | None"
     hooks: "list | None"  # a leaf's gradient hooks (register_hook); a result's are on its grad_fn
+    diag_gn: "Tensor | None"  # d2E/dw2 estimates from backward_diag_gn() (second_order.py), like .grad
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         target = None if dtype is None else dtypes.to_dtype(dtype)
@@ -75,6 +77,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
         self._version = 0
         self.hooks = None
         self.grad = None
+        self.diag_gn = None
         self.grad_fn = None
         self.requires_grad = False
         if requires_grad:
@@ -102,6 +105,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
         """
         t = object.__new__(Tensor)
         t._array, t._version, t.grad, t.requires_grad, t.grad_fn, t.hooks = data, 0, None, requires_grad, grad_fn, None
+        t.diag_gn = None
         return t
 
     def _operand(self, value: Any) -> "Tensor":
@@ -340,6 +344,12 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
             if grad.shape != self.shape:
                 raise ShapeError(f"backward(): gradient has shape {grad.shape} but the tensor has shape {self.shape}")
         run_backward(self, grad, retain_graph)
+
+    def backward_diag_gn(self) -> None:
+        """Like ``backward()`` for a one-element loss E, and also fill each leaf's ``.diag_gn`` with
+        the diagonal Gauss-Newton estimate of d2E/dw2 of LeCun et al. (1998): second derivatives
+        propagated with squared weights and squared slopes (second_order.py). Frees the graph."""
+        run_backward_diag_gn(self)
 
 
 class RemovableHook:

@@ -113,7 +113,8 @@ def _train_parser(commands: Any) -> None:
     train.add_argument("--weight-decay", type=float, help=f"L2 regularisation strength (default: {d.weight_decay})")
     train.add_argument("--schedule", choices=SCHEDULES,
                        help="learning-rate schedule by epoch: step (x gamma every step-size epochs), exponential, "
-                       "cosine (to 0 over the run), inverse (1/(1+decay*epoch)), lecun1998 (the paper's) "
+                       "cosine (to 0 over the run), inverse (1/(1+decay*epoch)), lecun1998 (the paper's 5e-4 ... 1e-5), "
+                       "lecun1998-scaled (the paper's steps, starting from --lr) "
                        f"(default: {d.schedule})")
     train.add_argument("--step-size", type=positive_int, help=f"for --schedule {uses['step_size']} (default: {d.step_size})")
     train.add_argument("--gamma", type=float, help=f"for --schedule {uses['gamma']} (default: {d.gamma})")

@@ -7,11 +7,11 @@ from .image import read_digit_image, to_mnist_format
 from .kaggle import read_kaggle_csv, write_kaggle_submission
 from .loader import DataLoader
 from .mnist import MNIST, default_root, download_mnist, verify_mnist
-from .pipeline import AUGMENTATION, SAMPLE_CAVEAT, describe, input_transform, load_mnist
+from .pipeline import AUGMENTATION, LECUN1998_DISTORTIONS, SAMPLE_CAVEAT, describe, input_transform, load_mnist
 from .transforms import MNIST_MEAN, MNIST_STD, Compose, LeCunScale, Normalize, Pad, RandomAffine, ToFloat
 
 __all__ = [
-    "AUGMENTATION", "MNIST", "MNIST_MEAN", "MNIST_STD", "Compose", "DataLoader", "Dataset", "LeCunScale", "Normalize",
+    "AUGMENTATION", "LECUN1998_DISTORTIONS", "MNIST", "MNIST_MEAN", "MNIST_STD", "Compose", "DataLoader", "Dataset", "LeCunScale", "Normalize",
     "Pad", "RandomAffine", "Subset", "TensorDataset", "SAMPLE_CAVEAT", "ToFloat", "default_root", "describe", "download_mnist", "input_transform",
     "load_mnist", "random_split", "read_digit_image", "read_idx", "read_kaggle_csv", "to_mnist_format", "verify_mnist",
     "write_idx", "write_kaggle_submission",

@@ -54,11 +54,13 @@ class DataLoader:
         n = len(self.dataset)
         order = (self._rng or rng_of(self.generator)).permutation(n) if self.shuffle else np.arange(n)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
-            indices = order[start : start + self.batch_size]
-            if self.collate_fn is not None:
-                yield self.collate_fn([self.dataset[int(i)] for i in indices])
-            else:
-                yield self._collate(self.dataset.get_batch(indices))
+            yield self.batch(order[start : start + self.batch_size])
+
+    def batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
+        """The samples at ``indices`` of the dataset, transformed and collated as in an epoch."""
+        if self.collate_fn is not None:
+            return self.collate_fn([self.dataset[int(i)] for i in indices])
+        return self._collate(self.dataset.get_batch(indices))
 
     def _collate(self, fields: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
         inputs, *targets = fields

@@ -4,7 +4,7 @@ and the input pipeline that turns its uint8 digits into model inputs (``input_tr
 from __future__ import annotations
 
 import os
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -17,6 +17,10 @@ SAMPLE_CAVEAT = "accuracies on it are lower than, and not comparable to, full-MN
 AUGMENTATION = dict(degrees=10.0, translate=(0.1, 0.1), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15.0)
 """The random distortions of ``--augment``: the 1998 paper's kinds (translation, scaling,
 squeezing, horizontal shear) plus a small rotation; drawn in docs/images/augmentation.png."""
+
+LECUN1998_DISTORTIONS = dict(translate=(0.075, 0.075), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15.0)
+"""The paper's four kinds only (no rotation), for ``--model lenet5-1998 --augment``: shifts up to
+2 pixels, 10% scaling, 15% squeezing, 15 degrees of horizontal shear (the paper gives no ranges)."""
 
 
 def load_mnist(
@@ -56,11 +60,13 @@ def describe(dataset: MNIST) -> str:
         " (bundled sample)" if dataset.is_sample else "")
 
 
-def input_transform(input_size: int, augment: bool = False) -> Compose:
-    """uint8 28x28 batches to normalized float inputs of ``input_size`` (32: padded by 2, for LeNet-5)."""
+def input_transform(input_size: int, augment: bool = False, augmentation: dict[str, Any] | None = None) -> Compose:
+    """uint8 28x28 batches to normalized float inputs of ``input_size`` (32: padded by 2, for LeNet-5).
+
+    ``augment`` adds a RandomAffine with ``augmentation``'s ranges (default ``AUGMENTATION``)."""
     steps: list[Callable[[np.ndarray], np.ndarray]] = [ToFloat()]
     if augment:
-        steps.append(RandomAffine(**AUGMENTATION))
+        steps.append(RandomAffine(**(AUGMENTATION if augmentation is None else augmentation)))
     if input_size == 32:
         steps.append(Pad(2))
     elif input_size != 28:

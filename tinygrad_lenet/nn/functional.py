@@ -26,8 +26,10 @@ from .loss_functions import (
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
     nll_loss, smooth_l1_loss,
 )
+from .rbf import rbf_map_loss, rbf_simple_loss
 
 __all__ = [
+    "rbf_map_loss", "rbf_simple_loss",
     "adaptive_avg_pool2d", "avg_pool2d", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
     "cross_entropy", "dropout", "dropout2d", "elu", "gelu", "hardswish", "huber_loss",
     "kl_div", "l1_loss", "leaky_relu", "linear", "log_softmax", "max_pool2d", "mish", "mse_loss", "nll_loss",

@@ -82,14 +82,17 @@ class Conv2d(Function):
         self.padded_shape, self.stride, self.padding, self.dilation = xp.shape, stride, padding, dilation
         return out.transpose(3, 0, 1, 2)  # (N, O, OH, OW), laid out batch-innermost
 
-    def _columns(self, win: np.ndarray, groups: int) -> Iterator[tuple[slice, np.ndarray]]:
+    def _columns(self, win: np.ndarray, groups: int, squared: bool = False) -> Iterator[tuple[slice, np.ndarray]]:
         """im2col a block of output rows at a time: each block's columns (G, C/G kh kw, rows OW N),
-        copied from the window view in runs of OW*N floats into one reused buffer."""
+        copied from the window view in runs of OW*N floats into one reused buffer (squared
+        elementwise for ``diag_gn``)."""
         c, kh, kw, _, ow, n = win.shape
         buffer = np.empty((c, kh, kw, self.rows[0].stop, ow, n), dtype=win.dtype)
         for block in self.rows:
             part = buffer[:, :, :, : block.stop - block.start]
             np.copyto(part, win[:, :, :, block])
+            if squared:
+                np.square(part, out=part)
             yield block, part.reshape(groups, c // groups * kh * kw, -1)
 
     def backward(self, grad: np.ndarray) -> Grads:
@@ -99,6 +102,15 @@ class Conv2d(Function):
         columns of each block are built again (cheaper than keeping them all: they are kh*kw
         times the input, and written out whole they leave the cache)."""
         win, w_mat = self.saved_tensors
+        return self._input_products(grad, win, w_mat, squared=False)
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """Linear in x, W and b, so the same products with squares (exact for this layer):
+        d2E/dX2 = col2im((W_g^2)^T d2E/dY2),  d2E/dW2 = d2E/dY2 (X_col^2)^T,  d2E/db2 = sum of d2E/dY2."""
+        win, w_mat = self.saved_tensors
+        return self._input_products(h, win, w_mat * w_mat, squared=True)
+
+    def _input_products(self, grad: np.ndarray, win: np.ndarray, w_mat: np.ndarray, squared: bool) -> Grads:
         groups, og, _ = w_mat.shape
         c, kh, kw, oh, ow, n = win.shape
         g = to_chwn(grad).reshape(groups, og, oh, ow * n)
@@ -113,7 +125,7 @@ class Conv2d(Function):
         if self.needs_input_grad[1]:
             # (X_col g^T)^T is dY X_col^T computed with the long axis P inner to both operands: ~1.6x faster
             dw_t = sum(cols @ g[:, :, block].reshape(groups, og, -1).transpose(0, 2, 1)
-                       for block, cols in self._columns(win, groups))
+                       for block, cols in self._columns(win, groups, squared))
             dw = dw_t.transpose(0, 2, 1).reshape(groups * og, -1, kh, kw)
         if len(self.needs_input_grad) == 3:
             return dx, dw, (g.sum(axis=(2, 3)).reshape(-1) if self.needs_input_grad[2] else None)

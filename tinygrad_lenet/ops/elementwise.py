@@ -43,6 +43,10 @@ class Add(BinaryOp):
         """d(a+b)/da = 1, d(a+b)/db = 1."""
         return grad, grad
 
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """Linear: d2E/da2 = d2E/db2 = d2E/dy2 (exact)."""
+        return h, h
+
 
 class Sub(BinaryOp):
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -51,6 +55,10 @@ class Sub(BinaryOp):
     def backward(self, grad: np.ndarray) -> Grads:
         """d(a-b)/da = 1, d(a-b)/db = -1."""
         return grad, (-grad if self.needs_input_grad[1] else None)
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """Linear: d2E/da2 = d2E/db2 = (+-1)^2 d2E/dy2 (exact)."""
+        return h, h
 
 
 class Mul(BinaryOp):
@@ -64,6 +72,11 @@ class Mul(BinaryOp):
         da = grad * b if self.needs_input_grad[0] else None
         db = grad * a if self.needs_input_grad[1] else None
         return da, db
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """d2E/da2 = b^2 d2E/dy2, d2E/db2 = a^2 d2E/dy2 (d2y/da2 = 0: exact on the diagonal)."""
+        a, b = self.saved_tensors
+        return (h * (b * b) if self.needs_input_grad[0] else None, h * (a * a) if self.needs_input_grad[1] else None)
 
 
 class Div(BinaryOp):
@@ -92,6 +105,15 @@ class Pow(BinaryOp):
         da = grad * b * a ** (b - 1) if self.needs_input_grad[0] else None
         db = grad * out * np.log(a) if self.needs_input_grad[1] else None
         return da, db
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """For the base, the exact rule, curvature kept (Pow makes squared-error criteria):
+        d2E/da2 = (b a^(b-1))^2 d2E/dy2 + b (b-1) a^(b-2) dE/dy. A varying exponent has no rule."""
+        if self.needs_input_grad[1]:
+            raise NotImplementedError("Pow: backward_diag_gn has no rule for a tensor exponent")
+        a, b, _ = self.saved_tensors
+        slope = b * a ** (b - 1)
+        return h * slope * slope + grad * b * (b - 1) * a ** (b - 2), None
 
 
 class _Extremum(BinaryOp):
@@ -141,6 +163,10 @@ class Neg(Function):
     def backward(self, grad: np.ndarray) -> Grads:
         """d(-x)/dx = -1."""
         return (-grad,)
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """d2E/dx2 = (-1)^2 d2E/dy2."""
+        return (h,)
 
 
 class Exp(Function):
@@ -225,6 +251,12 @@ class Tanh(Function):
         """d tanh(x)/dx = 1 - tanh(x)^2."""
         (out,) = self.saved_tensors
         return (grad * (1 - out * out),)
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """Gauss-Newton: d2E/dx2 = (1 - tanh(x)^2)^2 d2E/dy2 (the f''(x) dE/dy term is dropped)."""
+        (out,) = self.saved_tensors
+        slope = 1 - out * out
+        return (h * slope * slope,)
 
 
 class Clip(Function):

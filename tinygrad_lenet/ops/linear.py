@@ -43,6 +43,15 @@ class Linear(Function):
     def backward(self, grad: np.ndarray) -> Grads:
         """dX = dY W,  dW = dY^T X (summed over every leading axis of x),  db = sum of dY over those axes."""
         x, w = self.saved_tensors
+        return self._input_products(grad, x, w)
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """Linear in x, W and b: d2E/dX2 = d2E/dY2 W^2,  d2E/dW2 = (d2E/dY2)^T X^2,
+        d2E/db2 = sum of d2E/dY2 (squares elementwise; each weight sums over the batch)."""
+        x, w = self.saved_tensors
+        return self._input_products(h, x * x, w * w)
+
+    def _input_products(self, grad: np.ndarray, x: np.ndarray, w: np.ndarray) -> Grads:
         g2 = grad.reshape(-1, w.shape[0])
         dx = grad @ w if self.needs_input_grad[0] else None
         dw = g2.T @ x.reshape(-1, w.shape[1]) if self.needs_input_grad[1] else None

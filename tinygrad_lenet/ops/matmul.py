@@ -45,6 +45,15 @@ class Matmul(Function):
     def backward(self, grad: np.ndarray) -> Grads:
         """For C = A B: dA = dC B^T, dB = A^T dC (1-D operands act as a row / a column)."""
         a, b = self.saved_tensors
+        return self._input_products(grad, a, b)
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """C is linear in each operand: d2E/dA2 = d2E/dC2 (B^2)^T, d2E/dB2 = (A^2)^T d2E/dC2
+        (elementwise squares; exact on the diagonal when the other operand is constant)."""
+        a, b = self.saved_tensors
+        return self._input_products(h, a * a, b * b)
+
+    def _input_products(self, grad: np.ndarray, a: np.ndarray, b: np.ndarray) -> Grads:
         a2 = a[np.newaxis, :] if a.ndim == 1 else a
         b2 = b[:, np.newaxis] if b.ndim == 1 else b
         g2 = grad

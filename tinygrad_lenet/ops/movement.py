@@ -13,6 +13,8 @@ from ..function import Function, Grads
 
 
 class Reshape(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         self.in_shape = x.shape
         return x.reshape(shape)
@@ -23,6 +25,8 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
         self.dims = dims
         return np.transpose(x, dims)
@@ -33,6 +37,8 @@ class Permute(Function):
 
 
 class Expand(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         return np.broadcast_to(x, shape)
 
@@ -48,6 +54,8 @@ def is_advanced_index(index: Any) -> bool:
 
 
 class GetItem(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray, index: Any) -> np.ndarray:
         self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
         return x[index]
@@ -63,6 +71,8 @@ class GetItem(Function):
 
 
 class Clone(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray) -> np.ndarray:
         return np.array(x, copy=True, order="C")
 
@@ -72,6 +82,8 @@ class Clone(Function):
 
 
 class Flip(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray, dims: tuple[int, ...]) -> np.ndarray:
         self.dims = dims
         return np.flip(x, dims)
@@ -102,6 +114,8 @@ class SetItem(Function):
 
 
 class Pad(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray, widths: tuple[tuple[int, int], ...], value: float) -> np.ndarray:
         self.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
         return np.pad(x, widths, constant_values=value)
@@ -112,6 +126,8 @@ class Pad(Function):
 
 
 class Cat(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, *arrays: np.ndarray, dim: int) -> np.ndarray:
         self.dim = dim
         self.splits = np.cumsum([a.shape[dim] for a in arrays])[:-1]

@@ -113,6 +113,15 @@ class AvgPool2d(_Pool2d):
 
     def backward(self, grad: np.ndarray) -> Grads:
         """d mean(window)/dx_i = 1 / (kh kw) for every element of the window (padding included)."""
+        return (self._spread(grad, 1.0),)
+
+    def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
+        """Linear: d2E/dx_i2 = (1 / (kh kw))^2 d2E/dy2, summed over the windows x_i is in (exact)."""
+        _, _, kh, kw, _, _ = self.window_shape
+        return (self._spread(h, 1.0 / (kh * kw)),)
+
+    def _spread(self, grad: np.ndarray, scale: float) -> np.ndarray:
+        """grad * scale / (kh kw) sent to every element of each window."""
         n, c, kh, kw, oh, ow = self.window_shape
-        share = np.broadcast_to((grad / (kh * kw))[:, :, None, None], self.window_shape)
-        return (unpad_images(col2im(share, self.padded_shape, self.stride), self.padding),)
+        share = np.broadcast_to((grad * (scale / (kh * kw)))[:, :, None, None], self.window_shape)
+        return unpad_images(col2im(share, self.padded_shape, self.stride), self.padding)

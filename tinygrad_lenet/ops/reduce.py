@@ -13,6 +13,8 @@ def _expand_back(grad: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.n
 
 
 class Sum(Function):
+    diag_gn = Function.routes_like_backward
+
     def forward(self, x: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
         self.in_shape, self.axes, self.keepdim = x.shape, axes, keepdim
         return x.sum(axis=axes, keepdims=keepdim)

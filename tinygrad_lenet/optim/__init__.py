@@ -8,9 +8,10 @@ from .adamax import Adamax, NAdam
 from .by_name import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
+from .sdlm import SDLM
 from .sgd import SGD
 
 __all__ = [
-    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RMSprop",
+    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RMSprop", "SDLM",
     "create_optimizer", "create_scheduler", "lr_scheduler",
 ]

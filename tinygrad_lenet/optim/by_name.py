@@ -10,21 +10,24 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
+from .sdlm import SDLM
 from .sgd import SGD
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
-DEFAULT_LR = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rmsprop": 1e-3, "adam": 1e-3, "adamw": 1e-3}
-SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "sdlm")
+DEFAULT_LR = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rmsprop": 1e-3, "adam": 1e-3, "adamw": 1e-3,
+              "sdlm": 5e-4}
+SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998", "lecun1998-scaled")
 APPLIES_TO = {"momentum": ("momentum", "nesterov"), "step_size": ("step",), "gamma": ("step", "exponential"),
               "decay": ("inverse",)}
 """The settings that only some optimizers or schedules use, and which ones (the others ignore them)."""
 
 
 def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, momentum: float = 0.9,
-                     weight_decay: float = 0.0) -> Optimizer:
+                     weight_decay: float = 0.0, batch_size: int = 1) -> Optimizer:
     """An optimizer by name; "momentum" and "nesterov" are SGD with (Nesterov) momentum.
 
-    ``lr=None`` takes the name's default learning rate (``DEFAULT_LR``).
+    ``lr=None`` takes the name's default learning rate (``DEFAULT_LR``). ``batch_size`` is for
+    "sdlm", which scales its step by it (the paper's per-pattern steps, see ``SDLM``).
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
@@ -32,6 +35,10 @@ def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, 
     if name in ("sgd", "momentum", "nesterov"):
         return SGD(params, lr=lr, momentum=0.0 if name == "sgd" else momentum, nesterov=name == "nesterov",
                    weight_decay=weight_decay)
+    if name == "sdlm":
+        if weight_decay:
+            raise ValueError("sdlm: weight_decay is not part of the paper's method; leave it at 0")
+        return SDLM(params, lr=lr, batch_size=batch_size)
     cls = {"adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}[name]
     return cls(params, lr=lr, weight_decay=weight_decay)
 
@@ -51,4 +58,6 @@ def create_scheduler(name: str, optimizer: Optimizer, epochs: int, step_size: in
         return lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0 / (1.0 + decay * epoch))
     if name == "lecun1998":
         return lr_scheduler.PiecewiseConstantLR.lecun1998(optimizer)
+    if name == "lecun1998-scaled":
+        return lr_scheduler.PiecewiseConstantLR.lecun1998_scaled(optimizer)
     raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")

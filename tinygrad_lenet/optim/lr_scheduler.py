@@ -134,6 +134,14 @@ class PiecewiseConstantLR(LRScheduler):
         milestones, values = cls.LECUN_1998
         return cls(optimizer, milestones, values)
 
+    @classmethod
+    def lecun1998_scaled(cls, optimizer: Optimizer) -> "PiecewiseConstantLR":
+        """The paper's schedule times (the optimizer's lr / 5e-4): the same steps down by pass,
+        from the optimizer's own lr (the paper's 5e-4 diverges here, see docs/lenet5-1998.md)."""
+        milestones, values = cls.LECUN_1998
+        scale = optimizer.param_groups[0]["lr"] / values[0]
+        return cls(optimizer, milestones, [v * scale for v in values])
+
     def lr_at(self, epoch: int, base_lr: float) -> float:
         return self.values[bisect.bisect_right(self.milestones, epoch)]
 

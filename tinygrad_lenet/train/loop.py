@@ -23,9 +23,11 @@ from ..errors import TrainingDiverged
 from ..grad_mode import no_grad
 from ..nn import functional as F
 from ..nn.module import Module
+from ..nn.rbf import rbf_map_loss, rbf_simple_loss
 from ..optim.lr_scheduler import LRScheduler
 from ..optim.optimizer import Optimizer
-from ..random import get_rng_state, set_rng_state
+from ..optim.sdlm import SDLM
+from ..random import generator, get_rng_state, set_rng_state
 from ..tensor import Tensor
 from .history import History
 from .run_folder import RunFolder
@@ -39,7 +41,22 @@ def mse_on_softmax(logits: Tensor, target: Tensor) -> Tensor:
     return F.mse_loss(logits.softmax(1), F.one_hot(target, logits.shape[1]).astype(logits.dtype))
 
 
-LOSSES: dict[str, LossFn] = {"cross_entropy": F.cross_entropy, "mse": mse_on_softmax}
+LOSSES: dict[str, LossFn] = {"cross_entropy": F.cross_entropy, "mse": mse_on_softmax, "rbf-map": rbf_map_loss,
+                             "rbf-simple": rbf_simple_loss}
+"""``rbf-map`` and ``rbf-simple`` are the 1998 paper's criteria (eq. 9 and 8) for ``lenet5-1998``'s RBF scores."""
+
+CURVATURE_SAMPLES = 500  # the paper's: SDLM's curvature is re-estimated on 500 patterns before each pass
+
+
+def estimate_curvature(model: Module, loader: DataLoader, optimizer: SDLM, loss_fn: LossFn,
+                       samples: int = CURVATURE_SAMPLES) -> float:
+    """Re-estimate SDLM's per-parameter curvature on ``samples`` training patterns drawn at random
+    (the package generator), transformed as ``loader`` does; returns their mean loss."""
+    n = len(loader.dataset)
+    indices = np.sort(generator().choice(n, size=min(samples, n), replace=False))
+    x, y = loader.batch(indices)[:2]
+    model.train()
+    return optimizer.estimate_curvature(lambda: loss_fn(model(x), y)).item()
 
 
 def train_one_epoch(
@@ -149,6 +166,8 @@ def _fit(
     for epoch in range(len(history) + 1, epochs + 1):
         start = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]
+        if isinstance(optimizer, SDLM):
+            estimate_curvature(model, train_loader, optimizer, loss_fn)
         train_loss, train_accuracy = train_one_epoch(model, train_loader, optimizer, loss_fn, progress, f"epoch {epoch}/{epochs}")
         result = evaluate(model, test_loader, loss_fn)
         if scheduler is not None:

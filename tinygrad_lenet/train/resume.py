@@ -26,7 +26,7 @@ CHANGEABLE = ("epochs", "batch_size", "lr", "momentum", "weight_decay", "schedul
               "augment")
 """Options a resumed run applies from its next epoch, with a note."""
 
-OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay")
+OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay", "batch_size")  # batch_size: SDLM scales its step by it
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -67,7 +67,8 @@ def resumed_training_state(state: dict[str, Any], config: Any, model: Any, given
     """
     given = set(given)
     done = len(state["history"])
-    optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay)
+    optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay,
+                                 config.batch_size)
     optimizer.load_state_dict(state["optimizer"])
     for group in optimizer.param_groups:
         for name in OPTIMIZER_SETTINGS:

@@ -133,11 +133,11 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
                     f"{optimizer.param_groups[0]['lr']:.3g}")
         else:
             optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum,
-                                         config.weight_decay)
+                                         config.weight_decay, config.batch_size)
             scheduler = create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma,
                                          config.decay)
         train_loader = DataLoader(train_set, config.batch_size, shuffle=True,
-                                  transform=input_transform(spec.input_size, config.augment))
+                                  transform=input_transform(spec.input_size, config.augment, spec.augmentation))
         test_loader = DataLoader(test_set, 1000, transform=input_transform(spec.input_size))
         metadata = {
             "model": config.model, "model_options": config.model_options, "input_size": spec.input_size,

@@ -1,0 +1,78 @@
+"""The second-order backward pass of LeCun et al. (1998): diagonal Gauss-Newton estimates of d2E/dw2.
+
+``loss.backward_diag_gn()`` walks the graph once, like ``backward()``, but carries two arrays
+to every node: the gradient g = dE/dy of its output and h, the estimate of the diagonal
+second derivatives d2E/dy2. Each op's ``diag_gn(g, h)`` returns the h of its inputs next to
+its ``backward(g)``. For y = f(x) elementwise the exact rule would be
+
+    d2E/dx2 = f'(x)^2 d2E/dy2 + f''(x) dE/dy,
+
+and the Gauss-Newton approximation drops the second term in the network's own nonlinearities
+(tanh, the squashing) while the ops that make up the criterion (Pow of squared errors, the
+Euclidean RBF distance, the MAP criterion) keep theirs: that is where the curvature comes
+from. Off-diagonal terms are dropped everywhere. For a linear map y = sum_j w_j x_j, the rule
+is exact: d2E/dx_j2 = w_j^2 d2E/dy2, and a weight used at many places (a convolution's
+kernel, a broadcast bias) sums its per-connection terms, as its gradient does. Each leaf that
+requires grad receives the sum in ``.diag_gn`` (a numpy-backed Tensor, accumulated like
+``.grad``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .engine import topological_order
+from .errors import GradError
+from .function import check_versions, unbroadcast
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+def run_backward_diag_gn(root: "Tensor") -> None:
+    """From a one-element loss E (dE/dE = 1, d2E/dE2 = 0): fill ``.grad`` and ``.diag_gn`` of the leaves."""
+    if root.grad_fn is None:
+        raise GradError("backward_diag_gn() needs a loss computed from tensors that require grad")
+    if root._array.size != 1:
+        raise GradError(f"backward_diag_gn() needs a one-element loss, got shape {root.shape}")
+    with np.errstate(all="ignore"):
+        pending = {id(root.grad_fn): (np.ones_like(root._array), np.zeros_like(root._array))}
+        for fn in topological_order(root.grad_fn):
+            if id(fn) not in pending:
+                continue
+            grad, h = pending.pop(id(fn))
+            if fn.released:
+                raise GradError(f"backward_diag_gn through a released graph: {fn.name} already ran its backward")
+            check_versions(fn)
+            input_h = fn.diag_gn(grad, h)
+            input_grads = fn.backward(grad)
+            fn.release()
+            for parent, g, hp in zip(fn.parents, input_grads, input_h):
+                if g is None or not parent.requires_grad:
+                    continue
+                g, hp = _fit(g, parent), _fit(hp, parent)
+                if parent.grad_fn is None:
+                    _store(parent, g, hp)
+                elif id(parent.grad_fn) in pending:
+                    g0, h0 = pending[id(parent.grad_fn)]
+                    pending[id(parent.grad_fn)] = (g0 + g, h0 + hp)
+                else:
+                    pending[id(parent.grad_fn)] = (g, hp)
+
+
+def _fit(a: np.ndarray, parent: "Tensor") -> np.ndarray:
+    """Sum over broadcast axes (shared weights sum their terms) and cast to the parent's dtype."""
+    if a.shape != parent.shape:
+        a = unbroadcast(a, parent.shape)
+    return a.astype(parent.dtype) if a.dtype != parent.dtype else a
+
+
+def _store(leaf: "Tensor", grad: np.ndarray, h: np.ndarray) -> None:
+    for name, value in (("grad", grad), ("diag_gn", h)):
+        current = getattr(leaf, name)
+        if current is None:
+            setattr(leaf, name, leaf._make(np.array(value, dtype=leaf.dtype)))
+        else:
+            current._array = current._array + value

@@ -73,7 +73,7 @@ def test_knn_on_the_bundled_sample_beats_chance_by_far() -> None:
 
 
 def test_registry() -> None:
-    assert set(MODELS) == {"lenet5", "mlp", "softmax", "knn"}
+    assert set(MODELS) == {"lenet5", "lenet5-1998", "mlp", "softmax", "knn"}
     assert MODELS["lenet5"].input_size == 32 and MODELS["mlp"].input_size == 28 and not MODELS["knn"].trainable
     assert isinstance(create_model("mlp", sizes=[784, 10]), MLP)
     with pytest.raises(ValueError, match="unknown model 'resnet'"):

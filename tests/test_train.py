@@ -162,7 +162,8 @@ def test_optimizers_and_schedules_by_name() -> None:
     params = list(SoftmaxRegression().parameters())
     kinds = {name: type(create_optimizer(name, params)).__name__ for name in OPTIMIZERS}
     assert kinds == {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad",
-                     "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
+                     "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "sdlm": "SDLM"}
+    assert create_optimizer("sdlm", params, batch_size=16).param_groups[0]["batch_size"] == 16
     assert create_optimizer("nesterov", params).param_groups[0]["nesterov"]
     assert create_optimizer("sgd", params, lr=0.3).param_groups[0]["lr"] == 0.3
     lrs = {}
@@ -174,7 +175,7 @@ def test_optimizers_and_schedules_by_name() -> None:
                 scheduler.step()
         lrs[name] = opt.param_groups[0]["lr"]
     assert lrs == pytest.approx({"constant": 1.0, "step": 0.5, "exponential": 0.25, "cosine": 0.5,
-                                 "inverse": 1 / 3, "lecun1998": 2e-4})
+                                 "inverse": 1 / 3, "lecun1998": 2e-4, "lecun1998-scaled": 0.4})
     with pytest.raises(ValueError, match="unknown optimizer"):
         create_optimizer("lbfgs", params)
     with pytest.raises(ValueError, match="unknown schedule"):

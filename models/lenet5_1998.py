@@ -102,6 +102,11 @@ class TableConv2d(nn.Module):
     def forward(self, x: tl.Tensor) -> tl.Tensor:
         return F.conv2d(x, self.full_weight(), self.bias)
 
+    def macs(self, output: tl.Tensor) -> int:
+        """Multiply-accumulates of a forward pass (the summary's column): the table's connections only."""
+        n, _, h, w = output.shape
+        return n * h * w * self.weight.numel()
+
     def extra_repr(self) -> str:
         return f"{self.in_channels}, {len(self.table)}, kernel_size={self.kernel_size}, connections={self.weight.shape[0]}"
 

@@ -125,3 +125,9 @@ def test_train_command_runs_sdlm_on_the_1998_model(tmp_path: Path) -> None:
     assert accuracy > 80, result.stdout  # one pass over the 8,000-digit sample
     predicted = run("eval", "--checkpoint", str(tmp_path / "run" / "best.safetensors"), "--data", "sample", cwd=tmp_path)
     assert predicted.returncode == 0, predicted.stderr
+
+
+def test_summary_counts_c3s_connections_only(model: LeNet5_1998) -> None:
+    rows = {row.name: row for row in tl.viz.summary(model, (1, 1, 32, 32)).rows}
+    assert rows["c3"].params == 1516 and rows["c3"].macs == 10 * 10 * 60 * 25
+    assert rows["c1"].macs == 28 * 28 * 6 * 25 and rows["c5"].macs == 120 * 400

@@ -24,7 +24,10 @@ class LayerRow:
 
 def layer_macs(module: Module, output: Tensor) -> int:
     """Multiply-accumulates of one forward pass: per output element, in_channels*kh*kw for a
-    convolution and in_features for a linear layer; other layers are counted as 0."""
+    convolution and in_features for a linear layer; a module of your own may say with a
+    ``macs(output)`` method; other layers are counted as 0."""
+    if callable(getattr(module, "macs", None)):
+        return int(module.macs(output))
     if isinstance(module, Conv2d):
         return output.numel() * module.in_channels * module.kernel_size[0] * module.kernel_size[1]
     if isinstance(module, Linear):

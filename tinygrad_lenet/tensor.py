@@ -1,25 +1,25 @@
 """The Tensor: a numpy array that remembers the op that made it, so gradients can flow back.
 
-The arithmetic, reduction and movement methods live in :mod:`tensor_math` and
-:mod:`tensor_movement` (mixed into :class:`Tensor`); this file holds what makes a Tensor a
-Tensor: its data, its place in the graph, its gradient, conversion to and from numpy, and the
+The arithmetic, reduction, movement, in-place and autograd methods live in :mod:`tensor_math`,
+:mod:`tensor_movement`, :mod:`tensor_inplace` and :mod:`tensor_autograd` (mixed into
+:class:`Tensor`); this file holds what makes a Tensor a Tensor: its data, its place in the graph,
+its gradient, conversion to and from numpy, and the
 one construction path of computed tensors (``_make``), which ops and mixins reach through a
 tensor, so that no module below this one imports it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import dtypes
 from .devices import dtype_of_to
 from .dims import Size
-from .engine import retain, run_backward
-from .second_order import run_backward_diag_gn
-from .errors import DTypeError, GradError, ShapeError
+from .errors import DTypeError
 from .ops.elementwise import Cast
+from .tensor_autograd import TensorAutograd
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_movement import TensorMovement
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .function import Function
 
 
-class Tensor(TensorMath, TensorMovement, TensorInPlace):
+class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
     """An n-dimensional array with automatic differentiation, shaped after ``torch.Tensor``.
 
     Parameters
@@ -279,85 +279,3 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace):
 
     def long(self) -> "Tensor":
         return self.astype(dtypes.int64)
-
-    # --- autograd ---------------------------------------------------------------------------
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
-        """Set ``requires_grad`` in place (leaves only) and return the tensor."""
-        if requires_grad and not dtypes.is_floating(self.dtype):
-            raise DTypeError(
-                f"only floating-point tensors can require grad, this one is {self.dtype}; "
-                "convert it first with .float() or .double()"
-            )
-        if not requires_grad and self.grad_fn is not None:
-            raise GradError("requires_grad_(False) on a non-leaf tensor: use .detach() to get a tensor without history")
-        self.requires_grad = bool(requires_grad)
-        return self
-
-    def detach(self) -> "Tensor":
-        """A tensor sharing this data, cut out of the graph (no grad, no history)."""
-        return Tensor._make(self._array)
-
-    def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in ``.grad`` during the next backward pass."""
-        if not self.requires_grad:
-            raise GradError("retain_grad() on a tensor that does not require grad")
-        retain(self)
-
-    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> "RemovableHook":
-        """Call ``hook(grad)`` with this tensor's gradient once backward has computed it; a tensor it
-        returns replaces the gradient. ``.remove()`` the returned handle to stop."""
-        if not self.requires_grad:
-            raise GradError("register_hook on a tensor that does not require grad: it gets no gradient")
-
-        def on_array(grad: np.ndarray) -> np.ndarray | None:
-            result = hook(Tensor._make(grad))
-            return None if result is None else np.asarray(result._array if isinstance(result, Tensor) else result,
-                                                            dtype=grad.dtype)
-
-        if self.grad_fn is None:  # a leaf: its hooks see the gradient before it goes into .grad
-            self.hooks = hooks = self.hooks or []
-        else:  # a result: the hooks sit on the node that made it, and see its complete output gradient
-            self.grad_fn.output_hooks = hooks = self.grad_fn.output_hooks or []
-        hooks.append(on_array)
-        return RemovableHook(hooks, on_array)
-
-    def backward(self, gradient: "Tensor | np.ndarray | None" = None, retain_graph: bool = False) -> None:
-        """Compute d(self)/d(leaf) for every leaf that requires grad; accumulate it in ``.grad``.
-
-        ``gradient`` is dL/d(self); it may be omitted only for a one-element tensor (it is 1).
-        After the pass the graph's saved arrays are freed unless ``retain_graph=True``.
-        """
-        if not self.requires_grad:
-            raise GradError(
-                "backward() on a tensor that does not require grad: none of the tensors it was computed "
-                "from has requires_grad=True, or it was computed inside no_grad()"
-            )
-        if gradient is None:
-            if self._array.size != 1:
-                raise GradError(
-                    f"backward() without `gradient` works only on a one-element tensor, this one has shape "
-                    f"{self.shape}: reduce it first (e.g. loss.sum().backward()) or pass gradient=..."
-                )
-            grad = np.ones_like(self._array)
-        else:
-            grad = np.asarray(gradient._array if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
-            if grad.shape != self.shape:
-                raise ShapeError(f"backward(): gradient has shape {grad.shape} but the tensor has shape {self.shape}")
-        run_backward(self, grad, retain_graph)
-
-    def backward_diag_gn(self) -> None:
-        """Like ``backward()`` for a one-element loss E, and also fill each leaf's ``.diag_gn`` with
-        the diagonal Gauss-Newton estimate of d2E/dw2 of LeCun et al. (1998): second derivatives
-        propagated with squared weights and squared slopes (second_order.py). Frees the graph."""
-        run_backward_diag_gn(self)
-
-
-class RemovableHook:
-    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: list, hook: Callable) -> None:
-        self.hooks, self.hook = hooks, hook
-
-    def remove(self) -> None:
-        if self.hook in self.hooks:
-            self.hooks.remove(self.hook)

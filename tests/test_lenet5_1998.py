@@ -131,3 +131,14 @@ def test_summary_counts_c3s_connections_only(model: LeNet5_1998) -> None:
     rows = {row.name: row for row in tl.viz.summary(model, (1, 1, 32, 32)).rows}
     assert rows["c3"].params == 1516 and rows["c3"].macs == 10 * 10 * 60 * 25
     assert rows["c1"].macs == 28 * 28 * 6 * 25 and rows["c5"].macs == 120 * 400
+
+
+def test_augment_uses_the_papers_kinds_of_distortion() -> None:
+    from tinygrad_lenet.data import AUGMENTATION, LECUN1998_DISTORTIONS
+    from tinygrad_lenet.models import MODELS
+
+    assert MODELS["lenet5-1998"].augmentation is LECUN1998_DISTORTIONS and "degrees" not in LECUN1998_DISTORTIONS
+    steps = tl.data.input_transform(32, True, MODELS["lenet5-1998"].augmentation).transforms
+    affine = next(s for s in steps if isinstance(s, tl.data.RandomAffine))
+    assert affine.degrees == 0 and affine.shear == 15.0 and MODELS["lenet5"].augmentation is None
+    assert AUGMENTATION["degrees"] == 10.0

@@ -53,6 +53,8 @@ def test_eval_reports_the_accuracy(trained: Path, tmp_path: Path, capsys: pytest
     accuracy = float(out.split("test accuracy ")[1].split("%")[0])
     assert accuracy > 90 and "errors in 1000" in out
     assert (tmp_path / "confusion.png").exists()
+    assert main(["eval", "--checkpoint", str(trained / "best.safetensors"), "--data", "sample", "--split", "train"]) == 0
+    assert "train accuracy" in capsys.readouterr().out.split("errors in 8000")[0]
 
 
 def test_predict_a_png_the_test_writes(trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

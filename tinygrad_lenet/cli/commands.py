@@ -73,10 +73,12 @@ def _say_how_to_resume(config: RunConfig) -> None:
 
 def eval_(args: argparse.Namespace) -> None:
     model, metadata = restore_model(args.checkpoint)
-    _, test_set = load_mnist(args.data, args.data_dir)
+    train_set, test_set = load_mnist(args.data, args.data_dir)
+    if args.split == "train":
+        test_set = train_set
     result = evaluate(model, DataLoader(test_set, 1000, transform=input_transform(metadata["input_size"])))
     on = f" on the BUNDLED SAMPLE ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
-    print(f"{metadata['model']} from {args.checkpoint}: test accuracy {result.accuracy:.2%} "
+    print(f"{metadata['model']} from {args.checkpoint}: {args.split} accuracy {result.accuracy:.2%} "
           f"({int((result.predictions != result.targets).sum())} errors in {len(result.targets)}), loss {result.loss:.4f}{on}")
     if args.out:
         files = write_report(model, result, test_set, Path(args.out), metadata["input_size"])

@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", help="evaluate a checkpoint on the MNIST test set", formatter_class=HelpFormatter)
     ev.add_argument("--checkpoint", required=True, help="a checkpoint a training run wrote (best.safetensors)")
     _data_arguments(ev)
+    ev.add_argument("--split", choices=("test", "train"), default="test",
+                    help="the test set, or the training set (the training error of the finished model)")
     ev.add_argument("--out", help="also write report.txt and plots into this folder")
 
     predict = commands.add_parser("predict", help="classify images of handwritten digits (PNG, JPG, ...)",

@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("runs", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("docs/images/lenet5-1998-curves.png"))
     args = parser.parse_args()
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(9, 4.2))
     for run in args.runs:
         rows = json.loads((run / "history.json").read_text())
         passes = [r["epoch"] for r in rows]
@@ -43,7 +43,7 @@ def main() -> None:
     ax.set_ylim(0, 3)
     ax.set_xticks(range(1, 21))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_title("LeNet-5 (1998) trained by SDLM, full MNIST")
     fig.savefig(args.out, dpi=110, bbox_inches="tight")
     print(args.out)

@@ -47,12 +47,22 @@ def topological_order_of(roots: list[Function]) -> list[Function]:
     return order
 
 
-def store_grad(tensor: "Tensor", grad: np.ndarray) -> None:
-    """Accumulate ``grad`` into ``tensor.grad`` (a fresh array, never a view of another grad)."""
-    if tensor.grad is None:
-        tensor.grad = tensor._make(np.array(grad, dtype=tensor.dtype))
+def store_grad(tensor: "Tensor", grad: np.ndarray, attribute: str = "grad") -> None:
+    """Accumulate ``grad`` into ``tensor.grad`` (a fresh array, never a view of another grad), or
+    into another attribute of the same kind (``diag_gn``, see second_order.py)."""
+    current = getattr(tensor, attribute)
+    if current is None:
+        setattr(tensor, attribute, tensor._make(np.array(grad, dtype=tensor.dtype)))
     else:
-        tensor.grad._array = tensor.grad._array + grad
+        current._array = current._array + grad
+
+
+def fit_to(g: np.ndarray, parent: "Tensor") -> np.ndarray:
+    """An input's gradient in the input's shape and dtype: summed over the axes broadcasting
+    added or stretched (``unbroadcast``: shared weights sum their terms), then cast."""
+    if g.shape != parent.shape:
+        g = unbroadcast(g, parent.shape)
+    return g.astype(parent.dtype) if g.dtype != parent.dtype else g
 
 
 def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
@@ -113,10 +123,7 @@ def walk(roots: list[tuple["Tensor", np.ndarray]], retain_graph: bool, leaf: Cal
             for parent, g in zip(fn.parents, input_grads):
                 if g is None or not parent.requires_grad:
                     continue
-                if g.shape != parent.shape:
-                    g = unbroadcast(g, parent.shape)
-                if g.dtype != parent.dtype:
-                    g = g.astype(parent.dtype)
+                g = fit_to(g, parent)
                 if STATE.anomaly:
                     check_finite(fn, g, "backward")
                 parent_node = parent.grad_fn

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .engine import topological_order
+from .engine import fit_to, store_grad, topological_order
 from .errors import GradError
-from .function import check_versions, unbroadcast
+from .function import check_versions
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -52,27 +52,12 @@ def run_backward_diag_gn(root: "Tensor") -> None:
             for parent, g, hp in zip(fn.parents, input_grads, input_h):
                 if g is None or not parent.requires_grad:
                     continue
-                g, hp = _fit(g, parent), _fit(hp, parent)
+                g, hp = fit_to(g, parent), fit_to(hp, parent)
                 if parent.grad_fn is None:
-                    _store(parent, g, hp)
+                    store_grad(parent, g)
+                    store_grad(parent, hp, "diag_gn")
                 elif id(parent.grad_fn) in pending:
                     g0, h0 = pending[id(parent.grad_fn)]
                     pending[id(parent.grad_fn)] = (g0 + g, h0 + hp)
                 else:
                     pending[id(parent.grad_fn)] = (g, hp)
-
-
-def _fit(a: np.ndarray, parent: "Tensor") -> np.ndarray:
-    """Sum over broadcast axes (shared weights sum their terms) and cast to the parent's dtype."""
-    if a.shape != parent.shape:
-        a = unbroadcast(a, parent.shape)
-    return a.astype(parent.dtype) if a.dtype != parent.dtype else a
-
-
-def _store(leaf: "Tensor", grad: np.ndarray, h: np.ndarray) -> None:
-    for name, value in (("grad", grad), ("diag_gn", h)):
-        current = getattr(leaf, name)
-        if current is None:
-            setattr(leaf, name, leaf._make(np.array(value, dtype=leaf.dtype)))
-        else:
-            current._array = current._array + value

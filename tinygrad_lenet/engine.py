@@ -81,10 +81,12 @@ def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> No
 
 
 def walk(roots: list[tuple["Tensor", np.ndarray]], retain_graph: bool, leaf: Callable[["Tensor", np.ndarray], None],
-         node: Callable[["Function", np.ndarray], None] | None = None) -> None:
+         node: Callable[["Function", np.ndarray], None] | None = None,
+         sent: Callable[["Function", int, np.ndarray], None] | None = None) -> None:
     """The backward pass from ``roots`` (each a tensor with its dL/dtensor), calling ``leaf(t, g)``
-    for each gradient reaching a leaf that requires grad, and ``node(fn, g)`` with each node's
-    complete output gradient (``autograd.grad`` reads them there).
+    for each gradient reaching a leaf that requires grad, ``node(fn, g)`` with each node's
+    complete output gradient (``autograd.grad`` reads them there) and ``sent(fn, i, g)`` with
+    each gradient a node sends to its input ``i`` (``viz.backward_steps`` draws them).
 
     Chain rule: for a node y = f(x1, ..., xk), dL/dxi = backward_i(dL/dy), summed over every
     path from the roots to xi. Nodes are visited in topological order, so each node's output
@@ -120,12 +122,14 @@ def walk(roots: list[tuple["Tensor", np.ndarray]], retain_graph: bool, leaf: Cal
             input_grads = fn.backward(grad)
             if not retain_graph:
                 fn.release()
-            for parent, g in zip(fn.parents, input_grads):
+            for i, (parent, g) in enumerate(zip(fn.parents, input_grads)):
                 if g is None or not parent.requires_grad:
                     continue
                 g = fit_to(g, parent)
                 if STATE.anomaly:
                     check_finite(fn, g, "backward")
+                if sent is not None:
+                    sent(fn, i, g)
                 parent_node = parent.grad_fn
                 if parent_node is None:
                     leaf(parent, _hooked(parent.hooks, g))

@@ -76,23 +76,27 @@ class TensorAutograd:
         ``gradient`` is dL/d(self); it may be omitted only for a one-element tensor (it is 1).
         After the pass the graph's saved arrays are freed unless ``retain_graph=True``.
         """
+        run_backward(self, self._seed_gradient(gradient, "backward()"), retain_graph)
+
+    def _seed_gradient(self, gradient: "Tensor | np.ndarray | None", caller: str) -> np.ndarray:
+        """dL/d(self) that a backward pass from this tensor starts with: ``gradient``, or 1 for a
+        one-element tensor; ``caller`` names the public call in the errors."""
         if not self.requires_grad:
             raise GradError(
-                "backward() on a tensor that does not require grad: none of the tensors it was computed "
+                f"{caller} on a tensor that does not require grad: none of the tensors it was computed "
                 "from has requires_grad=True, or it was computed inside no_grad()"
             )
         if gradient is None:
             if self._array.size != 1:
                 raise GradError(
-                    f"backward() without `gradient` works only on a one-element tensor, this one has shape "
+                    f"{caller} without `gradient` works only on a one-element tensor, this one has shape "
                     f"{self.shape}: reduce it first (e.g. loss.sum().backward()) or pass gradient=..."
                 )
-            grad = np.ones_like(self._array)
-        else:
-            grad = np.asarray(gradient._array if isinstance(gradient, TensorAutograd) else gradient, dtype=self.dtype)
-            if grad.shape != self.shape:
-                raise ShapeError(f"backward(): gradient has shape {grad.shape} but the tensor has shape {self.shape}")
-        run_backward(self, grad, retain_graph)
+            return np.ones_like(self._array)
+        grad = np.asarray(gradient._array if isinstance(gradient, TensorAutograd) else gradient, dtype=self.dtype)
+        if grad.shape != self.shape:
+            raise ShapeError(f"{caller}: gradient has shape {grad.shape} but the tensor has shape {self.shape}")
+        return grad
 
     def backward_diag_gn(self) -> None:
         """Like ``backward()`` for a one-element loss E, and also fill each leaf's ``.diag_gn`` with

@@ -3,6 +3,7 @@
     >>> graph = draw_graph(loss, params=model, depth=1)   # a graphviz.Digraph
     >>> render(graph, "lenet5.svg")                       # lenet5.svg and lenet5.dot
     >>> print(summary(model, (1, 1, 32, 32)))
+    >>> backward_steps(loss).save_html("backward.html")  # step through the backward pass
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from ..engine import topological_order
 from ..nn import Module
 from ..tensor import Tensor
+from .backward_steps import BackwardSteps, Frame, backward_steps
 from .dot import to_dot
 from .graph import Graph, Node, collapse_modules, collapse_repeats, extract
 from .render import render
@@ -23,7 +25,7 @@ from .summary import Summary, summary
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["Graph", "Node", "Summary", "draw_graph", "draw_model", "render", "retain_grads", "summary"]
+__all__ = ["BackwardSteps", "Frame", "Graph", "Node", "Summary", "backward_steps", "draw_graph", "draw_model", "render", "retain_grads", "summary"]
 
 
 def draw_graph(

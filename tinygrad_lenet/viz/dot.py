@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .graph import Graph, Node
 
@@ -43,12 +43,15 @@ def _label(node: Node, modules: dict[str, Any]) -> str:
 
 
 def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict[str, Any] | None = None,
-           compact: bool = False) -> "graphviz.Digraph":
+           compact: bool = False, node_attrs: Mapping[str, dict[str, str]] | None = None,
+           edge_attrs: Mapping[tuple[str, str], dict[str, str]] | None = None) -> "graphviz.Digraph":
     """A Digraph with one node per graph node; ops made inside a module are boxed in a cluster
-    named after it, nested as the modules are."""
+    named after it, nested as the modules are. ``node_attrs`` / ``edge_attrs`` override the
+    Graphviz attributes of single nodes (by id) and edges (by (source, target)): the highlighted
+    node and the gradient-labelled edges of ``backward_steps``."""
     import graphviz  # loaded on first drawing: importing the package stays light
 
-    modules = modules or {}
+    modules, node_attrs, edge_attrs = modules or {}, node_attrs or {}, edge_attrs or {}
     size = "8" if compact else "10"
     dot = graphviz.Digraph(
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": size, "ranksep": "0.2" if compact else "0.35",
@@ -62,7 +65,8 @@ def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict
 
     def fill(target: graphviz.Digraph, path: tuple[str, ...]) -> None:
         for node in clusters.get(path, []):
-            target.node(node.id, _label(node, modules), **{**STYLES[node.kind], **(BAD if node.bad else {})})
+            target.node(node.id, _label(node, modules),
+                        **{**STYLES[node.kind], **(BAD if node.bad else {}), **node_attrs.get(node.id, {})})
         children = sorted({p[: len(path) + 1] for p in clusters if len(p) > len(path) and p[: len(path)] == path})
         for child in children:
             with target.subgraph(name=f"cluster_{child[-1]}") as sub:
@@ -73,7 +77,7 @@ def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict
 
     fill(dot, ())
     for (source, dest), label in graph.edges.items():
-        dot.edge(source, dest, label=label)
+        dot.edge(source, dest, **{"label": label, **edge_attrs.get((source, dest), {})})
     if legend:
         kinds = [k for k in LEGEND if any(n.kind == k for n in graph.nodes.values())]
         bad = any(n.bad for n in graph.nodes.values())

@@ -36,11 +36,19 @@ def render(graph: "graphviz.Digraph", path: str | os.PathLike[str], format: str 
     source = atomic_write(path.with_suffix(".dot"), graph.source.encode())
     if fmt == "dot":
         return source
+    picture = pipe(graph, fmt, f"{path.name} was not drawn; its source is in {source}. To draw it, {INSTALL}; "
+                               f"then run: dot -T{fmt} {source} -o {path.with_suffix('.' + fmt)}")
+    return atomic_write(path.with_suffix("." + fmt), picture)
+
+
+def pipe(graph: "graphviz.Digraph", fmt: str = "svg", missing: str = "") -> bytes:
+    """The picture of ``graph`` in ``fmt`` as bytes; :class:`GraphvizNotFound` (saying ``missing``,
+    or how to install Graphviz) when the ``dot`` program is not there."""
+    import graphviz
+
     try:
-        picture = graphviz.Source(graph.source).pipe(format=fmt)
+        return graphviz.Source(graph.source).pipe(format=fmt)
     except graphviz.ExecutableNotFound:
         raise GraphvizNotFound(
-            f"the Graphviz 'dot' program is not installed, so {path.name} was not drawn; its source is in {source}. "
-            f"To draw it, {INSTALL}; then run: dot -T{fmt} {source} -o {path.with_suffix('.' + fmt)}"
+            "the Graphviz 'dot' program is not installed, so " + (missing or f"the graph was not drawn; {INSTALL}")
         ) from None
-    return atomic_write(path.with_suffix("." + fmt), picture)

@@ -113,6 +113,7 @@ MODELS: dict[str, ModelSpec] = {
         options=(ModelOption("k", "number of neighbours", type=positive_int),),
     ),
 }
+"""The models the command line trains, by name (``--model``): each a ``ModelSpec`` with its class, options and input size."""
 
 
 def create_model(name: str, **options: Any) -> Any:

@@ -63,6 +63,7 @@ class Size(tuple):
     """A shape, as ``torch.Size``: a tuple of ints (``x.shape``, ``x.size()``) with ``numel()``."""
 
     def numel(self) -> int:
+        """The number of elements a tensor of this shape holds (the product of the sizes)."""
         return math.prod(self)
 
     def __repr__(self) -> str:

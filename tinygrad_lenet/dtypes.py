@@ -10,21 +10,37 @@ import numpy as np
 from .errors import DTypeError
 
 float32 = np.dtype(np.float32)
+"""32-bit float (``torch.float32``): the default dtype of tensors made from Python floats."""
 float64 = np.dtype(np.float64)
+"""64-bit float (``torch.float64``): what gradient checks use."""
 float16 = np.dtype(np.float16)
+"""16-bit float (``torch.float16``)."""
 int32 = np.dtype(np.int32)
+"""32-bit integer (``torch.int32``)."""
 int64 = np.dtype(np.int64)
+"""64-bit integer (``torch.int64``): the dtype of tensors made from Python ints, and of class labels."""
 uint8 = np.dtype(np.uint8)
+"""8-bit unsigned integer (``torch.uint8``): MNIST's pixels."""
 bool_ = np.dtype(np.bool_)
+"""Boolean (``torch.bool``): comparisons and masks."""
 int16 = np.dtype(np.int16)
+"""16-bit integer (``torch.int16``)."""
 int8 = np.dtype(np.int8)
+"""8-bit integer (``torch.int8``)."""
 float = float32  # noqa: A001 - PyTorch's aliases: tinygrad_lenet.float is float32, .int is int32, ...
+"""PyTorch's alias: ``float32``."""
 double = float64
+"""PyTorch's alias: ``float64``."""
 half = float16
+"""PyTorch's alias: ``float16``."""
 long = int64
+"""PyTorch's alias: ``int64``."""
 int = int32  # noqa: A001
+"""PyTorch's alias: ``int32``."""
 short = int16
+"""PyTorch's alias: ``int16``."""
 bool = bool_  # noqa: A001
+"""PyTorch's alias: ``bool_``."""
 
 DEFAULT_FLOAT = float32
 

@@ -25,16 +25,19 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of zeros of the given shape (``zeros(2, 3)`` or ``zeros((2, 3))``), float32 by default."""
     check_device(device or "cpu")
     return Tensor(np.zeros(sizes_from(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of ones of the given shape (``ones(2, 3)`` or ``ones((2, 3))``), float32 by default."""
     check_device(device or "cpu")
     return Tensor(np.ones(sizes_from(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of shape ``size`` with every element ``fill_value`` (float32 unless ``dtype`` says otherwise)."""
     check_device(device or "cpu")
     return Tensor(np.full(sizes_from((size,)), fill_value, dtype=_float_dtype(dtype)), requires_grad)
 
@@ -51,6 +54,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: Any =
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """The ``n`` x ``m`` (default ``n`` x ``n``) identity matrix: ones on the diagonal, zeros elsewhere."""
     check_device(device or "cpu")
     return Tensor(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
@@ -91,6 +95,7 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
 
 
 def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ``input``'s shape (and dtype, unless given); filled with zeros here (``torch.empty_like`` leaves it unset)."""
     return zeros_like(input, dtype, requires_grad)
 
 
@@ -119,30 +124,35 @@ def _like(t: Tensor, dtype: Any) -> tuple[tuple[int, ...], Any]:
 
 
 def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of zeros of ``input``'s shape and dtype."""
     check_device(device or "cpu")
     shape, dt = _like(input, dtype)
     return Tensor(np.zeros(shape, dtype=dt), requires_grad)
 
 
 def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of ones of ``input``'s shape and dtype."""
     check_device(device or "cpu")
     shape, dt = _like(input, dtype)
     return Tensor(np.ones(shape, dtype=dt), requires_grad)
 
 
 def full_like(input: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of ``input``'s shape and dtype with every element ``fill_value``."""
     check_device(device or "cpu")
     shape, dt = _like(input, dtype)
     return Tensor(np.full(shape, fill_value, dtype=dt), requires_grad)
 
 
 def rand_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Uniform random numbers in [0, 1) of ``input``'s shape and dtype, from the global generator (``manual_seed``)."""
     check_device(device or "cpu")
     shape, dt = _like(input, dtype)
     return rand(shape, dtype=dt, requires_grad=requires_grad)
 
 
 def randn_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Standard normal random numbers of ``input``'s shape and dtype, from the global generator (``manual_seed``)."""
     check_device(device or "cpu")
     shape, dt = _like(input, dtype)
     return randn(shape, dtype=dt, requires_grad=requires_grad)

@@ -47,15 +47,18 @@ class Generator:
         self.rng = np.random.default_rng()
 
     def manual_seed(self, seed: int) -> "Generator":
+        """Restart the generator from ``seed`` (a non-negative integer); returns the generator."""
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"Generator.manual_seed expects a non-negative integer, got {seed!r}")
         self.rng = np.random.default_rng(int(seed))
         return self
 
     def get_state(self) -> dict:
+        """The generator's state (a dict), to restore later with ``set_state``."""
         return self.rng.bit_generator.state
 
     def set_state(self, state: dict) -> "Generator":
+        """Restore a state from ``get_state``; returns the generator."""
         self.rng.bit_generator.state = state
         return self
 

@@ -139,14 +139,17 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
     # --- what it is -------------------------------------------------------------------------
     @property
     def shape(self) -> Size:
+        """The sizes of the dimensions, a ``tl.Size`` (a tuple, as ``torch.Size``)."""
         return Size(self._array.shape)
 
     @property
     def dtype(self) -> np.dtype:
+        """The element type, a numpy dtype (``tl.float32`` is ``np.float32``)."""
         return self._array.dtype
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions."""
         return self._array.ndim
 
     @property
@@ -160,6 +163,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         return self.grad_fn is None
 
     def dim(self) -> int:
+        """The number of dimensions (``ndim``)."""
         return self._array.ndim
 
     def size(self, dim: int | None = None) -> Size | int:
@@ -167,6 +171,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         return self.shape if dim is None else self.shape[dim]
 
     def numel(self) -> int:
+        """The number of elements."""
         return self._array.size
 
     def __len__(self) -> int:
@@ -200,6 +205,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         return self._array.item()
 
     def tolist(self) -> Any:
+        """The values as (nested) Python lists of numbers."""
         return self._array.tolist()
 
     def __index__(self) -> int:
@@ -263,19 +269,25 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         return self.astype(dtype)
 
     def int(self) -> "Tensor":
+        """A copy as int32; outside the graph."""
         return self.astype(dtypes.int32)
 
     def bool(self) -> "Tensor":
+        """A copy as booleans (``torch.bool``); outside the graph."""
         return self.astype(dtypes.bool_)
 
     def half(self) -> "Tensor":
+        """A copy as float16; differentiable (the gradient is cast back)."""
         return self.astype(dtypes.float16)
 
     def float(self) -> "Tensor":
+        """A copy as float32; differentiable (the gradient is cast back)."""
         return self.astype(dtypes.float32)
 
     def double(self) -> "Tensor":
+        """A copy as float64; differentiable (the gradient is cast back)."""
         return self.astype(dtypes.float64)
 
     def long(self) -> "Tensor":
+        """A copy as int64 (class labels are long); outside the graph."""
         return self.astype(dtypes.int64)

@@ -63,30 +63,37 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 # --- one tensor in, the method of the same name -------------------------------------------------------------
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """``input.flatten(start_dim, end_dim)``: the dimensions from start_dim to end_dim merged into one."""
     return input.flatten(start_dim, end_dim)
 
 
 def sum(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.sum
+    """``input.sum(dim, keepdim)``: the sum over ``dim`` (all elements when None)."""
     return input.sum(dim, keepdim)
 
 
 def mean(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
+    """``input.mean(dim, keepdim)``: the mean over ``dim`` (all elements when None)."""
     return input.mean(dim, keepdim)
 
 
 def std(input: Tensor, dim: Dims = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
+    """``input.std(dim, keepdim, correction=1)``: the standard deviation over ``dim``."""
     return input.std(dim, keepdim, **kwargs)
 
 
 def var(input: Tensor, dim: Dims = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
+    """``input.var(dim, keepdim, correction=1)``: the variance over ``dim``."""
     return input.var(dim, keepdim, **kwargs)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """``input.argmax(dim, keepdim)``: the index of the largest element (over all elements when ``dim`` is None)."""
     return input.argmax(dim, keepdim)
 
 
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """``input.argmin(dim, keepdim)``: the index of the smallest element (over all elements when ``dim`` is None)."""
     return input.argmin(dim, keepdim)
 
 
@@ -101,22 +108,27 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | Value
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
+    """``input.topk(k, dim, largest, sorted)``: the k largest (or smallest) values along ``dim`` and their indices."""
     return input.topk(k, dim, largest, sorted)
 
 
 def exp(input: Tensor) -> Tensor:
+    """``input.exp()``: elementwise e^x."""
     return input.exp()
 
 
 def log(input: Tensor) -> Tensor:
+    """``input.log()``: elementwise natural logarithm."""
     return input.log()
 
 
 def sqrt(input: Tensor) -> Tensor:
+    """``input.sqrt()``: elementwise square root."""
     return input.sqrt()
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001 - torch.abs
+    """``input.abs()``: elementwise |x|."""
     return input.abs()
 
 
@@ -126,46 +138,58 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def sigmoid(input: Tensor) -> Tensor:
+    """``input.sigmoid()``: elementwise 1 / (1 + e^-x)."""
     return input.sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
+    """``input.tanh()``: elementwise hyperbolic tangent."""
     return input.tanh()
 
 
 def softmax(input: Tensor, dim: int) -> Tensor:
+    """``input.softmax(dim)``: e^x / sum(e^x) along ``dim``, computed stably."""
     return input.softmax(dim)
 
 
 def log_softmax(input: Tensor, dim: int) -> Tensor:
+    """``input.log_softmax(dim)``: log(softmax(x)) along ``dim``, computed stably."""
     return input.log_softmax(dim)
 
 
 def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    """``input.clamp(min, max)``: each element limited to [min, max]."""
     return input.clamp(min, max)
 
 
-clip = clamp
+def clip(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    """``torch.clip``, PyTorch's other name for :func:`clamp`."""
+    return clamp(input, min, max)
 
 
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """``input.flip(*dims)``: the order of the elements reversed along ``dims``."""
     return input.flip(*dims)
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements of ``input``."""
     return input.numel()
 
 
 def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a ``Tensor``."""
     return isinstance(obj, Tensor)
 
 
 # --- products ---------------------------------------------------------------------------------------------
 def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """``input @ other``: the matrix product, batched and broadcast as numpy's ``matmul``."""
     return input @ other
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """``input.mm(mat2)``: the product of two 2-D matrices."""
     return input.mm(mat2)
 
 
@@ -178,10 +202,12 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 # --- comparisons of whole tensors ----------------------------------------------------------------------------
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """Elementwise |input - other| <= atol + rtol |other|, as a boolean tensor."""
     return Tensor._make(np.isclose(input._array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """Whether every element of ``input`` is close to ``other``: |input - other| <= atol + rtol |other|."""
     return bool(np.allclose(input._array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

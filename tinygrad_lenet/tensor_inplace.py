@@ -58,18 +58,23 @@ class TensorInPlace:
 
     # --- arithmetic -----------------------------------------------------------------------------------
     def add_(self, other: Any, alpha: float = 1) -> "Tensor":
+        """In place: self += alpha * other; returns self (see 'in-place changes' in the autograd guide)."""
         return self._inplace("add_", lambda x: x + (other if alpha == 1 else other * alpha))
 
     def sub_(self, other: Any, alpha: float = 1) -> "Tensor":
+        """In place: self -= alpha * other; returns self."""
         return self._inplace("sub_", lambda x: x - (other if alpha == 1 else other * alpha))
 
     def mul_(self, other: Any) -> "Tensor":
+        """In place: self *= other; returns self."""
         return self._inplace("mul_", lambda x: x * other)
 
     def div_(self, other: Any) -> "Tensor":
+        """In place: self /= other; returns self."""
         return self._inplace("div_", lambda x: x / other)
 
     def clamp_(self, min: float | None = None, max: float | None = None) -> "Tensor":
+        """In place: each element limited to [min, max]; returns self."""
         return self._inplace("clamp_", lambda x: x.clamp(min, max))
 
     clip_ = clamp_
@@ -97,6 +102,7 @@ class TensorInPlace:
         return self._inplace("fill_", lambda x: self._replaced(x, value))
 
     def zero_(self) -> "Tensor":
+        """In place: every element set to 0; returns self."""
         return self.fill_(0)
 
     def copy_(self, src: Any) -> "Tensor":
@@ -104,6 +110,7 @@ class TensorInPlace:
         return self._inplace("copy_", lambda x: self._replaced(x, self._operand(src).astype(self.dtype)))
 
     def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
+        """In place: the elements where ``mask`` is true set to ``value``; returns self."""
         return self._inplace("masked_fill_", lambda x: x.masked_fill(mask, value))
 
     def masked_fill(self, mask: Any, value: Any) -> "Tensor":

@@ -43,39 +43,46 @@ class TensorMath:
 
     # --- operators --------------------------------------------------------------------------
     def __add__(self, other: Any) -> "Tensor":
+        """Elementwise self + other, broadcasting (op ``Add``)."""
         return Add.apply(*self._operands(other))
 
     def __radd__(self, other: Any) -> "Tensor":
         return Add.apply(*self._operands(other)[::-1])
 
     def __sub__(self, other: Any) -> "Tensor":
+        """Elementwise self - other, broadcasting (op ``Sub``)."""
         return Sub.apply(*self._operands(other))
 
     def __rsub__(self, other: Any) -> "Tensor":
         return Sub.apply(*self._operands(other)[::-1])
 
     def __mul__(self, other: Any) -> "Tensor":
+        """Elementwise self * other, broadcasting (op ``Mul``)."""
         return Mul.apply(*self._operands(other))
 
     def __rmul__(self, other: Any) -> "Tensor":
         return Mul.apply(*self._operands(other)[::-1])
 
     def __truediv__(self, other: Any) -> "Tensor":
+        """Elementwise self / other, broadcasting (op ``Div``)."""
         return Div.apply(*self._operands(other))
 
     def __rtruediv__(self, other: Any) -> "Tensor":
         return Div.apply(*self._operands(other)[::-1])
 
     def __pow__(self, exponent: Any) -> "Tensor":
+        """Elementwise self ** exponent (op ``Pow``; the exponent may be a tensor)."""
         return Pow.apply(*self._operands(exponent))
 
     def __rpow__(self, base: Any) -> "Tensor":
         return Pow.apply(*self._operands(base)[::-1])
 
     def __neg__(self) -> "Tensor":
+        """Elementwise -self (op ``Neg``)."""
         return Neg.apply(self)
 
     def __matmul__(self, other: Any) -> "Tensor":
+        """The matrix product self @ other, batched and broadcast as numpy's ``matmul`` (op ``Matmul``)."""
         return Matmul.apply(*self._operands(other))
 
     def __rmatmul__(self, other: Any) -> "Tensor":
@@ -113,37 +120,48 @@ class TensorMath:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def any(self) -> "Tensor":
+        """Whether any element is true (nonzero), as a 0-d boolean tensor."""
         return self._make(np.asarray(self._array.any()))
 
     def all(self) -> "Tensor":
+        """Whether every element is true (nonzero), as a 0-d boolean tensor."""
         return self._make(np.asarray(self._array.all()))
 
     # --- elementwise functions ----------------------------------------------------------------
     def exp(self) -> "Tensor":
+        """Elementwise e^x (op ``Exp``)."""
         return Exp.apply(self)
 
     def log(self) -> "Tensor":
+        """Elementwise natural logarithm (op ``Log``; its gradient is 1/x)."""
         return Log.apply(self)
 
     def sqrt(self) -> "Tensor":
+        """Elementwise square root (op ``Sqrt``)."""
         return Sqrt.apply(self)
 
     def abs(self) -> "Tensor":
+        """Elementwise |x| (op ``Abs``; its gradient is sign(x))."""
         return Abs.apply(self)
 
     def relu(self) -> "Tensor":
+        """Elementwise max(x, 0) (op ``Relu``)."""
         return Relu.apply(self)
 
     def sigmoid(self) -> "Tensor":
+        """Elementwise 1 / (1 + e^-x) (op ``Sigmoid``)."""
         return Sigmoid.apply(self)
 
     def tanh(self) -> "Tensor":
+        """Elementwise hyperbolic tangent (op ``Tanh``)."""
         return Tanh.apply(self)
 
     def maximum(self, other: Any) -> "Tensor":
+        """The elementwise larger of self and other (op ``Maximum``; ties share the gradient)."""
         return Maximum.apply(*self._operands(other))
 
     def minimum(self, other: Any) -> "Tensor":
+        """The elementwise smaller of self and other (op ``Minimum``; ties share the gradient)."""
         return Minimum.apply(*self._operands(other))
 
     def clip(self, min: float | None = None, max: float | None = None) -> "Tensor":
@@ -160,16 +178,20 @@ class TensorMath:
         return Where.apply(cond.astype(bool) if cond.dtype != np.bool_ else cond, self, self._operand(other))
 
     def softmax(self, dim: int) -> "Tensor":
+        """e^x / sum(e^x) along ``dim``, computed stably (op ``Softmax``)."""
         return Softmax.apply(self, dim=normalize_dim(dim, self.ndim, "softmax"))
 
     def log_softmax(self, dim: int) -> "Tensor":
+        """log(softmax(x)) along ``dim``: x - max - log(sum(e^(x - max))), one stable op (``LogSoftmax``)."""
         return LogSoftmax.apply(self, dim=normalize_dim(dim, self.ndim, "log_softmax"))
 
     # --- reductions -----------------------------------------------------------------------------
     def sum(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        """The sum over ``dim`` (an int, a tuple, or None for all elements), keeping reduced dimensions as size 1 when ``keepdim`` (op ``Sum``)."""
         return Sum.apply(self, axes=normalize_dims(dim, self.ndim, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
+        """The mean over ``dim`` (all elements when None): the sum times 1/count."""
         axes = normalize_dims(dim, self.ndim, "mean")
         count = math.prod(self._array.shape[a] for a in axes)
         return self.sum(axes, keepdim) * (1.0 / count if count else math.nan)
@@ -234,6 +256,7 @@ class TensorMath:
         return self.abs()
 
     def isnan(self) -> "Tensor":
+        """Where the elements are NaN, as a boolean tensor."""
         return self._make(np.isnan(self._array))
 
     def amax(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":

@@ -40,6 +40,7 @@ class TensorMovement:
     view = reshape
 
     def view_as(self, other: "Tensor") -> "Tensor":
+        """``self.reshape(*other.shape)`` (a view whenever numpy can make one)."""
         return self.reshape(*other.shape)
 
     reshape_as = view_as
@@ -167,6 +168,7 @@ class TensorMovement:
         return Expand.apply(self, shape=resolved)
 
     def expand_as(self, other: "Tensor") -> "Tensor":
+        """``self.expand(*other.shape)``: broadcast to ``other``'s shape without copying."""
         return self.expand(*other.shape)
 
     def __getitem__(self, index: Any) -> "Tensor":

@@ -167,4 +167,5 @@ def _line(result: dict[str, Any], prefix: str = "") -> str:
 
 
 def to_json(report: dict[str, Any]) -> str:
+    """``report`` (what ``run`` returns) as indented JSON, numpy numbers as floats."""
     return json.dumps(report, indent=1, default=lambda v: float(v) if isinstance(v, np.floating) else str(v))

@@ -87,3 +87,4 @@ WORKLOADS = [
     Workload("mlp-train-64", "MLP 784-512-512-10 training (SGD, cross-entropy), batch 64", 64,
              training(_mlp, 64, 28, "SGD", "cross_entropy", lr=1e-3), 0.9),
 ]
+"""The workloads ``tinygrad-lenet bench`` times beside PyTorch (LeNet-5 training and inference, the examples net, an MLP)."""

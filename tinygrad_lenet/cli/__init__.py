@@ -19,6 +19,7 @@ __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``tinygrad-lenet`` command with ``argv`` (default: the process's arguments); returns the exit status."""
     args = build_parser().parse_args(argv)
     tune_allocator()
     try:

@@ -145,6 +145,7 @@ def thread_count(text: str) -> int | str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``tinygrad-lenet`` argument parser: one subcommand per entry of ``COMMANDS`` (train, eval, predict, graph, summary, bench, ...)."""
     parser = argparse.ArgumentParser(
         prog="tinygrad-lenet", description="Train and use LeNet-5, MLPs and softmax regression on MNIST, on numpy.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,

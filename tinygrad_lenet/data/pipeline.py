@@ -13,6 +13,7 @@ from .mnist import ENV_VAR, MNIST
 from .transforms import MNIST_MEAN, MNIST_STD, Compose, Normalize, Pad, RandomAffine, ToFloat
 
 SAMPLE_CAVEAT = "accuracies on it are lower than, and not comparable to, full-MNIST results"
+"""What every report on the bundled sample says about its accuracies."""
 
 AUGMENTATION = dict(degrees=10.0, translate=(0.1, 0.1), scale=(0.9, 1.1), squeeze=(0.85, 1.15), shear=15.0)
 """The random distortions of ``--augment``: the 1998 paper's kinds (translation, scaling,

@@ -12,7 +12,10 @@ import numpy as np
 
 from ..random import generator
 
-MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+MNIST_MEAN = 0.1307
+"""The mean of MNIST's training pixels scaled to [0, 1], for ``Normalize``."""
+MNIST_STD = 0.3081
+"""The standard deviation of MNIST's training pixels scaled to [0, 1], for ``Normalize``."""
 """Mean and standard deviation of the MNIST training pixels scaled to [0, 1]."""
 
 

@@ -52,11 +52,13 @@ class ModuleList(Module):
         self.extend(modules)
 
     def append(self, module: Module) -> "ModuleList":
+        """Add ``module`` at the end (its name is its index) and return the list."""
         _check_module(module, "ModuleList")
         setattr(self, str(len(self._modules)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
+        """Append each of ``modules`` and return the list."""
         for module in modules:
             self.append(module)
         return self
@@ -80,6 +82,7 @@ class ModuleDict(Module):
             self.update(modules)
 
     def update(self, modules: "dict[str, Module] | Iterable[tuple[str, Module]]") -> None:
+        """Add (or replace) the modules of a dict or of (name, module) pairs."""
         for name, module in (modules.items() if isinstance(modules, dict) else modules):
             self[name] = module
 
@@ -103,12 +106,15 @@ class ModuleDict(Module):
         return iter(self._modules)
 
     def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
         return self._modules.keys()
 
     def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def items(self) -> Iterable[tuple[str, Module]]:
+        """The (name, module) pairs, in insertion order."""
         return self._modules.items()
 
 
@@ -121,6 +127,7 @@ class ParameterList(Module):
             self.append(value)
 
     def append(self, value: Any) -> "ParameterList":
+        """Add ``value`` at the end (wrapped in a ``Parameter`` if it is not one) and return the list."""
         setattr(self, str(len(self._parameters)), value if isinstance(value, Parameter) else Parameter(value))
         return self
 

@@ -42,6 +42,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw the weight and bias afresh, as PyTorch initialises them: uniform in +-1/sqrt(fan_in)."""
         _default_init(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -85,6 +86,7 @@ class Conv2d(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw the weight and bias afresh, as PyTorch initialises them: uniform in +-1/sqrt(fan_in)."""
         _default_init(self.weight, self.bias)
 
     def forward(self, x: Tensor) -> Tensor:

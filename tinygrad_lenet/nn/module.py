@@ -116,6 +116,7 @@ class Module:
 
     # --- calling ------------------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation the module does, written by each subclass; call the module (``model(x)``), not ``forward``, so that hooks and module names in drawings apply."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -151,12 +152,15 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator["Module"]:
+        """The module itself and every submodule, depth first."""
         return (m for _, m in self.named_modules())
 
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        """(name, module) pairs of the direct submodules."""
         return ((k, m) for k, m in self._modules.items() if m is not None)
 
     def children(self) -> Iterator["Module"]:
+        """The direct submodules."""
         return (m for _, m in self.named_children())
 
     def _named_members(self, registry: str, recurse: bool) -> Iterator[tuple[str, Tensor]]:
@@ -174,12 +178,15 @@ class Module:
         return self._named_members("_parameters", recurse)  # type: ignore[return-value]
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """The trainable parameters (each once, even if shared), the submodules' too when ``recurse``: what an optimizer takes."""
         return (p for _, p in self.named_parameters(recurse))
 
     def named_buffers(self, recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs, the submodules' too when ``recurse``."""
         return self._named_members("_buffers", recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """The module's buffers (tensors saved with it that are not trained, e.g. running means), its submodules' too when ``recurse``."""
         return (b for _, b in self.named_buffers(recurse))
 
     def num_parameters(self, trainable_only: bool = False) -> int:
@@ -202,6 +209,7 @@ class Module:
         clear_grads(self.parameters(), set_to_none)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Set ``requires_grad`` on every parameter (``False`` freezes the module); returns the module."""
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
@@ -225,12 +233,15 @@ class Module:
         return self
 
     def cpu(self) -> "Module":
+        """The module itself: everything here already lives in the CPU's memory (PyTorch-compatible no-op)."""
         return self
 
     def float(self) -> "Module":
+        """Convert every parameter and floating-point buffer to float32, in place; returns the module."""
         return self.to(np.float32)
 
     def double(self) -> "Module":
+        """Convert every parameter and floating-point buffer to float64, in place; returns the module."""
         return self.to(np.float64)
 
     # --- state -----------------------------------------------------------------------------------

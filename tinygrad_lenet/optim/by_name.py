@@ -14,9 +14,12 @@ from .sdlm import SDLM
 from .sgd import SGD
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "sdlm")
+"""The optimizer names ``tinygrad-lenet train --optimizer`` and ``optim.create_optimizer`` accept."""
 DEFAULT_LR = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rmsprop": 1e-3, "adam": 1e-3, "adamw": 1e-3,
               "sdlm": 5e-4}
+"""The learning rate each named optimizer uses when none is given."""
 SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998", "lecun1998-scaled")
+"""The learning-rate schedule names ``tinygrad-lenet train --schedule`` and ``optim.create_scheduler`` accept."""
 APPLIES_TO = {"momentum": ("momentum", "nesterov"), "step_size": ("step",), "gamma": ("step", "exponential"),
               "decay": ("inverse",)}
 """The settings that only some optimizers or schedules use, and which ones (the others ignore them)."""

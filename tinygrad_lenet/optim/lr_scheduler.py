@@ -178,6 +178,7 @@ class SequentialLR(LRScheduler):
         return {**state, "schedulers": [s.state_dict() for s in self.schedulers]}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the state of every scheduler in the sequence and the position in it (from ``state_dict()``)."""
         for scheduler, state in zip(self.schedulers, state_dict["schedulers"]):
             scheduler.load_state_dict(state)
         self.__dict__.update({k: v for k, v in state_dict.items() if k != "schedulers"})

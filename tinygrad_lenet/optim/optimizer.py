@@ -87,6 +87,7 @@ class Optimizer:
         return loss
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+        """Change ``p`` in place by one step of this optimizer's rule, given its gradient ``grad``, its group's hyperparameters and its per-parameter ``state``; each optimizer writes its rule here (``step`` calls it for every parameter with a gradient)."""
         raise NotImplementedError
 
     # --- saving and resuming -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ class ReduceLROnPlateau:
         return value > bound
 
     def step(self, metrics: float) -> None:
+        """Record this epoch's ``metrics`` (e.g. the validation loss); when it has not improved for ``patience`` epochs, multiply every group's lr by ``factor``."""
         value = float(metrics)
         self.last_epoch += 1
         if self._better(value):
@@ -56,10 +57,13 @@ class ReduceLROnPlateau:
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list[float]:
+        """The learning rate of each parameter group after the last ``step``."""
         return list(self._last_lr)
 
     def state_dict(self) -> dict[str, Any]:
+        """The counters, the best value so far and the settings (everything but the optimizer) as a dict."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the counters and best value saved by ``state_dict()``."""
         self.__dict__.update(state_dict)

@@ -21,6 +21,7 @@ class LRScheduler:
         self.step()
 
     def lr_at(self, epoch: int, base_lr: float) -> float:
+        """The learning rate for ``epoch`` (counted from 0) of a group whose initial lr is ``base_lr``: the formula each schedule writes here."""
         raise NotImplementedError
 
     def step(self) -> None:
@@ -39,4 +40,5 @@ class LRScheduler:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer" and not callable(v)}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the scheduler's position and settings from ``state_dict()``."""
         self.__dict__.update(state_dict)

@@ -21,9 +21,11 @@ class History:
         self.rows: list[dict[str, Any]] = list(rows or [])
 
     def append(self, **row: Any) -> None:
+        """Add one epoch's row (epoch, losses, accuracies, lr, seconds)."""
         self.rows.append(row)
 
     def column(self, name: str) -> list[Any]:
+        """The values of one field over the epochs, e.g. ``history.column("test_accuracy")``."""
         return [row[name] for row in self.rows]
 
     def best(self, key: str = "test_accuracy") -> dict[str, Any]:
@@ -34,6 +36,7 @@ class History:
         return len(self.rows)
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
+        """Write the rows as CSV to ``path`` (atomically) and return the path."""
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -41,4 +44,5 @@ class History:
         return atomic_write(path, out.getvalue().encode())
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
+        """Write the rows as JSON to ``path`` (atomically) and return the path."""
         return atomic_write(path, json.dumps(self.rows, indent=1).encode())

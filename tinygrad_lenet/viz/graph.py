@@ -41,6 +41,7 @@ class Graph:
     edges: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, target) -> label
 
     def add_edge(self, source: str, target: str, label: str) -> None:
+        """Add an edge from ``source`` to ``target`` with ``label`` (the first label given wins; no self-loops)."""
         if source != target:
             self.edges.setdefault((source, target), label)
 

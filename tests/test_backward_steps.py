@@ -9,7 +9,7 @@ import pytest
 
 import tinygrad_lenet as tl
 from tinygrad_lenet import nn
-from tinygrad_lenet.viz.backward_steps import describe, rule
+from tinygrad_lenet.viz.steps import describe, rule
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 

@@ -16,11 +16,11 @@ import numpy as np
 from ..engine import topological_order
 from ..nn import Module
 from ..tensor import Tensor
-from .backward_steps import BackwardSteps, Frame, backward_steps
+from .steps import BackwardSteps, Frame, backward_steps
 from .dot import to_dot
 from .graph import Graph, Node, collapse_modules, collapse_repeats, extract
-from .render import render
-from .summary import Summary, summary
+from .files import render
+from .model_summary import Summary, summary
 
 if TYPE_CHECKING:
     import graphviz

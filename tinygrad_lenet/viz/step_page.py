@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
-    from .backward_steps import Frame
+    from .steps import Frame
 
 STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 1em; }
@@ -53,7 +53,7 @@ def page(frames: Sequence["Frame"], title: str) -> str:
         for f in frames
     )
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head>\n<body>\n<h3>{html.escape(title)}</h3>\n"
         '<div id="controls"><button id="prev" title="previous (left arrow)">&#9664;</button>'
         f'<input type="range" id="step" min="0" max="{len(frames) - 1}" value="0" aria-label="step">'

@@ -29,7 +29,7 @@ from ..function import Function
 from ..tensor import Tensor
 from .dot import to_dot
 from .graph import Graph, extract
-from .render import pipe
+from .files import pipe
 from .step_page import iframe, page
 
 SMALL = 6

@@ -38,7 +38,7 @@ def content_md5(path: Path, compressed: bool | None = None) -> str:
 def _fetch(url: str, destination: Path, timeout: float, progress: bool) -> None:
     import urllib.request  # loaded on first download, like tqdm: importing the package stays light
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     with urllib.request.urlopen(url, timeout=timeout) as response, open(destination, "wb") as out:
         total = int(response.headers.get("Content-Length") or 0) or None

@@ -67,7 +67,7 @@ def train_one_epoch(
 
     The progress bar shows only when ``progress`` and the output is a terminal (tqdm's
     ``disable=None``): logs and pipes get the per-epoch lines of ``fit`` instead."""
-    from tqdm.auto import tqdm  # loaded on first use, like every optional library
+    from tqdm import tqdm  # loaded on first use, like every optional library (tqdm.auto warns in Jupyter without ipywidgets)
 
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
@@ -102,6 +102,7 @@ class Evaluation:
 
     @property
     def predictions(self) -> np.ndarray:
+        """The predicted class of each example (argmax of the probabilities)."""
         return self.probabilities.argmax(axis=1)
 
 

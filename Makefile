@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test clean
+.PHONY: demo test docs serve-docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,5 +20,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest --cov=tinygrad_lenet --cov-report=term-missing
 
+## docs: build the documentation site into site/, strictly (executes the notebook tutorials)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## serve-docs: serve the site on http://127.0.0.1:8000, rebuilt on every change
+serve-docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .coverage htmlcov
+	rm -rf $(VENV) .pytest_cache .hypothesis .coverage htmlcov site

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("errors", "dtypes", "dims", "random", "file_io", "grad_mode", "module_stack", "allocator", "devices", "threads"),
     ("function", "ops", "engine", "second_order"),
     ("tensor_math", "tensor_movement", "tensor_inplace", "tensor_autograd", "tensor", "factories", "tensor_functions", "gradcheck",
-     "checkpoint", "autograd"),
+     "checkpoint", "torch_checkpoint", "autograd"),
     ("nn", "optim", "data", "utils", "vision"),
     ("", "viz"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),

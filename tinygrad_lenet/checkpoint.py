@@ -25,6 +25,7 @@ from .devices import check_device
 from .errors import CheckpointError
 from .file_io import atomic_write, read_bytes
 from .tensor import Tensor
+from .torch_checkpoint import LEGACY, is_legacy_torch, is_torch_zip, read_torch_checkpoint
 
 FORMAT = "tinygrad_lenet.checkpoint"
 VERSION = 1
@@ -109,13 +110,20 @@ def load(path: str | os.PathLike[str], map_location: Any = None, weights_only: b
     ``torch.load``: everything loads on the CPU, and loading never runs code, whatever they say.
 
     A plain safetensors file from another tool (for example weights exported from PyTorch) loads
-    as a flat dict of arrays. A missing, truncated, corrupted or foreign file raises
+    as a flat dict of arrays. A file ``torch.save`` wrote (``.pt``/``.pth``, the zip format of
+    PyTorch 1.6 and later) loads without PyTorch through an allowlist unpickler
+    (``torch_checkpoint.py``): state_dicts and nested dicts/lists of tensors of any dtype load
+    as tensors; any other object it names is refused, unrun. A missing, truncated, corrupted or foreign file raises
     :class:`CheckpointError` naming the file and the problem.
     """
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         check_device(map_location)
     target = Path(path)
     blob = read_bytes(target, CheckpointError, "checkpoint file")
+    if is_torch_zip(blob):
+        return read_torch_checkpoint(blob, target)
+    if is_legacy_torch(blob):
+        raise CheckpointError(f"{target} {LEGACY.replace('OLD', target.name)}")
     import safetensors.numpy
 
     try:

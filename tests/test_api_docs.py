@@ -14,7 +14,7 @@ API = ROOT / "docs" / "api"
 PUBLIC_MODULES = [
     "tinygrad_lenet", "tinygrad_lenet.autograd", "tinygrad_lenet.bench", "tinygrad_lenet.cli", "tinygrad_lenet.data",
     "tinygrad_lenet.models", "tinygrad_lenet.nn", "tinygrad_lenet.nn.functional", "tinygrad_lenet.nn.init",
-    "tinygrad_lenet.optim", "tinygrad_lenet.optim.lr_scheduler", "tinygrad_lenet.train", "tinygrad_lenet.vision",
+    "tinygrad_lenet.onnx", "tinygrad_lenet.optim", "tinygrad_lenet.optim.lr_scheduler", "tinygrad_lenet.train", "tinygrad_lenet.vision",
     "tinygrad_lenet.viz",
 ]
 

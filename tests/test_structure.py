@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tinygrad_lenet"
 MODELS = ROOT / "models"  # installs as tinygrad_lenet.models
-OPTIONAL_LIBRARIES = ("graphviz", "tqdm", "matplotlib", "safetensors", "PIL")
+OPTIONAL_LIBRARIES = ("graphviz", "tqdm", "matplotlib", "safetensors", "PIL", "onnx")
 
 # The layers of docs/design.md, bottom first: a module may import from its own layer and the ones below.
 LAYERS: list[tuple[str, ...]] = [
@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tensor_math", "tensor_movement", "tensor_inplace", "tensor_autograd", "tensor", "factories", "tensor_functions", "gradcheck",
      "checkpoint", "torch_checkpoint", "autograd"),
     ("nn", "optim", "data", "utils", "vision"),
-    ("", "viz"),  # "" is the package itself: tinygrad_lenet/__init__.py
+    ("", "viz", "onnx"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),
     ("train", "bench"),
     ("cli", "__main__"),
@@ -47,7 +47,7 @@ def test_import_loads_no_optional_library_and_no_app_layer() -> None:
         import sys, json
         import tinygrad_lenet
         print(json.dumps([m for m in sys.modules if m.split(".")[0] in {OPTIONAL_LIBRARIES!r}
-                          or m.split(".")[:2] in (["tinygrad_lenet", n] for n in ("viz", "train", "models", "cli"))]))
+                          or m.split(".")[:2] in (["tinygrad_lenet", n] for n in ("viz", "train", "models", "cli", "onnx"))]))
     """)
     assert json.loads(out) == []
 

@@ -47,7 +47,7 @@ from .tensor_functions import (  # noqa: A004 - torch.max, torch.sum, torch.abs 
 
 __version__ = "0.1.0"
 
-LAZY_SUBMODULES = ("viz", "train", "models", "vision")
+LAZY_SUBMODULES = ("viz", "train", "models", "vision", "onnx")
 """Subpackages imported on first attribute access: ``tl.viz`` works without ``import tinygrad_lenet.viz``."""
 
 

@@ -103,6 +103,7 @@ class Function:
     versions: tuple[int, ...] = ()  # each input's version counter when the op ran (see check_versions)
     output_hooks: list | None = None  # register_hook on the op's output tensor (see engine.walk)
     modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first (module_stack.py)
+    kwargs: dict = {}  # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
 
     @property
     def name(self) -> str:
@@ -170,5 +171,6 @@ class Function:
             fn.parents = inputs
             fn.versions = tuple(t._version for t in inputs)
             fn.modules = MODULE_STACK.running
+            fn.kwargs = kwargs
             return make(data, True, fn)
         return make(data, False, None)

@@ -135,6 +135,17 @@ def summary(args: argparse.Namespace) -> None:
     print(viz.summary(model, (1, 1, size, size)))
 
 
+def export(args: argparse.Namespace) -> None:
+    from .. import onnx
+
+    out = file_output(args.out)
+    model, size = _model_for(args)
+    example = input_transform(size)(MNIST.sample(train=False).data[:1, None])
+    path = onnx.export(model, example, out, dynamic_batch=not args.fixed_batch)
+    print(f"wrote {path}: input 'input' ({'batch' if not args.fixed_batch else 1}, 1, {size}, {size}) float32, "
+          f"normalised as for training (data.input_transform({size})); output 'output' (scores per class)")
+
+
 def bench(args: argparse.Namespace) -> None:
     from ..bench import run, to_json
 
@@ -152,4 +163,4 @@ def bench(args: argparse.Namespace) -> None:
 
 
 COMMANDS = {"train": train, "eval": eval_, "predict": predict, "kaggle": kaggle, "graph": graph, "summary": summary,
-            "bench": bench}
+            "bench": bench, "export": export}

@@ -205,4 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
                                   formatter_class=HelpFormatter)
     summary.add_argument("--model", default="lenet5", choices=drawable, help="the model to summarise")
     summary.add_argument("--checkpoint", help="summarise the model of this checkpoint")
+
+    export = commands.add_parser("export", help="write a model as ONNX (opset 17), for onnxruntime and other runtimes",
+                                 formatter_class=HelpFormatter)
+    export.add_argument("--model", default="lenet5", choices=drawable, help="the model to export, freshly initialised")
+    export.add_argument("--checkpoint", help="export the trained model of this checkpoint instead")
+    export.add_argument("--out", default="model.onnx", help="the ONNX file to write")
+    export.add_argument("--fixed-batch", action="store_true", help="fix the batch size at 1 (default: any batch size)")
     return parser

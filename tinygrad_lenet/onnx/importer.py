@@ -1,0 +1,97 @@
+"""``tl.onnx.load``: an ONNX model as an ``nn.Module`` whose forward runs each node with our own ops.
+
+Float initializers become parameters (so the imported model trains and ``draw_graph`` shows
+them by name); other initializers (shapes, axes, integer tables) stay constants. Nodes run in
+the file's order, which ONNX requires to be topological.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import numpy as np
+
+from .. import nn
+from ..errors import CheckpointError
+from ..tensor import Tensor
+from .import_table import IMPORTERS
+
+
+def _attributes(node: Any) -> dict[str, Any]:
+    from onnx import helper
+
+    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+
+class OnnxModule(nn.Module):
+    """A model read from ONNX: ``module(*inputs)`` returns its output (a tuple if it has several)."""
+
+    def __init__(self, model: Any) -> None:
+        from onnx import numpy_helper
+
+        super().__init__()
+        graph = model.graph
+        missing = sorted({n.op_type for n in graph.node} - set(IMPORTERS))
+        if missing:
+            raise NotImplementedError(f"onnx.load: no mapping here for the operator(s) {', '.join(missing)} "
+                                      f"(mapped: {', '.join(sorted(IMPORTERS))})")
+        for value in [*graph.input, *graph.output]:
+            if not value.type.HasField("tensor_type"):
+                raise NotImplementedError(f"onnx.load: the graph's {value.name!r} is not a tensor (sequences, maps and "
+                                          "optionals are not supported here)")
+        for node in graph.node:
+            if len([o for o in node.output if o]) > 1:
+                raise NotImplementedError(f"onnx.load: {node.op_type} with a second output ({node.output[1]!r}) "
+                                          "is not supported here")
+        self.params = nn.ParameterList()
+        self._constants: dict[str, np.ndarray] = {}
+        self._parameter_of: dict[str, int] = {}
+        for init in graph.initializer:
+            value = numpy_helper.to_array(init)
+            if value.dtype.kind == "f":
+                self._parameter_of[init.name] = len(self.params)
+                self.params.append(nn.Parameter(Tensor(value.copy())))
+            else:
+                self._constants[init.name] = value
+        known = {init.name for init in graph.initializer}
+        self.input_names = [i.name for i in graph.input if i.name not in known]
+        self.output_names = [o.name for o in graph.output]
+        self.nodes = [(n.op_type, list(n.input), list(n.output), _attributes(n), n.name) for n in graph.node]
+        self.name = graph.name
+
+    def parameter_names(self) -> dict[str, str]:
+        """The ONNX name of each parameter, by its name here (``params.0``, ...)."""
+        return {f"params.{i}": name for name, i in self._parameter_of.items()}
+
+    def forward(self, *inputs: Any) -> Any:
+        """Run the graph on ``inputs`` (tensors or arrays, in the order of the model's inputs)."""
+        if len(inputs) != len(self.input_names):
+            raise ValueError(f"{self.name}: expected {len(self.input_names)} inputs ({', '.join(self.input_names)}), "
+                             f"got {len(inputs)}")
+        env: dict[str, Tensor] = {name: Tensor(v) for name, v in self._constants.items()}
+        env.update({name: self.params[i] for name, i in self._parameter_of.items()})
+        env.update({name: x if isinstance(x, Tensor) else Tensor(np.asarray(x)) for name, x in zip(self.input_names, inputs)})
+        for op_type, ins, outs, attrs, _ in self.nodes:
+            args = [env[name] if name else None for name in ins]
+            result = IMPORTERS[op_type](args, attrs)
+            for name, value in zip(outs, result if isinstance(result, tuple) else (result,)):
+                env[name] = value
+        results = tuple(env[name] for name in self.output_names)
+        return results[0] if len(results) == 1 else results
+
+
+def load(path: str | os.PathLike[str]) -> OnnxModule:
+    """Read an ONNX file into an :class:`OnnxModule` (checked with ``onnx.checker`` first)."""
+    import onnx
+
+    try:
+        model = onnx.load(os.fspath(path))
+        onnx.checker.check_model(model)
+    except FileNotFoundError:
+        raise CheckpointError(f"{path}: no such ONNX file") from None
+    except Exception as e:  # onnx reports a damaged or invalid file with several exception types
+        reason = re.sub(r"\s+", " ", str(e))[:300]
+        raise CheckpointError(f"{path}: not a valid ONNX model ({reason})") from None
+    return OnnxModule(model)

@@ -8,6 +8,7 @@ asymmetric pooling pads, ...) raises ``NotImplementedError`` naming the operator
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any, Callable, Sequence
 
@@ -59,37 +60,35 @@ def _clip(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
     return xs[0] if low is None and high is None else xs[0].clamp(low, high)
 
 
-def _pads2d(op: str, attrs: dict[str, Any], spatial: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
-            dilations: Sequence[int], ceil: bool = False) -> tuple[int, int, int, int]:
-    """(top, left, bottom, right) from ``pads`` or ``auto_pad``."""
+def _pads(op: str, attrs: dict[str, Any], spatial: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
+          dilations: Sequence[int]) -> tuple[list[int], list[int]]:
+    """The padding before and after each spatial dimension, from ``pads`` or ``auto_pad``."""
     auto = attrs.get("auto_pad", b"NOTSET")
     auto = auto.decode() if isinstance(auto, bytes) else auto
+    n = len(spatial)
     if auto in ("SAME_UPPER", "SAME_LOWER"):
-        pads = []
+        before, after = [], []
         for size, k, s, d in zip(spatial, kernel, strides, dilations):
             total = max((math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0)
             small, big = total // 2, total - total // 2
-            pads.append((small, big) if auto == "SAME_UPPER" else (big, small))
-        return pads[0][0], pads[1][0], pads[0][1], pads[1][1]
+            before.append(small if auto == "SAME_UPPER" else big)
+            after.append(big if auto == "SAME_UPPER" else small)
+        return before, after
     if auto == "VALID":
-        return 0, 0, 0, 0
+        return [0] * n, [0] * n
     if auto != "NOTSET":
         raise unsupported(op, f"auto_pad={auto}")
-    top, left, bottom, right = attrs.get("pads", [0, 0, 0, 0])
-    return top, left, bottom, right
-
-
-def _spatial(op: str, x: Tensor) -> None:
-    if x.ndim != 4:
-        raise unsupported(op, f"a {x.ndim - 2}-D input (only 2-D images, (N, C, H, W))")
+    pads = list(attrs.get("pads", [0] * (2 * n)))
+    return pads[:n], pads[n:]
 
 
 def _conv(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
     x, w = xs[0], xs[1]
-    _spatial("Conv", x)
+    if x.ndim != 4:
+        raise unsupported("Conv", f"a {x.ndim - 2}-D input (only 2-D images, (N, C, H, W))")
     kernel = attrs.get("kernel_shape", list(w.shape[2:]))
     strides, dilations = attrs.get("strides", [1, 1]), attrs.get("dilations", [1, 1])
-    top, left, bottom, right = _pads2d("Conv", attrs, x.shape[2:], kernel, strides, dilations)
+    (top, left), (bottom, right) = _pads("Conv", attrs, x.shape[2:], kernel, strides, dilations)
     if (top, left) != (bottom, right):
         x = F.pad(x, (left, right, top, bottom))
         top = left = 0
@@ -108,23 +107,59 @@ def _ceil_extra(size: int, before: int, after: int, k: int, s: int) -> int:
 
 def _windows(x: Tensor, kernel: Sequence[int], strides: Sequence[int], dilations: Sequence[int],
              combine: Callable[[Tensor, Tensor], Tensor]) -> Tensor:
-    """``combine`` (max or +) over each window of an unpadded pooling: our pool ops where there is
-    no dilation, else one strided slice per kernel offset (y = combine over i, j of x[.., i d + s r, j d + s c])."""
-    if list(dilations) == [1, 1]:
+    """``combine`` (max or +) over each window of an unpadded pooling: our 2-D pool ops where they
+    apply, else one strided slice per kernel offset, y = combine over o of x[.., o d + s r] per dimension."""
+    if len(kernel) == 2 and list(dilations) == [1, 1]:
         pooled = (F.max_pool2d if combine is maximum else F.avg_pool2d)(x, tuple(kernel), tuple(strides))
         return pooled if combine is maximum else pooled * float(kernel[0] * kernel[1])
-    (kh, kw), (sh, sw), (dh, dw) = kernel, strides, dilations
-    oh, ow = (x.shape[2] - (kh - 1) * dh - 1) // sh + 1, (x.shape[3] - (kw - 1) * dw - 1) // sw + 1
+    outs = [(size - (k - 1) * d - 1) // s + 1 for size, k, s, d in zip(x.shape[2:], kernel, strides, dilations)]
     result = None
-    for i in range(kh):
-        for j in range(kw):
-            part = x[:, :, i * dh: i * dh + (oh - 1) * sh + 1: sh, j * dw: j * dw + (ow - 1) * sw + 1: sw]
-            result = part if result is None else combine(result, part)
+    for offsets in itertools.product(*(range(k) for k in kernel)):
+        index = tuple(slice(o * d, o * d + (n - 1) * s + 1, s) for o, d, n, s in zip(offsets, dilations, outs, strides))
+        part = x[(slice(None), slice(None), *index)]
+        result = part if result is None else combine(result, part)
     return result
 
 
+def _geometry(op: str, x: Tensor, attrs: dict[str, Any]) -> tuple[list[int], ...]:
+    """kernel, strides, dilations, pads before and after, the extra ``ceil_mode`` padding, and the widths for ``F.pad``."""
+    n = x.ndim - 2
+    if n not in (1, 2, 3):
+        raise unsupported(op, f"a {n}-D input (1-, 2- and 3-D pooling are)")
+    kernel = list(attrs["kernel_shape"])
+    strides, dilations = list(attrs.get("strides", [1] * n)), list(attrs.get("dilations", [1] * n))
+    before, after = _pads(op, attrs, x.shape[2:], kernel, strides, dilations)
+    reach = [(k - 1) * d + 1 for k, d in zip(kernel, dilations)]
+    extra = [_ceil_extra(size, b, a, r, s) if attrs.get("ceil_mode", 0) else 0
+             for size, b, a, r, s in zip(x.shape[2:], before, after, reach, strides)]
+    widths = [w for i in reversed(range(n)) for w in (before[i], after[i] + extra[i])]
+    return kernel, strides, dilations, before, after, extra, widths
+
+
+def _max_pool_with_indices(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> tuple[Tensor, Tensor]:
+    """MaxPool's second output: where each maximum is, as an index into the flattened input (the first one on
+    ties), row-major, or with the spatial axes in reverse order (column-major) when ``storage_order=1``."""
+    values = IMPORTERS["MaxPool"](xs, attrs)
+    x = xs[0].numpy()
+    kernel, strides, dilations, before, after, extra, _ = _geometry("MaxPool", xs[0], attrs)
+    widths = ((0, 0), (0, 0), *((b, a + e) for b, a, e in zip(before, after, extra)))
+    padded = np.pad(x, widths, constant_values=-np.inf)
+    flat = np.arange(x.size)
+    if attrs.get("storage_order", 0):
+        flat = flat.reshape(*x.shape[:2], *x.shape[:1:-1]).transpose(0, 1, *range(x.ndim - 1, 1, -1))
+    where = np.pad(flat.reshape(x.shape), widths, constant_values=-1)
+    best, index = np.full(values.shape, -np.inf, dtype=x.dtype), np.zeros(values.shape, dtype=np.int64)
+    for offsets in itertools.product(*(range(k) for k in kernel)):
+        window = (slice(None), slice(None), *(slice(o * d, o * d + (n - 1) * s + 1, s)
+                                              for o, d, n, s in zip(offsets, dilations, values.shape[2:], strides)))
+        better = padded[window] > best
+        best, index = np.where(better, padded[window], best), np.where(better, where[window], index)
+    return values, Tensor(index)
+
+
 def _pool(op: str) -> Importer:
-    """Max or average pooling over 2-D windows with any pads (``auto_pad`` too) and ``ceil_mode``.
+    """Max or average pooling over 1-, 2- or 3-D windows with any pads (``auto_pad`` too), ``ceil_mode``
+    and dilations.
 
     The input is padded explicitly (-inf for max, 0 for average) and pooled without padding; an
     average divides the window sums by the number of pixels counted in each window (the real
@@ -132,29 +167,14 @@ def _pool(op: str) -> Importer:
     """
     def run(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
         x = xs[0]
-        if x.ndim == 3:  # 1-D pooling as 2-D pooling over (1, L) images
-            flat = {**attrs, "kernel_shape": [1, *attrs["kernel_shape"]], "strides": [1, *attrs.get("strides", [1])],
-                    "dilations": [1, *attrs.get("dilations", [1])]}
-            if "pads" in attrs:
-                flat["pads"] = [0, attrs["pads"][0], 0, attrs["pads"][1]]
-            return run([x.reshape(x.shape[0], x.shape[1], 1, x.shape[2])], flat).reshape(*x.shape[:2], -1)
-        _spatial(op, x)
-        kernel = list(attrs["kernel_shape"])
-        strides, dilations = list(attrs.get("strides", [1, 1])), list(attrs.get("dilations", [1, 1]))
-        if op == "MaxPool" and attrs.get("storage_order", 0):
-            raise unsupported(op, "storage_order=1")
-        top, left, bottom, right = _pads2d(op, attrs, x.shape[2:], kernel, strides, dilations)
-        h, w = x.shape[2:]
-        reach = [(k - 1) * d + 1 for k, d in zip(kernel, dilations)]
-        extra_h = _ceil_extra(h, top, bottom, reach[0], strides[0]) if attrs.get("ceil_mode", 0) else 0
-        extra_w = _ceil_extra(w, left, right, reach[1], strides[1]) if attrs.get("ceil_mode", 0) else 0
-        widths = (left, right + extra_w, top, bottom + extra_h)
+        kernel, strides, dilations, before, after, extra, widths = _geometry(op, x, attrs)
+        spatial = x.shape[2:]
         if op == "MaxPool":
             return _windows(F.pad(x, widths, value=-np.inf), kernel, strides, dilations, maximum)
-        counted = np.zeros((1, 1, h + top + bottom + extra_h, w + left + right + extra_w), dtype=x.dtype)
+        counted = np.zeros((1, 1, *(sz + b + a + e for sz, b, a, e in zip(spatial, before, after, extra))), dtype=x.dtype)
         if attrs.get("count_include_pad", 0):
-            counted[..., : h + top + bottom, : w + left + right] = 1
-        counted[..., top:top + h, left:left + w] = 1
+            counted[(..., *(slice(0, sz + b + a) for sz, b, a in zip(spatial, before, after)))] = 1
+        counted[(..., *(slice(b, b + sz) for sz, b in zip(spatial, before)))] = 1
         add = lambda a, b: a + b  # noqa: E731
         return (_windows(F.pad(x, widths), kernel, strides, dilations, add)
                 / _windows(Tensor(counted), kernel, strides, dilations, add))
@@ -225,3 +245,6 @@ IMPORTERS: dict[str, Importer] = {
     "Unsqueeze": _unsqueeze,
 }
 """ONNX operator type -> the function that computes it with our ops. Any other operator is refused by name."""
+
+WITH_SECOND_OUTPUT: dict[str, Callable[..., tuple[Tensor, Tensor]]] = {"MaxPool": _max_pool_with_indices}
+"""Operators whose optional second output is computed when a node asks for it (MaxPool's argmax indices)."""

@@ -16,13 +16,20 @@ import numpy as np
 from .. import nn
 from ..errors import CheckpointError
 from ..tensor import Tensor
-from .import_table import IMPORTERS
+from .import_table import IMPORTERS, WITH_SECOND_OUTPUT
 
 
 def _attributes(node: Any) -> dict[str, Any]:
     from onnx import helper
 
     return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+
+def _as_value(x: Any) -> Any:
+    """A graph input as a tensor, or a sequence (list) of tensors."""
+    if isinstance(x, (list, tuple)):
+        return [_as_value(v) for v in x]
+    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 class OnnxModule(nn.Module):
@@ -38,11 +45,12 @@ class OnnxModule(nn.Module):
             raise NotImplementedError(f"onnx.load: no mapping here for the operator(s) {', '.join(missing)} "
                                       f"(mapped: {', '.join(sorted(IMPORTERS))})")
         for value in [*graph.input, *graph.output]:
-            if not value.type.HasField("tensor_type"):
-                raise NotImplementedError(f"onnx.load: the graph's {value.name!r} is not a tensor (sequences, maps and "
-                                          "optionals are not supported here)")
+            kind = value.type.WhichOneof("value")
+            if kind not in ("tensor_type", "sequence_type", "optional_type"):
+                raise NotImplementedError(f"onnx.load: the graph's {value.name!r} is a {kind} (tensors, and sequences "
+                                          "of tensors passed through Identity, are supported here)")
         for node in graph.node:
-            if len([o for o in node.output if o]) > 1:
+            if len([o for o in node.output if o]) > 1 and node.op_type not in WITH_SECOND_OUTPUT:
                 raise NotImplementedError(f"onnx.load: {node.op_type} with a second output ({node.output[1]!r}) "
                                           "is not supported here")
         self.params = nn.ParameterList()
@@ -72,10 +80,13 @@ class OnnxModule(nn.Module):
                              f"got {len(inputs)}")
         env: dict[str, Tensor] = {name: Tensor(v) for name, v in self._constants.items()}
         env.update({name: self.params[i] for name, i in self._parameter_of.items()})
-        env.update({name: x if isinstance(x, Tensor) else Tensor(np.asarray(x)) for name, x in zip(self.input_names, inputs)})
+        env.update({name: _as_value(x) for name, x in zip(self.input_names, inputs)})
         for op_type, ins, outs, attrs, _ in self.nodes:
             args = [env[name] if name else None for name in ins]
-            result = IMPORTERS[op_type](args, attrs)
+            if op_type != "Identity" and any(isinstance(a, list) for a in args):
+                raise NotImplementedError(f"onnx.load: {op_type} on a sequence is not supported here (only Identity)")
+            run = WITH_SECOND_OUTPUT[op_type] if len([o for o in outs if o]) > 1 else IMPORTERS[op_type]
+            result = run(args, attrs)
             for name, value in zip(outs, result if isinstance(result, tuple) else (result,)):
                 env[name] = value
         results = tuple(env[name] for name in self.output_names)

@@ -42,7 +42,6 @@ class Context:
         self.graph_input, self.batch = graph_input, batch
         self.count = 0
         self.batched: set[int] = {id(graph_input)}  # tensors whose first dimension is the batch
-        self.output_of: dict[int, Tensor] = {}
 
     def temp(self, stem: str) -> str:
         self.count += 1
@@ -61,17 +60,8 @@ class Context:
         self.nodes.append(helper.make_node(op_type, inputs, outputs, name=f"{scope}/{fn.name}_{self.count}".lstrip("/"),
                                            **attributes))
 
-    def rank(self, t: Tensor) -> int:
-        return t.ndim
-
-    def dtype_of(self, t: Tensor) -> np.dtype:
-        return t.dtype
-
     def carries_batch(self, t: Tensor) -> bool:
         return self.batch is not None and id(t) in self.batched
-
-    def shape_of_output(self, fn: Function) -> tuple[int, ...]:
-        return self.output_of[id(fn)].shape
 
 
 def export(model: Module, example_input: Tensor | np.ndarray, path: str | os.PathLike[str],
@@ -117,18 +107,18 @@ def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: 
     module_names = {id(m): n or type(m).__name__ for n, m in model.named_modules()}
     ctx = Context(x, {id(x): input_name, id(out): output_name}, x.shape[0] if dynamic and x.ndim else None, module_names)
     order = topological_order(out.grad_fn)[::-1]  # inputs first
-    ctx.output_of = {id(out.grad_fn): out}
+    output_of = {id(out.grad_fn): out}  # each node's result tensor
     for fn in order:
         for parent in fn.parents:
             if parent.grad_fn is not None:
-                ctx.output_of[id(parent.grad_fn)] = parent
+                output_of[id(parent.grad_fn)] = parent
     for fn in order:
         exporter = EXPORTERS.get(fn.name)
         if exporter is None:
             raise NotImplementedError(f"onnx.export: the op {fn.name} has no ONNX mapping yet (mapped: "
                                       f"{', '.join(sorted(EXPORTERS))})")
         inputs = [_name_of(ctx, t, names) for t in fn.parents]
-        result = ctx.output_of[id(fn)]
+        result = output_of[id(fn)]
         if result is not out:
             ctx.names.setdefault(id(result), ctx.temp(fn.name.lower()))
         if any(ctx.carries_batch(p) for p in fn.parents) and result.ndim and result.shape[0] == ctx.batch:

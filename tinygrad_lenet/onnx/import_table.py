@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -105,6 +105,15 @@ def _ceil_extra(size: int, before: int, after: int, k: int, s: int) -> int:
     return max((out - 1) * s + k - (size + before + after), 0)
 
 
+def _window_slices(kernel: Sequence[int], strides: Sequence[int], dilations: Sequence[int],
+                   outs: Sequence[int]) -> Iterator[tuple[slice, ...]]:
+    """For each kernel offset o (per dimension), the index of the (N, C, out...) elements it covers:
+    x[.., o d + s r] for output position r."""
+    for offsets in itertools.product(*(range(k) for k in kernel)):
+        yield (slice(None), slice(None), *(slice(o * d, o * d + (n - 1) * s + 1, s)
+                                           for o, d, n, s in zip(offsets, dilations, outs, strides)))
+
+
 def _windows(x: Tensor, kernel: Sequence[int], strides: Sequence[int], dilations: Sequence[int],
              combine: Callable[[Tensor, Tensor], Tensor]) -> Tensor:
     """``combine`` (max or +) over each window of an unpadded pooling: our 2-D pool ops where they
@@ -114,10 +123,8 @@ def _windows(x: Tensor, kernel: Sequence[int], strides: Sequence[int], dilations
         return pooled if combine is maximum else pooled * float(kernel[0] * kernel[1])
     outs = [(size - (k - 1) * d - 1) // s + 1 for size, k, s, d in zip(x.shape[2:], kernel, strides, dilations)]
     result = None
-    for offsets in itertools.product(*(range(k) for k in kernel)):
-        index = tuple(slice(o * d, o * d + (n - 1) * s + 1, s) for o, d, n, s in zip(offsets, dilations, outs, strides))
-        part = x[(slice(None), slice(None), *index)]
-        result = part if result is None else combine(result, part)
+    for window in _window_slices(kernel, strides, dilations, outs):
+        result = x[window] if result is None else combine(result, x[window])
     return result
 
 
@@ -149,9 +156,7 @@ def _max_pool_with_indices(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -
         flat = flat.reshape(*x.shape[:2], *x.shape[:1:-1]).transpose(0, 1, *range(x.ndim - 1, 1, -1))
     where = np.pad(flat.reshape(x.shape), widths, constant_values=-1)
     best, index = np.full(values.shape, -np.inf, dtype=x.dtype), np.zeros(values.shape, dtype=np.int64)
-    for offsets in itertools.product(*(range(k) for k in kernel)):
-        window = (slice(None), slice(None), *(slice(o * d, o * d + (n - 1) * s + 1, s)
-                                              for o, d, n, s in zip(offsets, dilations, values.shape[2:], strides)))
+    for window in _window_slices(kernel, strides, dilations, values.shape[2:]):
         better = padded[window] > best
         best, index = np.where(better, padded[window], best), np.where(better, where[window], index)
     return values, Tensor(index)

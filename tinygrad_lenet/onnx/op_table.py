@@ -27,7 +27,7 @@ def _same(op_type: str) -> Exporter:
 
 def _linear(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
     """y = x W^T (+ b): Gemm(transB=1) for 2-D inputs, else MatMul by W^T then Add."""
-    if ctx.rank(fn.parents[0]) == 2:
+    if fn.parents[0].ndim == 2:
         ctx.node("Gemm", inputs, [output], fn, transB=1)
         return
     wt = ctx.temp("weight_t")
@@ -56,7 +56,7 @@ def _pool(op_type: str, **extra: int) -> Exporter:
 
 def _reshape(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
     """The target shape, with the batch dimension written as 0 ("copy it from the input") when it carries the batch."""
-    shape = list(fn.kwargs["shape"]) if "shape" in fn.kwargs else list(ctx.shape_of_output(fn))
+    shape = list(fn.kwargs["shape"])
     if ctx.carries_batch(fn.parents[0]) and shape and shape[0] == ctx.batch:
         shape[0] = 0
     ctx.node("Reshape", [inputs[0], ctx.constant(np.array(shape, dtype=np.int64), "shape")], [output], fn)
@@ -87,7 +87,7 @@ def _rbf(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None
 
 
 def _clip(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
-    dtype = ctx.dtype_of(fn.parents[0])
+    dtype = fn.parents[0].dtype
     bounds = [ctx.constant(np.array(v, dtype=dtype), name) if v is not None else ""
               for v, name in ((fn.kwargs.get("low"), "min"), (fn.kwargs.get("high"), "max"))]
     ctx.node("Clip", [inputs[0], *bounds], [output], fn)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import sys
 import weakref
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
@@ -103,7 +104,7 @@ class Function:
     versions: tuple[int, ...] = ()  # each input's version counter when the op ran (see check_versions)
     output_hooks: list | None = None  # register_hook on the op's output tensor (see engine.walk)
     modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first (module_stack.py)
-    kwargs: dict = {}  # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
+    kwargs: Mapping[str, Any] = MappingProxyType({})  # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
 
     @property
     def name(self) -> str:

@@ -27,8 +27,6 @@ def render(graph: "graphviz.Digraph", path: str | os.PathLike[str], format: str 
     ``dot`` program is missing, :class:`GraphvizNotFound` says how to install it and how to draw
     the written ``.dot`` file afterwards.
     """
-    import graphviz
-
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".") or "svg").lower()
     if fmt not in (*FORMATS, "dot"):

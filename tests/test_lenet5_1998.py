@@ -118,13 +118,28 @@ def test_curvature_is_estimated_on_500_random_training_patterns(model: LeNet5_19
 
 def test_train_command_runs_sdlm_on_the_1998_model(tmp_path: Path) -> None:
     result = run("train", "--model", "lenet5-1998", "--optimizer", "sdlm", "--loss", "rbf-map", "--schedule",
-                 "lecun1998-scaled", "--lr", "1e-5", "--batch-size", "16", "--epochs", "1", "--data", "sample",
-                 "--no-progress", "--out", "run", cwd=tmp_path)
+                 "lecun1998-scaled", "--lr", "1e-5", "--mu", "0.05", "--batch-size", "16", "--epochs", "1", "--data",
+                 "sample", "--no-progress", "--out", "run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "SDLM lr 1e-05 mu 0.05;" in result.stdout
     accuracy = float(result.stdout.split("final test accuracy ")[1].split("%")[0])
     assert accuracy > 80, result.stdout  # one pass over the 8,000-digit sample
     predicted = run("eval", "--checkpoint", str(tmp_path / "run" / "best.safetensors"), "--data", "sample", cwd=tmp_path)
     assert predicted.returncode == 0, predicted.stderr
+
+
+def test_resume_keeps_the_runs_mu_unless_a_new_one_is_given(model: LeNet5_1998) -> None:
+    from tinygrad_lenet.train.resume import resumed_training_state
+    from tinygrad_lenet.train.runs import RunConfig
+
+    saved = tl.optim.create_optimizer("sdlm", model.parameters(), lr=1e-4, mu=0.5)
+    state = {"history": [{}], "optimizer": saved.state_dict()}
+    config = RunConfig(model="lenet5-1998", optimizer="sdlm", lr=1e-4, mu=0.1)
+    kept, _, _ = resumed_training_state(state, config, model, given=set())
+    changed, _, _ = resumed_training_state(state, config, model, given={"mu"})
+    assert kept.param_groups[0]["mu"] == 0.5 and changed.param_groups[0]["mu"] == 0.1
+    with pytest.raises(ValueError, match="mu must be > 0"):
+        resumed_training_state(state, RunConfig(optimizer="sdlm", mu=0.0), model, given={"mu"})
 
 
 def test_summary_counts_c3s_connections_only(model: LeNet5_1998) -> None:

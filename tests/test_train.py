@@ -164,6 +164,7 @@ def test_optimizers_and_schedules_by_name() -> None:
     assert kinds == {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad",
                      "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "sdlm": "SDLM"}
     assert create_optimizer("sdlm", params, batch_size=16).param_groups[0]["batch_size"] == 16
+    assert create_optimizer("sdlm", params, mu=1.0).param_groups[0]["mu"] == 1.0
     assert create_optimizer("nesterov", params).param_groups[0]["nesterov"]
     assert create_optimizer("sgd", params, lr=0.3).param_groups[0]["lr"] == 0.3
     lrs = {}

@@ -110,6 +110,8 @@ def _train_parser(commands: Any) -> None:
                        help=f"momentum/nesterov are SGD with (Nesterov) momentum (default: {d.optimizer})")
     train.add_argument("--lr", type=float, help="learning rate (default: 1e-3 for adam, 0.05 for sgd, ...)")
     train.add_argument("--momentum", type=float, help=f"for --optimizer {uses['momentum']} (default: {d.momentum})")
+    train.add_argument("--mu", type=float, help=f"for --optimizer {uses['mu']}: its step is lr / (mu + h) "
+                       f"(default: {d.mu}, the paper's)")
     train.add_argument("--weight-decay", type=float, help=f"L2 regularisation strength (default: {d.weight_decay})")
     train.add_argument("--schedule", choices=SCHEDULES,
                        help="learning-rate schedule by epoch: step (x gamma every step-size epochs), exponential, "

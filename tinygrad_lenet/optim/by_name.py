@@ -21,16 +21,17 @@ DEFAULT_LR = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, 
 SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998", "lecun1998-scaled")
 """The learning-rate schedule names ``tinygrad-lenet train --schedule`` and ``optim.create_scheduler`` accept."""
 APPLIES_TO = {"momentum": ("momentum", "nesterov"), "step_size": ("step",), "gamma": ("step", "exponential"),
-              "decay": ("inverse",)}
+              "decay": ("inverse",), "mu": ("sdlm",)}
 """The settings that only some optimizers or schedules use, and which ones (the others ignore them)."""
 
 
 def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, momentum: float = 0.9,
-                     weight_decay: float = 0.0, batch_size: int = 1) -> Optimizer:
+                     weight_decay: float = 0.0, batch_size: int = 1, mu: float = 0.02) -> Optimizer:
     """An optimizer by name; "momentum" and "nesterov" are SGD with (Nesterov) momentum.
 
-    ``lr=None`` takes the name's default learning rate (``DEFAULT_LR``). ``batch_size`` is for
-    "sdlm", which scales its step by it (the paper's per-pattern steps, see ``SDLM``).
+    ``lr=None`` takes the name's default learning rate (``DEFAULT_LR``). ``batch_size`` and ``mu``
+    are for "sdlm", which scales its step by the batch size (the paper's per-pattern steps) and
+    divides it by ``mu + h`` (see ``SDLM``).
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
@@ -41,7 +42,7 @@ def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, 
     if name == "sdlm":
         if weight_decay:
             raise ValueError("sdlm: weight_decay is not part of the paper's method; leave it at 0")
-        return SDLM(params, lr=lr, batch_size=batch_size)
+        return SDLM(params, lr=lr, mu=mu, batch_size=batch_size)
     cls = {"adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}[name]
     return cls(params, lr=lr, weight_decay=weight_decay)
 

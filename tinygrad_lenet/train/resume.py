@@ -22,11 +22,11 @@ from ..optim import DEFAULT_LR, create_optimizer, create_scheduler
 KEPT = ("model", "model_options", "optimizer", "loss", "data", "seed")
 """Options a resumed run cannot change: they would make it another run."""
 
-CHANGEABLE = ("epochs", "batch_size", "lr", "momentum", "weight_decay", "schedule", "step_size", "gamma", "decay",
+CHANGEABLE = ("epochs", "batch_size", "lr", "momentum", "mu", "weight_decay", "schedule", "step_size", "gamma", "decay",
               "augment")
 """Options a resumed run applies from its next epoch, with a note."""
 
-OPTIMIZER_SETTINGS = ("lr", "momentum", "weight_decay", "batch_size")  # batch_size: SDLM scales its step by it
+OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: SDLM scales its step by it
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -68,7 +68,7 @@ def resumed_training_state(state: dict[str, Any], config: Any, model: Any, given
     given = set(given)
     done = len(state["history"])
     optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay,
-                                 config.batch_size)
+                                 config.batch_size, config.mu)
     optimizer.load_state_dict(state["optimizer"])
     for group in optimizer.param_groups:
         for name in OPTIMIZER_SETTINGS:

@@ -38,6 +38,7 @@ class RunConfig:
     optimizer: str = "adam"
     lr: float | None = None
     momentum: float = 0.9
+    mu: float = 0.02  # SDLM's step lr / (mu + h)
     weight_decay: float = 0.0
     schedule: str = "constant"
     step_size: int = 10
@@ -55,7 +56,7 @@ class RunConfig:
     threads: int | str | None = None  # numpy's BLAS threads (None: numpy's default), or "auto" (threads.py)
 
 
-TRAINING_ONLY = ("epochs", "batch_size", "optimizer", "lr", "momentum", "weight_decay", "schedule", "step_size",
+TRAINING_ONLY = ("epochs", "batch_size", "optimizer", "lr", "momentum", "mu", "weight_decay", "schedule", "step_size",
                  "gamma", "decay", "loss", "augment", "resume")
 """Options of gradient training, which a fitted model (k-NN) does not take."""
 
@@ -69,6 +70,12 @@ def options_given(config: RunConfig) -> set[str]:
     """The options of ``config`` that differ from the defaults: what a caller asked for."""
     default = RunConfig()
     return {f.name for f in dataclasses.fields(config) if getattr(config, f.name) != getattr(default, f.name)}
+
+
+def _optimizer_extras(optimizer: Any) -> str:
+    """The settings beside lr that the header of train.log names: SDLM's mu (empty for the others)."""
+    group = optimizer.param_groups[0]
+    return f" mu {group['mu']:g}" if "mu" in group else ""
 
 
 def _refuse_ignored(config: RunConfig, given: set[str], trainable: bool) -> None:
@@ -133,7 +140,7 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
                     f"{optimizer.param_groups[0]['lr']:.3g}")
         else:
             optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum,
-                                         config.weight_decay, config.batch_size)
+                                         config.weight_decay, config.batch_size, config.mu)
             scheduler = create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma,
                                          config.decay)
         train_loader = DataLoader(train_set, config.batch_size, shuffle=True,
@@ -146,7 +153,8 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
         }
         log(f"{config.model}: {model.num_parameters():,} parameters; {describe(train_set)}; {config.epochs} epochs of "
             f"{len(train_loader)} batches of {config.batch_size}; {optimizer.__class__.__name__} lr "
-            f"{optimizer.param_groups[0]['lr']:g}; schedule {config.schedule}; augment {config.augment}")
+            f"{optimizer.param_groups[0]['lr']:g}{_optimizer_extras(optimizer)}; schedule {config.schedule}; "
+            f"augment {config.augment}")
         history = fit(model, train_loader, test_loader, optimizer, config.epochs, scheduler, LOSSES[config.loss],
                       folder, metadata, state, config.progress, log)
         result = evaluate(model, test_loader, LOSSES[config.loss])

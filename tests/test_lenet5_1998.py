@@ -81,8 +81,12 @@ def test_the_two_criteria() -> None:
     j = 2.0
     expected = np.mean([row[c] + np.log(np.exp(-j) + np.exp(-row).sum()) for row, c in zip(y.numpy(), [0, 2])])
     assert rbf_map_loss(-y, t, j).item() == pytest.approx(expected)
-    with pytest.raises(ValueError, match="targets must be classes"):
+    with pytest.raises(ValueError, match=r"rbf_map_loss: target values must be class indices in \[0, 2\], found 0..3"):
         rbf_map_loss(-y, tl.tensor([0, 3]))
+    with pytest.raises(ValueError, match="found -100..0"):
+        rbf_simple_loss(-y, tl.tensor([-100, 0]))
+    with pytest.raises(tl.DTypeError, match="rbf_simple_loss: target must hold integer class indices"):
+        rbf_simple_loss(-y, tl.tensor([0.0, 1.0]))
     with pytest.raises(ValueError, match="j must be positive"):
         rbf_map_loss(-y, t, 0.0)
 

@@ -26,8 +26,9 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _check_targets(input: Tensor, target: Tensor, op: str, ignore_index: int = -100) -> np.ndarray:
-    """Class-index targets: integers, one per row of the (N, C) input, each in [0, C) or ignore_index."""
+def _check_targets(input: Tensor, target: Tensor | np.ndarray, op: str, ignore_index: int | None = -100) -> np.ndarray:
+    """Class-index targets: integers, one per row of the (N, C) input, each in [0, C) or
+    ignore_index (None: every target counts)."""
     if input.ndim != 2:
         raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
     t = np.asarray(target._array if isinstance(target, Tensor) else target)
@@ -35,7 +36,7 @@ def _check_targets(input: Tensor, target: Tensor, op: str, ignore_index: int = -
         raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
     if t.shape != (input.shape[0],):
         raise ShapeError(f"{op}: target must have shape ({input.shape[0]},) for input {input.shape}, got {t.shape}")
-    counted = t[t != ignore_index]
+    counted = t if ignore_index is None else t[t != ignore_index]
     if counted.size and (counted.min() < 0 or counted.max() >= input.shape[1]):
         raise ValueError(
             f"{op}: target values must be class indices in [0, {input.shape[1] - 1}], "

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
 from ..ops.rbf import EuclideanRBF as RBFOp
 from ..ops.rbf import MAPCriterion
 from ..tensor import Tensor
+from .loss_functions import _check_targets
 from .module import Module
 
 MAP_J = 10.0  # the paper's "positive constant j" of eq. 9 is not given; see docs/lenet5-1998.md
@@ -35,27 +35,17 @@ class EuclideanRBF(Module):
         return f"centers={k}x{f} (fixed)"
 
 
-def _targets(scores: Tensor, target: Tensor | np.ndarray, name: str) -> np.ndarray:
-    t = np.asarray(target._array if isinstance(target, Tensor) else target)
-    if scores.ndim != 2 or t.shape != (scores.shape[0],) or t.dtype.kind not in "iu":
-        raise ShapeError(f"{name}: expected scores (N, K) and integer class targets (N,), got {scores.shape} and "
-                         f"{t.shape} {t.dtype}")
-    if t.size and (t.min() < 0 or t.max() >= scores.shape[1]):
-        raise ValueError(f"{name}: targets must be classes in [0, {scores.shape[1] - 1}], found {t.min()}..{t.max()}")
-    return t
-
-
 def rbf_simple_loss(scores: Tensor, target: Tensor | np.ndarray) -> Tensor:
     """Eq. 8 of the paper: E = mean over samples of y_correct, the distance to the right center
     (scores are -y)."""
-    t = _targets(scores, target, "rbf_simple_loss")
+    t = _check_targets(scores, target, "rbf_simple_loss", ignore_index=None)
     return -scores[np.arange(len(t)), t].mean()
 
 
 def rbf_map_loss(scores: Tensor, target: Tensor | np.ndarray, j: float = MAP_J) -> Tensor:
     """Eq. 9: E = mean over samples of y_correct + log(exp(-j) + sum_i exp(-y_i)); as j grows it
     tends to cross-entropy on the scores -y."""
-    t = _targets(scores, target, "rbf_map_loss")
+    t = _check_targets(scores, target, "rbf_map_loss", ignore_index=None)
     if not j > 0:
         raise ValueError(f"rbf_map_loss: j must be positive, got {j}")
     return MAPCriterion.apply(-scores, t, float(j)).mean()

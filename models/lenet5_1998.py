@@ -87,7 +87,7 @@ class TableConv2d(nn.Module):
         slots = [o * in_channels + c for o, inputs in enumerate(table) for c in inputs]
         placement = np.zeros((len(table) * in_channels, len(slots)), np.float32)
         placement[slots, np.arange(len(slots))] = 1.0
-        self.placement = tl.tensor(placement)  # constant: rebuilt from the table, not saved
+        self.register_buffer("placement", tl.tensor(placement), persistent=False)  # rebuilt from the table
         self.weight = nn.Parameter(tl.zeros(len(slots), kernel_size * kernel_size))
         self.bias = nn.Parameter(tl.zeros(len(table)))
         fan_in = np.array([kernel_size**2 * len(table[o]) for o, inputs in enumerate(table) for _ in inputs])

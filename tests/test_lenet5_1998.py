@@ -51,6 +51,8 @@ def test_the_rbf_centers_are_the_papers_bitmaps_and_a_saved_buffer(model: LeNet5
     one = centers[1].reshape(12, 7)
     assert (one[:, 3] == 1)[:10].all() and (one[10:] == -1).all()  # the 1's stem, two empty bottom rows
     assert "output.centers" in model.state_dict() and not any(p is model.output.centers for p in model.parameters())
+    assert "c3.placement" not in model.state_dict() and model.double().c3.placement.dtype == np.float64
+    model.float()
     tl.save(model.state_dict(), tmp_path / "m.safetensors")
     np.testing.assert_array_equal(tl.load(tmp_path / "m.safetensors")["output.centers"], centers)
 

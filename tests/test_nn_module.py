@@ -75,6 +75,21 @@ def test_state_dict_keys_and_shapes_are_pytorch_names() -> None:
     ]
 
 
+def test_a_non_persistent_buffer_is_converted_but_not_saved() -> None:
+    class Scaled(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.register_buffer("scale", tl.ones(3), persistent=False)
+            self.register_buffer("count", tl.zeros(1))
+
+    module = Scaled().double()
+    assert module.scale.dtype == np.float64 and list(module.state_dict()) == ["count"]
+    assert [name for name, _ in module.named_buffers()] == ["scale", "count"]
+    assert module.load_state_dict({"count": np.ones(1)}).missing_keys == []
+    module.register_buffer("scale", module.scale)  # registered again, persistent: saved from now on
+    assert list(module.state_dict()) == ["scale", "count"]
+
+
 def test_state_dict_holds_copies() -> None:
     model = LeNet5()
     state = model.state_dict()

@@ -69,6 +69,7 @@ class Module:
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
@@ -103,11 +104,17 @@ class Module:
                 return
         object.__delattr__(self, name)
 
-    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
-        """A tensor that belongs to the module's state (saved in ``state_dict``) but is not trained,
-        such as BatchNorm's running statistics."""
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """A tensor that belongs to the module but is not trained, such as BatchNorm's running
+        statistics: saved in ``state_dict`` and converted by ``to``/``double``. With
+        ``persistent=False`` it is converted but not saved (a constant the module rebuilds), as
+        in PyTorch."""
         self.__dict__.pop(name, None)
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or None, for an absent optional parameter such as a bias)."""
@@ -246,14 +253,14 @@ class Module:
 
     # --- state -----------------------------------------------------------------------------------
     def _state_tensors(self) -> "OrderedDict[str, Tensor]":
-        """Every parameter and buffer under its state-dict key, in PyTorch's order: each module's
-        parameters, then its buffers, modules depth first."""
+        """Every parameter and persistent buffer under its state-dict key, in PyTorch's order: each
+        module's parameters, then its buffers, modules depth first."""
         tensors: OrderedDict[str, Tensor] = OrderedDict()
         for prefix, module in self.named_modules():
-            for registry in (module._parameters, module._buffers):
-                for name, value in registry.items():
-                    if value is not None:
-                        tensors[f"{prefix}.{name}" if prefix else name] = value
+            buffers = [(n, b) for n, b in module._buffers.items() if n not in module._non_persistent_buffers_set]
+            for name, value in [*module._parameters.items(), *buffers]:
+                if value is not None:
+                    tensors[f"{prefix}.{name}" if prefix else name] = value
         return tensors
 
     def state_dict(self) -> "OrderedDict[str, np.ndarray]":

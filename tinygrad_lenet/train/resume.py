@@ -29,6 +29,17 @@ CHANGEABLE = ("epochs", "batch_size", "lr", "momentum", "mu", "weight_decay", "s
 OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: SDLM scales its step by it
 
 
+def optimizer_of(config: Any, model: Any) -> Any:
+    """The optimizer a :class:`RunConfig` asks for, over ``model``'s parameters."""
+    return create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay,
+                            config.batch_size, config.mu)
+
+
+def scheduler_of(config: Any, optimizer: Any) -> Any:
+    """The learning-rate schedule a :class:`RunConfig` asks for (None for "constant")."""
+    return create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma, config.decay)
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equal as saved in a checkpoint's JSON (tuples and lists alike)."""
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
@@ -67,8 +78,7 @@ def resumed_training_state(state: dict[str, Any], config: Any, model: Any, given
     """
     given = set(given)
     done = len(state["history"])
-    optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay,
-                                 config.batch_size, config.mu)
+    optimizer = optimizer_of(config, model)
     optimizer.load_state_dict(state["optimizer"])
     for group in optimizer.param_groups:
         for name in OPTIMIZER_SETTINGS:
@@ -78,7 +88,7 @@ def resumed_training_state(state: dict[str, Any], config: Any, model: Any, given
             group["initial_lr"] = config.lr
         group["lr"] = group.get("initial_lr", group["lr"])
     optimizer.check_hyperparameters(optimizer.param_groups[0])
-    scheduler = create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma, config.decay)
+    scheduler = scheduler_of(config, optimizer)
     if scheduler is not None:
         scheduler.last_epoch = done - 1
         scheduler.step()

@@ -13,13 +13,13 @@ from .. import random as tl_random
 from ..data import MNIST, MNIST_MEAN, MNIST_STD, SAMPLE_CAVEAT, DataLoader, describe, input_transform, load_mnist
 from ..errors import ResumeError
 from ..models import MODELS, create_model
-from ..optim import APPLIES_TO, create_optimizer, create_scheduler
+from ..optim import APPLIES_TO
 from ..threads import set_num_threads
 from .loop import LOSSES, evaluate, fit
 from .metrics import confusion_matrix
 from .report import report_and_confusion, write_graph, write_report
 from .reproducibility import environment
-from .resume import merge_config, resumed_training_state
+from .resume import merge_config, optimizer_of, resumed_training_state, scheduler_of
 from .run_folder import RunFolder
 from .training_checkpoint import load_training_checkpoint
 
@@ -139,10 +139,8 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
                 log(f"resume: schedule {config.schedule} rebuilt for {config.epochs} epochs; epoch {start} trains at lr "
                     f"{optimizer.param_groups[0]['lr']:.3g}")
         else:
-            optimizer = create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum,
-                                         config.weight_decay, config.batch_size, config.mu)
-            scheduler = create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma,
-                                         config.decay)
+            optimizer = optimizer_of(config, model)
+            scheduler = scheduler_of(config, optimizer)
         train_loader = DataLoader(train_set, config.batch_size, shuffle=True,
                                   transform=input_transform(spec.input_size, config.augment, spec.augmentation))
         test_loader = DataLoader(test_set, 1000, transform=input_transform(spec.input_size))

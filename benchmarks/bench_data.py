@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import tinygrad_lenet as tl
 from tinygrad_lenet.data import MNIST, DataLoader, input_transform
@@ -28,7 +28,9 @@ def best_of(repeats: int, fn: Callable[[], object]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=None, help="folder with the MNIST files (default: the usual search)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="folder with the MNIST files (default: the usual search)"
+    )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
@@ -42,7 +44,9 @@ def main() -> None:
     for name, transform in (("no transform", None), ("ToFloat+Pad+Normalize", plain), ("+ RandomAffine", augmented)):
         loader = DataLoader(train, args.batch_size, shuffle=True, seed=0, transform=transform)
         seconds = best_of(args.repeats, lambda: sum(len(x) for x, _ in loader))
-        print(f"one epoch, batch {args.batch_size}, {name:<22}: {seconds:6.2f} s  {len(train) / seconds:>10,.0f} images/s")
+        print(
+            f"one epoch, batch {args.batch_size}, {name:<22}: {seconds:6.2f} s  {len(train) / seconds:>10,.0f} images/s"
+        )
 
 
 if __name__ == "__main__":

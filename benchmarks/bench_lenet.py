@@ -81,16 +81,28 @@ def main() -> None:
     if args.allocator:
         for setting, label in (("1", "with malloc tuning (default)"), ("0", "without malloc tuning")):
             print(f"-- {label}", flush=True)
-            argv = [sys.executable, __file__, "--batch-size", str(args.batch_size), "--steps", str(args.steps),
-                    "--repeats", str(args.repeats)]
+            argv = [
+                sys.executable,
+                __file__,
+                "--batch-size",
+                str(args.batch_size),
+                "--steps",
+                str(args.steps),
+                "--repeats",
+                str(args.repeats),
+            ]
             subprocess.run(argv, env={**os.environ, "TINYGRAD_LENET_MALLOC_TUNING": setting}, check=True)
         return
     print(f"malloc tuning: {'on' if tl.tune_allocator() else 'off'}")
     for dtype in (np.float32, np.float64):
         train, infer = measure(np.dtype(dtype), args.batch_size, args.steps, args.repeats)
-        print(f"LeNet-5 {np.dtype(dtype).name}, batch {args.batch_size}: train {train:8,.0f} images/s   inference {infer:8,.0f} images/s")
+        print(
+            f"LeNet-5 {np.dtype(dtype).name}, batch {args.batch_size}: train {train:8,.0f} images/s   inference {infer:8,.0f} images/s"
+        )
     if args.profile:
-        cProfile.runctx("measure(np.dtype(np.float32), args.batch_size, args.steps, 1)", globals(), locals(), "/tmp/lenet.prof")
+        cProfile.runctx(
+            "measure(np.dtype(np.float32), args.batch_size, args.steps, 1)", globals(), locals(), "/tmp/lenet.prof"
+        )
         pstats.Stats("/tmp/lenet.prof").sort_stats("tottime").print_stats(12)
 
 

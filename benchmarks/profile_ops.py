@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import tinygrad_lenet as tl
 from tinygrad_lenet import Function

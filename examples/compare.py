@@ -23,14 +23,14 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
-import tinygrad_lenet as tl  # noqa: E402
-from tinygrad_lenet.data import DataLoader, input_transform, load_mnist  # noqa: E402
-from tinygrad_lenet.models import MODELS, create_model  # noqa: E402
-from tinygrad_lenet.optim import create_optimizer  # noqa: E402
-from tinygrad_lenet.train import LOSSES, fit  # noqa: E402
+import tinygrad_lenet as tl
+from tinygrad_lenet.data import DataLoader, input_transform, load_mnist
+from tinygrad_lenet.models import MODELS, create_model
+from tinygrad_lenet.optim import create_optimizer
+from tinygrad_lenet.train import LOSSES, fit
 
 
 @dataclass
@@ -54,16 +54,24 @@ def _mlp(label: str, hidden: list[int], **kw: Any) -> Variant:
 
 COMPARISONS: dict[str, list[Variant]] = {
     "optimizers": [Variant(name, optimizer=name) for name in ("sgd", "momentum", "adagrad", "rmsprop", "adam")],
-    "learning-rates": [Variant(f"sgd lr {lr:g}", optimizer="sgd", lr=lr) for lr in (0.5, 0.1, 0.05, 0.01, 0.005, 0.001, 0.0005)],
+    "learning-rates": [
+        Variant(f"sgd lr {lr:g}", optimizer="sgd", lr=lr) for lr in (0.5, 0.1, 0.05, 0.01, 0.005, 0.001, 0.0005)
+    ],
     "batch-sizes": [Variant(f"batch {b}", batch_size=b) for b in (16, 32, 64, 128, 256)],
     "models": [Variant("softmax", "softmax"), _mlp("mlp 784-256-10", [256]), Variant("lenet5", "lenet5")],
     "losses": [Variant("cross-entropy"), Variant("L2 on softmax", loss="mse")],
     "width": [_mlp(f"784-{w}-10", [w]) for w in (32, 128, 512, 1024)],
-    "depth": [_mlp("-".join(map(str, [784, *h, 10])), h) for h in ([256], [256, 128], [256, 128, 64], [100, 70, 50, 30])],
+    "depth": [
+        _mlp("-".join(map(str, [784, *h, 10])), h) for h in ([256], [256, 128], [256, 128, 64], [100, 70, 50, 30])
+    ],
     "regularization": [
-        _mlp("none", [256]), _mlp("batchnorm", [256], batchnorm=True), _mlp("dropout 0.3", [256], dropout=0.3),
-        _mlp("L2 1e-4", [256], weight_decay=1e-4), _mlp("bn + dropout", [256], batchnorm=True, dropout=0.3),
-        _mlp("bn + L2", [256], batchnorm=True, weight_decay=1e-4), _mlp("dropout + L2", [256], dropout=0.3, weight_decay=1e-4),
+        _mlp("none", [256]),
+        _mlp("batchnorm", [256], batchnorm=True),
+        _mlp("dropout 0.3", [256], dropout=0.3),
+        _mlp("L2 1e-4", [256], weight_decay=1e-4),
+        _mlp("bn + dropout", [256], batchnorm=True, dropout=0.3),
+        _mlp("bn + L2", [256], batchnorm=True, weight_decay=1e-4),
+        _mlp("dropout + L2", [256], dropout=0.3, weight_decay=1e-4),
         _mlp("bn + dropout + L2", [256], batchnorm=True, dropout=0.3, weight_decay=1e-4),
     ],
     "dropout-rates": [_mlp(f"dropout {p}", [256], dropout=p) for p in (0.0, 0.2, 0.4, 0.6, 0.8)],
@@ -84,15 +92,25 @@ def run_comparison(name: str, model: str, epochs: int, data: str, seed: int, out
         size = MODELS[model_name].input_size
         optimizer = create_optimizer(variant.optimizer, net.parameters(), variant.lr, weight_decay=variant.weight_decay)
         history = fit(
-            net, DataLoader(train_set, variant.batch_size, shuffle=True, transform=input_transform(size)),
-            DataLoader(test_set, 1000, transform=input_transform(size)), optimizer, epochs,
-            loss_fn=LOSSES[variant.loss], progress=False, log=lambda line: None,
+            net,
+            DataLoader(train_set, variant.batch_size, shuffle=True, transform=input_transform(size)),
+            DataLoader(test_set, 1000, transform=input_transform(size)),
+            optimizer,
+            epochs,
+            loss_fn=LOSSES[variant.loss],
+            progress=False,
+            log=lambda line: None,
         )
         accuracy = history.rows[-1]["test_accuracy"]
         results.append((variant.label, accuracy))
         print(f"  {variant.label:<24} test accuracy {accuracy:.2%}  ({sum(history.column('seconds')):.1f} s)")
-        ax.plot(history.column("epoch"), [100 * a for a in history.column("test_accuracy")], "-o", markersize=3,
-                label=f"{variant.label} ({accuracy:.2%})")
+        ax.plot(
+            history.column("epoch"),
+            [100 * a for a in history.column("test_accuracy")],
+            "-o",
+            markersize=3,
+            label=f"{variant.label} ({accuracy:.2%})",
+        )
     ax.set(xlabel="epoch", ylabel="test accuracy (%)", title=f"{name} ({model}, {train_set!r})")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
@@ -106,11 +124,18 @@ def run_comparison(name: str, model: str, epochs: int, data: str, seed: int, out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("comparison", choices=[*COMPARISONS, "all"])
-    parser.add_argument("--model", default="mlp", choices=("mlp", "softmax", "lenet5"),
-                        help="the model of comparisons that do not choose their own (default mlp)")
+    parser.add_argument(
+        "--model",
+        default="mlp",
+        choices=("mlp", "softmax", "lenet5"),
+        help="the model of comparisons that do not choose their own (default mlp)",
+    )
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--data", default="auto", choices=("auto", "full", "sample"))
     parser.add_argument("--quick", action="store_true", help="bundled sample, 2 epochs")

@@ -10,9 +10,9 @@ import argparse
 from pathlib import Path
 
 import tinygrad_lenet as tl
+from tinygrad_lenet import viz
 from tinygrad_lenet.models import LeNet5, LeNet5_1998
 from tinygrad_lenet.models.lenet5_1998 import bitmaps
-from tinygrad_lenet import viz
 
 
 def main() -> None:
@@ -27,7 +27,11 @@ def main() -> None:
     y = (w * x + b).relu()
     viz.retain_grads(y)
     y.backward()
-    print(viz.render(viz.draw_graph(y, params={"w": w, "x": x, "b": b}, show_grads=True, rankdir="LR"), out / f"expression.{fmt}"))
+    print(
+        viz.render(
+            viz.draw_graph(y, params={"w": w, "x": x, "b": b}, show_grads=True, rankdir="LR"), out / f"expression.{fmt}"
+        )
+    )
 
     # 2. LeNet-5, one training step, at module level and fully expanded.
     tl.manual_seed(0)

@@ -16,10 +16,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-PAPER = {"test, no distortions": (range(10, 21), 0.95), "training, no distortions": ([19], 0.35),
-         "test, with distortions": ([20], 0.8)}
+PAPER = {
+    "test, no distortions": (range(10, 21), 0.95),
+    "training, no distortions": ([19], 0.35),
+    "test, with distortions": ([20], 0.8),
+}
 
 
 def main() -> None:
@@ -31,13 +34,26 @@ def main() -> None:
     for run in args.runs:
         rows = json.loads((run / "history.json").read_text())
         passes = [r["epoch"] for r in rows]
-        line, = ax.plot(passes, [100 * (1 - r["test_accuracy"]) for r in rows], marker="o", ms=3,
-                        label=f"{run.name}: test")
-        ax.plot(passes, [100 * (1 - r["train_accuracy"]) for r in rows], ls="--", color=line.get_color(),
-                label=f"{run.name}: training (during the pass)")
+        (line,) = ax.plot(
+            passes, [100 * (1 - r["test_accuracy"]) for r in rows], marker="o", ms=3, label=f"{run.name}: test"
+        )
+        ax.plot(
+            passes,
+            [100 * (1 - r["train_accuracy"]) for r in rows],
+            ls="--",
+            color=line.get_color(),
+            label=f"{run.name}: training (during the pass)",
+        )
     for (label, (passes, error)), marker in zip(PAPER.items(), ("_", "x", "*")):
-        ax.plot(list(passes), [error] * len(passes), ls="none", marker=marker, ms=9, color="black",
-                label=f"paper: {label} {error}%")
+        ax.plot(
+            list(passes),
+            [error] * len(passes),
+            ls="none",
+            marker=marker,
+            ms=9,
+            color="black",
+            label=f"paper: {label} {error}%",
+        )
     ax.set_xlabel("pass over the 60,000 training digits")
     ax.set_ylabel("error (%)")
     ax.set_ylim(0, 3)

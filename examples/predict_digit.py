@@ -28,11 +28,16 @@ def main() -> None:
     args = parser.parse_args()
     if not args.checkpoint.exists():
         if not args.quick:
-            parser.error(f"{args.checkpoint} does not exist: train a model first (examples/train_lenet5.py) or use --quick")
+            parser.error(
+                f"{args.checkpoint} does not exist: train a model first (examples/train_lenet5.py) or use --quick"
+            )
         args.checkpoint = Path("runs/predict-quick/best.safetensors")
         if not args.checkpoint.exists():  # trained by an earlier --quick run: reuse it
-            train_run(RunConfig(model="lenet5", epochs=1, batch_size=32, data="sample", out="runs/predict-quick",
-                                progress=False))
+            train_run(
+                RunConfig(
+                    model="lenet5", epochs=1, batch_size=32, data="sample", out="runs/predict-quick", progress=False
+                )
+            )
     if not args.images:
         digit = MNIST.sample(train=False).data[0]
         Image.fromarray(255 - digit).resize((112, 112)).save("digit.png")  # dark ink on white, like paper

@@ -25,8 +25,16 @@ def run_example(recipe: RunConfig, description: str) -> dict[str, Any]:
     parser.add_argument("--out", default=recipe.out)
     parser.add_argument("--overwrite", action="store_true", help="train anew into --out, moving an earlier run aside")
     args = parser.parse_args()
-    config = replace(recipe, epochs=args.epochs, augment=args.augment, data=args.data, data_dir=args.data_dir,
-                     seed=args.seed, out=args.out, overwrite=args.overwrite)
+    config = replace(
+        recipe,
+        epochs=args.epochs,
+        augment=args.augment,
+        data=args.data,
+        data_dir=args.data_dir,
+        seed=args.seed,
+        out=args.out,
+        overwrite=args.overwrite,
+    )
     if args.quick:
         config = replace(config, epochs=2, data="sample", out=args.out + "-quick")
     return train_run(config)

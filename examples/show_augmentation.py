@@ -1,6 +1,6 @@
 """Draw MNIST digits next to randomly distorted copies of them (the picture in docs/data.md).
 
-    python examples/show_augmentation.py [--out docs/images/augmentation.png] [--seed 0]
+python examples/show_augmentation.py [--out docs/images/augmentation.png] [--seed 0]
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from tinygrad_lenet.data import AUGMENTATION, MNIST, RandomAffine, ToFloat  # noqa: E402  (AUGMENTATION: --augment's)
+from tinygrad_lenet.data import AUGMENTATION, MNIST, RandomAffine, ToFloat
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Train softmax regression (one linear layer 784-10) on MNIST.
 
-    python examples/train_softmax.py [--quick] [--epochs 10]
+python examples/train_softmax.py [--quick] [--epochs 10]
 """
 
 from run_recipe import run_example

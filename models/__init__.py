@@ -9,4 +9,14 @@ from .lenet5_1998 import LeNet5_1998
 from .mlp import MLP, SoftmaxRegression
 from .registry import MODELS, ModelOption, ModelSpec, create_model
 
-__all__ = ["MLP", "MODELS", "KNearestNeighbors", "LeNet5", "LeNet5_1998", "ModelOption", "ModelSpec", "SoftmaxRegression", "create_model"]
+__all__ = [
+    "MLP",
+    "MODELS",
+    "KNearestNeighbors",
+    "LeNet5",
+    "LeNet5_1998",
+    "ModelOption",
+    "ModelSpec",
+    "SoftmaxRegression",
+    "create_model",
+]

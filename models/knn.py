@@ -20,7 +20,7 @@ class KNearestNeighbors:
         self.k, self.batch_size = k, batch_size
         self.train_x: np.ndarray | None = None
 
-    def fit(self, images: np.ndarray, labels: np.ndarray) -> "KNearestNeighbors":
+    def fit(self, images: np.ndarray, labels: np.ndarray) -> KNearestNeighbors:
         """Remember the training set (images of any shape; flattened, as float32)."""
         if len(images) < self.k:
             raise ValueError(f"k-NN with k={self.k} needs at least {self.k} training images, got {len(images)}")

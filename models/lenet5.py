@@ -6,7 +6,7 @@ conv1 6@5x5 -> act -> pool1 2x2 -> conv2 16@5x5 -> act -> pool2 2x2 -> flatten -
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
@@ -38,8 +38,12 @@ class LeNet5(nn.Module):
     """
 
     def __init__(
-        self, activation: str = "relu", pooling: str = "max", channels: tuple[int, int] = (6, 16),
-        dropout: float = 0.0, num_classes: int = 10,
+        self,
+        activation: str = "relu",
+        pooling: str = "max",
+        channels: tuple[int, int] = (6, 16),
+        dropout: float = 0.0,
+        num_classes: int = 10,
     ) -> None:
         super().__init__()
         if pooling not in POOLING:

@@ -18,8 +18,24 @@ from tinygrad_lenet.data import MNIST_MEAN, MNIST_STD
 A, S = 1.7159, 2.0 / 3.0  # f(a) = A tanh(S a): f(1) = 1, f(-1) = -1
 
 # C3's inputs: the S2 maps each of the 16 C3 maps reads (the paper's Table I)
-C3_TABLE = ((0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (0, 4, 5), (0, 1, 5), (0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5),
-            (0, 3, 4, 5), (0, 1, 4, 5), (0, 1, 2, 5), (0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5), (0, 1, 2, 3, 4, 5))
+C3_TABLE = (
+    (0, 1, 2),
+    (1, 2, 3),
+    (2, 3, 4),
+    (3, 4, 5),
+    (0, 4, 5),
+    (0, 1, 5),
+    (0, 1, 2, 3),
+    (1, 2, 3, 4),
+    (2, 3, 4, 5),
+    (0, 3, 4, 5),
+    (0, 1, 4, 5),
+    (0, 1, 2, 5),
+    (0, 1, 3, 4),
+    (1, 2, 4, 5),
+    (0, 2, 3, 5),
+    (0, 1, 2, 3, 4, 5),
+)
 
 # the RBF centers: a 7x12 bitmap per digit (the paper's Fig. 3), '#' = +1, '.' = -1, row by row
 BITMAPS = (
@@ -108,7 +124,9 @@ class TableConv2d(nn.Module):
         return n * h * w * self.weight.numel()
 
     def extra_repr(self) -> str:
-        return f"{self.in_channels}, {len(self.table)}, kernel_size={self.kernel_size}, connections={self.weight.shape[0]}"
+        return (
+            f"{self.in_channels}, {len(self.table)}, kernel_size={self.kernel_size}, connections={self.weight.shape[0]}"
+        )
 
 
 def _conv(in_channels: int, out_channels: int) -> nn.Conv2d:
@@ -136,7 +154,9 @@ class LeNet5_1998(nn.Module):
 
     def forward(self, x: tl.Tensor) -> tl.Tensor:
         if x.ndim != 4 or x.shape[1:] != (1, 32, 32):
-            raise tl.ShapeError(f"LeNet5_1998 expects images of shape (N, 1, 32, 32) (MNIST padded by 2), got {x.shape}")
+            raise tl.ShapeError(
+                f"LeNet5_1998 expects images of shape (N, 1, 32, 32) (MNIST padded by 2), got {x.shape}"
+            )
         x = self.scale_input(x)
         x = self.s2(squash(self.c1(x)))
         x = self.s4(squash(self.c3(x)))

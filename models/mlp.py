@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
@@ -18,7 +18,10 @@ class MLP(nn.Module):
     """
 
     def __init__(
-        self, sizes: Sequence[int] = (784, 256, 10), activation: str = "relu", batchnorm: bool = False,
+        self,
+        sizes: Sequence[int] = (784, 256, 10),
+        activation: str = "relu",
+        batchnorm: bool = False,
         dropout: float = 0.0,
     ) -> None:
         super().__init__()

@@ -6,8 +6,9 @@ from ``MODELS``.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from tinygrad_lenet.data import LECUN1998_DISTORTIONS
 
@@ -83,25 +84,45 @@ DROPOUT = ModelOption("dropout", "dropout probability in [0, 1)", type=probabili
 
 MODELS: dict[str, ModelSpec] = {
     "lenet5": ModelSpec(
-        LeNet5, 32, "LeNet-5 as the lab reports built it: 2 conv + 3 linear layers, 61,706 parameters",
+        LeNet5,
+        32,
+        "LeNet-5 as the lab reports built it: 2 conv + 3 linear layers, 61,706 parameters",
         options=(
             ACTIVATION,
             ModelOption("pooling", "pooling after each convolution", choices=tuple(POOLING)),
-            ModelOption("channels", "channels of the two convolutions", type=positive_int, nargs=2, metavar=("C1", "C2"),
-                        convert=tuple),
+            ModelOption(
+                "channels",
+                "channels of the two convolutions",
+                type=positive_int,
+                nargs=2,
+                metavar=("C1", "C2"),
+                convert=tuple,
+            ),
             DROPOUT,
         ),
     ),
     "lenet5-1998": ModelSpec(
-        LeNet5_1998, 32, "LeNet-5 as published in 1998: scaled tanh, trainable subsampling, the C3 table, RBF "
+        LeNet5_1998,
+        32,
+        "LeNet-5 as published in 1998: scaled tanh, trainable subsampling, the C3 table, RBF "
         "outputs to fixed digit bitmaps; 60,000 parameters (docs/lenet5-1998.md)",
         augmentation=LECUN1998_DISTORTIONS,
     ),
     "mlp": ModelSpec(
-        MLP, 28, "fully connected network, sizes e.g. 784-256-10",
+        MLP,
+        28,
+        "fully connected network, sizes e.g. 784-256-10",
         options=(
-            ModelOption("hidden", "hidden layer sizes", type=positive_int, nargs="*", metavar="N", keyword="sizes",
-                        convert=lambda hidden: [784, *hidden, 10], default=[256]),
+            ModelOption(
+                "hidden",
+                "hidden layer sizes",
+                type=positive_int,
+                nargs="*",
+                metavar="N",
+                keyword="sizes",
+                convert=lambda hidden: [784, *hidden, 10],
+                default=[256],
+            ),
             ModelOption("batchnorm", "BatchNorm after each hidden layer", type=bool),
             ACTIVATION,
             DROPOUT,
@@ -109,7 +130,10 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "softmax": ModelSpec(SoftmaxRegression, 28, "softmax regression: one linear layer 784-10"),
     "knn": ModelSpec(
-        KNearestNeighbors, 28, "k-nearest neighbours on raw pixels (a baseline)", trainable=False,
+        KNearestNeighbors,
+        28,
+        "k-nearest neighbours on raw pixels (a baseline)",
+        trainable=False,
         options=(ModelOption("k", "number of neighbours", type=positive_int),),
     ),
 }

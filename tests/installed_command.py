@@ -8,15 +8,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMAND = str(Path(sys.executable).with_name("tinygrad-lenet")) if Path(sys.executable).with_name(
-    "tinygrad-lenet").exists() else shutil.which("tinygrad-lenet")
+COMMAND = (
+    str(Path(sys.executable).with_name("tinygrad-lenet"))
+    if Path(sys.executable).with_name("tinygrad-lenet").exists()
+    else shutil.which("tinygrad-lenet")
+)
 
 
 def run(*args: str, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``tinygrad-lenet ARGS`` in ``cwd``; its output is a pipe, not a terminal."""
     assert COMMAND is not None, "the tinygrad-lenet command is not installed (pip install -e .)"
-    return subprocess.run([COMMAND, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
-                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [COMMAND, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def one_line_error(result: subprocess.CompletedProcess, code: int, *fragments: str) -> str:

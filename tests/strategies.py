@@ -7,7 +7,7 @@ array), so the ops are checked on non-contiguous inputs too.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from hypothesis import strategies as st

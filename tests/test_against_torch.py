@@ -16,7 +16,7 @@ torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 
-def both(array: np.ndarray) -> tuple[tl.Tensor, "torch.Tensor"]:
+def both(array: np.ndarray) -> tuple[tl.Tensor, torch.Tensor]:
     return tl.Tensor(array.copy(), requires_grad=True), torch.tensor(array.copy(), requires_grad=True)
 
 
@@ -24,9 +24,12 @@ def test_lenet_style_forward_and_backward_agree_with_pytorch() -> None:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((4, 1, 32, 32))
     params = {
-        "w1": rng.standard_normal((6, 1, 5, 5)) * 0.2, "b1": rng.standard_normal(6) * 0.1,
-        "w2": rng.standard_normal((16, 6, 5, 5)) * 0.1, "b2": rng.standard_normal(16) * 0.1,
-        "w3": rng.standard_normal((10, 400)) * 0.05, "b3": rng.standard_normal(10) * 0.1,
+        "w1": rng.standard_normal((6, 1, 5, 5)) * 0.2,
+        "b1": rng.standard_normal(6) * 0.1,
+        "w2": rng.standard_normal((16, 6, 5, 5)) * 0.1,
+        "b2": rng.standard_normal(16) * 0.1,
+        "w3": rng.standard_normal((10, 400)) * 0.05,
+        "b3": rng.standard_normal(10) * 0.1,
     }
     target = np.array([3, 1, 4, 1])
     ours = {k: tl.Tensor(v.copy(), requires_grad=True) for k, v in params.items()}
@@ -69,7 +72,9 @@ def test_losses_agree() -> None:
     p = rng.uniform(0.01, 0.99, (3, 4))
     t = rng.uniform(0, 1, (3, 4))
     for ours_fn, theirs_fn in (
-        (F.binary_cross_entropy, TF.binary_cross_entropy), (F.mse_loss, TF.mse_loss), (F.l1_loss, TF.l1_loss),
+        (F.binary_cross_entropy, TF.binary_cross_entropy),
+        (F.mse_loss, TF.mse_loss),
+        (F.l1_loss, TF.l1_loss),
     ):
         (pt, pp), (tt, tp) = both(p), both(t)
         ours, theirs = ours_fn(pt, tt), theirs_fn(pp, tp)
@@ -135,9 +140,13 @@ def test_lenet_state_dict_keys_and_shapes_match_pytorch() -> None:
     ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((2, 1, 32, 32)).astype(np.float32)
     with torch.no_grad():
-        expected = theirs.fc3(theirs.fc2(theirs.fc1(
-            theirs.pool(theirs.conv2(theirs.pool(theirs.conv1(torch.tensor(x)).relu())).relu()).flatten(1)
-        ).relu()).relu()).numpy()
+        expected = theirs.fc3(
+            theirs.fc2(
+                theirs.fc1(
+                    theirs.pool(theirs.conv2(theirs.pool(theirs.conv1(torch.tensor(x)).relu())).relu()).flatten(1)
+                ).relu()
+            ).relu()
+        ).numpy()
     np.testing.assert_allclose(ours(tl.Tensor(x)).numpy(), expected, rtol=1e-4, atol=1e-5)
 
 

@@ -12,9 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 API = ROOT / "docs" / "api"
 # the modules whose names users import; each has __all__ (or, nn.init, its public functions)
 PUBLIC_MODULES = [
-    "tinygrad_lenet", "tinygrad_lenet.autograd", "tinygrad_lenet.bench", "tinygrad_lenet.cli", "tinygrad_lenet.data",
-    "tinygrad_lenet.models", "tinygrad_lenet.nn", "tinygrad_lenet.nn.functional", "tinygrad_lenet.nn.init",
-    "tinygrad_lenet.onnx", "tinygrad_lenet.optim", "tinygrad_lenet.optim.lr_scheduler", "tinygrad_lenet.train", "tinygrad_lenet.vision",
+    "tinygrad_lenet",
+    "tinygrad_lenet.autograd",
+    "tinygrad_lenet.bench",
+    "tinygrad_lenet.cli",
+    "tinygrad_lenet.data",
+    "tinygrad_lenet.models",
+    "tinygrad_lenet.nn",
+    "tinygrad_lenet.nn.functional",
+    "tinygrad_lenet.nn.init",
+    "tinygrad_lenet.onnx",
+    "tinygrad_lenet.optim",
+    "tinygrad_lenet.optim.lr_scheduler",
+    "tinygrad_lenet.train",
+    "tinygrad_lenet.vision",
     "tinygrad_lenet.viz",
 ]
 
@@ -32,7 +43,9 @@ def public_names(module_name: str) -> list[str]:
     module = importlib.import_module(module_name)
     if hasattr(module, "__all__"):
         return list(module.__all__)
-    return [k for k, v in vars(module).items() if not k.startswith("_") and getattr(v, "__module__", None) == module_name]
+    return [
+        k for k, v in vars(module).items() if not k.startswith("_") and getattr(v, "__module__", None) == module_name
+    ]
 
 
 def undocumented(module_name: str) -> list[str]:
@@ -54,7 +67,9 @@ def undocumented(module_name: str) -> list[str]:
                 continue
             static = inspect.getattr_static(obj, attribute)
             owner = next(c for c in obj.__mro__ if attribute in vars(c))
-            if owner.__module__ == "builtins" or not (callable(static) or isinstance(static, (property, classmethod, staticmethod))):
+            if owner.__module__ == "builtins" or not (
+                callable(static) or isinstance(static, (property, classmethod, staticmethod))
+            ):
                 continue
             doc = static.__doc__ if isinstance(static, property) else inspect.getdoc(getattr(obj, attribute))
             if not doc:
@@ -95,4 +110,6 @@ def test_every_public_name_renders_in_the_built_api_reference(module_name):
         if inspect.ismodule(obj):
             continue
         where = f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"  # a name that shadows a module
-        assert f'id="{shown}.{name}"' in rendered or f'id="{where}"' in rendered, f"{shown}.{name} is not in the built API reference"
+        assert f'id="{shown}.{name}"' in rendered or f'id="{where}"' in rendered, (
+            f"{shown}.{name} is not in the built API reference"
+        )

@@ -135,7 +135,7 @@ def test_detect_anomaly_catches_a_nan_born_in_backward() -> None:
 
 
 def test_detect_anomaly_restores_the_previous_mode() -> None:
-    from tinygrad_lenet.grad_mode import STATE
+    from tinygrad_lenet.autodiff.grad_mode import STATE
 
     with tl.detect_anomaly():
         assert STATE.anomaly
@@ -143,8 +143,8 @@ def test_detect_anomaly_restores_the_previous_mode() -> None:
 
 
 def test_a_float32_network_stays_float32_at_every_node() -> None:
-    from tinygrad_lenet.engine import topological_order
     import tinygrad_lenet.nn.functional as F
+    from tinygrad_lenet.autodiff.engine import topological_order
 
     x = tl.randn(2, 1, 12, 12)
     w = tl.randn(4, 1, 3, 3, requires_grad=True)

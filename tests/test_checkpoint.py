@@ -58,9 +58,15 @@ def test_round_trip_of_model_optimizer_and_metadata(tmp_path: Path) -> None:
 def test_round_trip_of_every_dtype_and_odd_values(tmp_path: Path) -> None:
     state = {
         "f32": np.arange(6, dtype=np.float32).reshape(2, 3).T,  # non-contiguous
-        "f64": np.array(2.5), "i64": np.array([1, -2]), "u8": np.zeros((2, 2), np.uint8),
-        "bool": np.array([True, False]), "empty": np.zeros((0, 3)), "tensor": tl.tensor([1.0, 2.0]),
-        "nested": {"a/b": np.ones(1), "a": {"b": np.zeros(1)}}, "nan": float("nan"), "text": "é",
+        "f64": np.array(2.5),
+        "i64": np.array([1, -2]),
+        "u8": np.zeros((2, 2), np.uint8),
+        "bool": np.array([True, False]),
+        "empty": np.zeros((0, 3)),
+        "tensor": tl.tensor([1.0, 2.0]),
+        "nested": {"a/b": np.ones(1), "a": {"b": np.zeros(1)}},
+        "nan": float("nan"),
+        "text": "é",
     }
     tl.save(state, tmp_path / "c.safetensors")
     loaded = tl.load(tmp_path / "c.safetensors")
@@ -116,7 +122,11 @@ def test_flipped_bytes_anywhere_raise_the_package_error(tmp_path: Path) -> None:
 def test_foreign_missing_and_empty_files(tmp_path: Path) -> None:
     with pytest.raises(tl.CheckpointError, match="no such checkpoint file"):
         tl.load(tmp_path / "missing.safetensors")
-    for name, content in (("empty", b""), ("png", b"\x89PNG\r\n\x1a\n" + bytes(100)), ("json", json.dumps({"a": 1}).encode())):
+    for name, content in (
+        ("empty", b""),
+        ("png", b"\x89PNG\r\n\x1a\n" + bytes(100)),
+        ("json", json.dumps({"a": 1}).encode()),
+    ):
         (tmp_path / name).write_bytes(content)
         with pytest.raises(tl.CheckpointError, match=f"{name}: not a valid safetensors checkpoint"):
             tl.load(tmp_path / name)
@@ -173,7 +183,7 @@ def test_saved_file_permissions_follow_the_umask(tmp_path: Path) -> None:
 
 
 def test_a_newer_format_version_is_reported(tmp_path: Path) -> None:
-    from tinygrad_lenet import checkpoint
+    from tinygrad_lenet.serialization import checkpoint
 
     structure = json.dumps({"version": checkpoint.VERSION + 1, "tree": {"__dict__": []}})
     metadata = {checkpoint.FORMAT: structure, checkpoint.FORMAT + ".sha256": checkpoint._digest(structure, {})}

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, distinct, leaf
 
 import tinygrad_lenet as tl
-from tinygrad_lenet.ops import conv as conv_ops
 import tinygrad_lenet.nn.functional as F
-from strategies import arrays, distinct, leaf
+from tinygrad_lenet.ops import conv as conv_ops
 
 
 def conv2d_loops(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: int, padding: int) -> np.ndarray:
@@ -74,12 +74,16 @@ def test_conv2d_in_blocks_of_output_rows_matches_the_loops_with_and_without_grad
         assert len(conv_ops.row_blocks(6, 100)) > 1
         expected = conv2d_loops(x, w, b, stride, padding)
         with tl.no_grad():
-            np.testing.assert_allclose(F.conv2d(tl.Tensor(x), leaf(w), bias, stride, padding).numpy(), expected,
-                                       rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(F.conv2d(leaf(x), leaf(w), bias, stride, padding).numpy(), expected,
-                                   rtol=1e-10, atol=1e-12)
-        assert tl.gradcheck(lambda *ts: F.conv2d(*ts, stride=stride, padding=padding),
-                            [leaf(x), leaf(w)] + ([] if b is None else [leaf(b)]))
+            np.testing.assert_allclose(
+                F.conv2d(tl.Tensor(x), leaf(w), bias, stride, padding).numpy(), expected, rtol=1e-10, atol=1e-12
+            )
+        np.testing.assert_allclose(
+            F.conv2d(leaf(x), leaf(w), bias, stride, padding).numpy(), expected, rtol=1e-10, atol=1e-12
+        )
+        assert tl.gradcheck(
+            lambda *ts: F.conv2d(*ts, stride=stride, padding=padding),
+            [leaf(x), leaf(w)] + ([] if b is None else [leaf(b)]),
+        )
 
 
 def test_conv2d_hand_computed() -> None:
@@ -185,11 +189,14 @@ def test_conv2d_with_groups_and_dilation_gradient(data: st.DataObject, groups: i
     out = tl.nn.functional.conv2d(tl.Tensor(x), tl.Tensor(w), tl.Tensor(b), stride, 1, dilation, groups)
     expected = _reference_conv(x, w, b, stride, 1, dilation, groups)
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-10)
-    assert tl.gradcheck(lambda a, k, c: tl.nn.functional.conv2d(a, k, c, stride, 1, dilation, groups), [leaf(x), leaf(w), leaf(b)])
+    assert tl.gradcheck(
+        lambda a, k, c: tl.nn.functional.conv2d(a, k, c, stride, 1, dilation, groups), [leaf(x), leaf(w), leaf(b)]
+    )
 
 
-def _reference_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, dilation: int,
-                    groups: int) -> np.ndarray:
+def _reference_conv(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int, dilation: int, groups: int
+) -> np.ndarray:
     """The definition, with loops: each output channel sees only its group's input channels."""
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     n, c, h, wd = xp.shape
@@ -200,8 +207,12 @@ def _reference_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, pa
         group = oc // (o // groups)
         for y in range(oh):
             for x_ in range(ow):
-                patch = xp[:, group * cg:(group + 1) * cg, y * stride:y * stride + dilation * (kh - 1) + 1:dilation,
-                           x_ * stride:x_ * stride + dilation * (kw - 1) + 1:dilation]
+                patch = xp[
+                    :,
+                    group * cg : (group + 1) * cg,
+                    y * stride : y * stride + dilation * (kh - 1) + 1 : dilation,
+                    x_ * stride : x_ * stride + dilation * (kw - 1) + 1 : dilation,
+                ]
                 out[:, oc, y, x_] = (patch * w[oc]).sum(axis=(1, 2, 3)) + b[oc]
     return out
 

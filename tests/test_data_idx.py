@@ -16,8 +16,14 @@ from tinygrad_lenet.data.idx import idx_bytes
 @pytest.mark.parametrize("name", ["a.idx", "a.idx.gz"])
 @pytest.mark.parametrize(
     "array",
-    [np.arange(24, dtype=np.uint8).reshape(2, 3, 4), np.array([-1, 2], np.int8), np.array([1.5, -2.0], np.float32),
-     np.arange(6, dtype=np.int32).reshape(3, 2), np.array([[1e300]]), np.array([-300, 7], np.int16)],
+    [
+        np.arange(24, dtype=np.uint8).reshape(2, 3, 4),
+        np.array([-1, 2], np.int8),
+        np.array([1.5, -2.0], np.float32),
+        np.arange(6, dtype=np.int32).reshape(3, 2),
+        np.array([[1e300]]),
+        np.array([-300, 7], np.int16),
+    ],
     ids=lambda a: str(a.dtype),
 )
 def test_round_trip(tmp_path: Path, name: str, array: np.ndarray) -> None:

@@ -11,7 +11,9 @@ from tinygrad_lenet.data import DataLoader, Dataset, TensorDataset, ToFloat, ran
 
 def numbered(n: int) -> TensorDataset:
     """Sample i is an image full of i (mod 256) with label i % 10."""
-    images = (np.arange(n, dtype=np.int64)[:, None, None, None] % 256).astype(np.uint8) * np.ones((1, 1, 2, 2), np.uint8)
+    images = (np.arange(n, dtype=np.int64)[:, None, None, None] % 256).astype(np.uint8) * np.ones(
+        (1, 1, 2, 2), np.uint8
+    )
     return TensorDataset(images, np.arange(n) % 10)
 
 

@@ -7,14 +7,14 @@ import gzip
 import http.server
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
+from data_paths import full_mnist_dir
 
 import tinygrad_lenet as tl
-from data_paths import full_mnist_dir
 from tinygrad_lenet.data import MNIST, download_mnist, verify_mnist, write_idx
 from tinygrad_lenet.data.mnist import FILES, SAMPLE_ROOT, default_root, make_sample
 
@@ -137,7 +137,9 @@ def test_download_skips_a_failing_and_a_corrupt_mirror(mirrors: dict[str, str], 
     verify_mnist(root, ("test-images", "test-labels"))
 
 
-def test_download_with_only_bad_mirrors_fails_clearly_and_leaves_nothing(mirrors: dict[str, str], tmp_path: Path) -> None:
+def test_download_with_only_bad_mirrors_fails_clearly_and_leaves_nothing(
+    mirrors: dict[str, str], tmp_path: Path
+) -> None:
     root = tmp_path / "mnist"
     with pytest.raises(tl.DataError) as info:
         MNIST(root, train=False, mirrors=[mirrors["empty"], mirrors["corrupt"]])

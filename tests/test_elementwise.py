@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import arrays, away_from_zero, broadcast_pairs, leaf, shapes
 
 import tinygrad_lenet as tl
-from strategies import arrays, away_from_zero, broadcast_pairs, leaf, shapes
 
 UNARY = {
     # name: (tensor function, numpy reference, value transform keeping inputs in the domain)
@@ -28,7 +28,11 @@ UNARY = {
     "rsub": (lambda x: 3.0 - x, lambda v: 3.0 - v, None),
     "rdiv": (lambda x: 2.0 / x, lambda v: 2.0 / v, lambda v: away_from_zero(v, 0.5)),
     "rpow": (lambda x: 2.0**x, lambda v: 2.0**v, None),
-    "clip": (lambda x: x.clip(-1.0, 1.0), lambda v: np.clip(v, -1, 1), lambda v: np.where(np.abs(np.abs(v) - 1) < 0.1, v * 0.8, v)),
+    "clip": (
+        lambda x: x.clip(-1.0, 1.0),
+        lambda v: np.clip(v, -1, 1),
+        lambda v: np.where(np.abs(np.abs(v) - 1) < 0.1, v * 0.8, v),
+    ),
     "clamp_min": (lambda x: x.clamp(min=0.0), lambda v: np.maximum(v, 0), away_from_zero),
 }
 
@@ -105,7 +109,12 @@ def test_cast_is_differentiable_and_grad_keeps_the_leaf_dtype() -> None:
     y.sum().backward()
     assert x.grad.dtype == tl.float32
     np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
-    assert tl.gradcheck(lambda t: t.float().double() * t, [tl.tensor([0.5, -1.5], dtype=tl.float64, requires_grad=True)], eps=1e-3, atol=1e-3)
+    assert tl.gradcheck(
+        lambda t: t.float().double() * t,
+        [tl.tensor([0.5, -1.5], dtype=tl.float64, requires_grad=True)],
+        eps=1e-3,
+        atol=1e-3,
+    )
 
 
 def test_sigmoid_is_finite_for_large_inputs() -> None:
@@ -139,8 +148,12 @@ def test_scalar_operands_keep_float32_and_reflected_ops_work() -> None:
 def test_comparisons_return_bool_tensors_outside_the_graph() -> None:
     x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
     for result, expected in (
-        (x > 2, [False, False, True]), (x >= 2, [False, True, True]), (x < 2, [True, False, False]),
-        (x <= 2, [True, True, False]), (x == 2, [False, True, False]), (x != 2, [True, False, True]),
+        (x > 2, [False, False, True]),
+        (x >= 2, [False, True, True]),
+        (x < 2, [True, False, False]),
+        (x <= 2, [True, True, False]),
+        (x == 2, [False, True, False]),
+        (x != 2, [True, False, True]),
     ):
         assert result.dtype == tl.bool_ and not result.requires_grad
         assert result.tolist() == expected

@@ -15,8 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_example(name: str, *args: str, cwd: Path) -> str:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / name), *args], capture_output=True, text=True, timeout=300,
-        cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), "TQDM_DISABLE": "1"},
+        [sys.executable, str(ROOT / "examples" / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TQDM_DISABLE": "1"},
     )
     assert result.returncode == 0, result.stderr
     return result.stdout

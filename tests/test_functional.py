@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import arrays, away_from_zero, leaf, nonempty_shapes
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
-from strategies import arrays, away_from_zero, leaf, nonempty_shapes
 
 
 def np_log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
@@ -24,7 +24,9 @@ def test_softmax_and_log_softmax(data: st.DataObject, shape) -> None:
     x = data.draw(arrays(shape))
     dim = data.draw(st.integers(-x.ndim, x.ndim - 1))
     np.testing.assert_allclose(F.log_softmax(tl.Tensor(x), dim).numpy(), np_log_softmax(x, dim), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(F.softmax(tl.Tensor(x), dim).numpy(), np.exp(np_log_softmax(x, dim)), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        F.softmax(tl.Tensor(x), dim).numpy(), np.exp(np_log_softmax(x, dim)), rtol=1e-12, atol=1e-12
+    )
     assert tl.gradcheck(lambda t: F.log_softmax(t, dim), [leaf(x)])
     assert tl.gradcheck(lambda t: F.softmax(t, dim), [leaf(x)])
 
@@ -65,8 +67,12 @@ def test_mse_and_l1_losses(data: st.DataObject, shape, reduction: str) -> None:
     x, y = data.draw(arrays(shape)), data.draw(arrays(shape))
     y = x + away_from_zero(y - x)  # keep |x - y| off the kink of l1
     reduce = {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction]
-    np.testing.assert_allclose(F.mse_loss(tl.Tensor(x), tl.Tensor(y), reduction).numpy(), reduce((x - y) ** 2), rtol=1e-12)
-    np.testing.assert_allclose(F.l1_loss(tl.Tensor(x), tl.Tensor(y), reduction).numpy(), reduce(np.abs(x - y)), rtol=1e-12)
+    np.testing.assert_allclose(
+        F.mse_loss(tl.Tensor(x), tl.Tensor(y), reduction).numpy(), reduce((x - y) ** 2), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        F.l1_loss(tl.Tensor(x), tl.Tensor(y), reduction).numpy(), reduce(np.abs(x - y)), rtol=1e-12
+    )
     assert tl.gradcheck(lambda a, b: F.mse_loss(a, b, reduction), [leaf(x), leaf(y)])
     assert tl.gradcheck(lambda a, b: F.l1_loss(a, b, reduction), [leaf(x), leaf(y)])
 

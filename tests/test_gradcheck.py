@@ -23,7 +23,9 @@ class WrongSquare(Function):
 
 def test_gradcheck_catches_a_wrong_backward_rule_and_names_the_place() -> None:
     x = tl.tensor([[0.5, -1.0], [2.0, 1.5]], dtype=tl.float64, requires_grad=True)
-    with pytest.raises(tl.GradcheckError, match=r"input 0 \(shape \(2, 2\)\) at index \(1, 0\): analytic .* vs numerical"):
+    with pytest.raises(
+        tl.GradcheckError, match=r"input 0 \(shape \(2, 2\)\) at index \(1, 0\): analytic .* vs numerical"
+    ):
         tl.gradcheck(WrongSquare.apply, [x])
 
 

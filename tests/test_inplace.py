@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import arrays, leaf, nonempty_shapes
 
 import tinygrad_lenet as tl
-from strategies import arrays, leaf, nonempty_shapes
 from tinygrad_lenet import nn
 
 
@@ -46,10 +46,16 @@ def test_every_reference_and_view_sees_an_in_place_change() -> None:
 def test_setitem_follows_numpy_indexing() -> None:
     reference = np.arange(12.0).reshape(3, 4)
     x = tl.tensor(reference)
-    for index, value in ((1, 9.0), ((slice(None), 2), [1.0, 2.0, 3.0]), (np.array([True, False, True]), -1.0),
-                         (tl.tensor([0, 2]), tl.tensor([5.0, 6.0, 7.0, 8.0]))):
+    for index, value in (
+        (1, 9.0),
+        ((slice(None), 2), [1.0, 2.0, 3.0]),
+        (np.array([True, False, True]), -1.0),
+        (tl.tensor([0, 2]), tl.tensor([5.0, 6.0, 7.0, 8.0])),
+    ):
         x[index] = value
-        reference[index.numpy() if isinstance(index, tl.Tensor) else index] = value.numpy() if isinstance(value, tl.Tensor) else value
+        reference[index.numpy() if isinstance(index, tl.Tensor) else index] = (
+            value.numpy() if isinstance(value, tl.Tensor) else value
+        )
         np.testing.assert_array_equal(x.numpy(), reference)
     x[x > 6] = 0.0
     reference[reference > 6] = 0.0
@@ -71,8 +77,13 @@ def test_data_is_a_tensor_sharing_memory_outside_the_graph() -> None:
 
 def test_a_leaf_that_requires_grad_cannot_change_in_place_outside_no_grad() -> None:
     w = tl.ones(3, requires_grad=True)
-    for change in (lambda: w.add_(1), lambda: w.__iadd__(1), lambda: w.__setitem__(0, 2.0), lambda: w.fill_(0),
-                   lambda: w.normal_()):
+    for change in (
+        lambda: w.add_(1),
+        lambda: w.__iadd__(1),
+        lambda: w.__setitem__(0, 2.0),
+        lambda: w.fill_(0),
+        lambda: w.normal_(),
+    ):
         with pytest.raises(tl.GradError, match="a leaf tensor that requires grad cannot be changed in place"):
             change()
     with tl.no_grad():

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from installed_command import run
 
 import tinygrad_lenet as tl
-from installed_command import run
 from tinygrad_lenet.models import LeNet5_1998, create_model
 from tinygrad_lenet.models.lenet5_1998 import C3_TABLE, bitmaps, squash
 from tinygrad_lenet.nn.rbf import rbf_map_loss, rbf_simple_loss
@@ -123,14 +123,38 @@ def test_curvature_is_estimated_on_500_random_training_patterns(model: LeNet5_19
 
 
 def test_train_command_runs_sdlm_on_the_1998_model(tmp_path: Path) -> None:
-    result = run("train", "--model", "lenet5-1998", "--optimizer", "sdlm", "--loss", "rbf-map", "--schedule",
-                 "lecun1998-scaled", "--lr", "1e-5", "--mu", "0.05", "--batch-size", "16", "--epochs", "1", "--data",
-                 "sample", "--no-progress", "--out", "run", cwd=tmp_path)
+    result = run(
+        "train",
+        "--model",
+        "lenet5-1998",
+        "--optimizer",
+        "sdlm",
+        "--loss",
+        "rbf-map",
+        "--schedule",
+        "lecun1998-scaled",
+        "--lr",
+        "1e-5",
+        "--mu",
+        "0.05",
+        "--batch-size",
+        "16",
+        "--epochs",
+        "1",
+        "--data",
+        "sample",
+        "--no-progress",
+        "--out",
+        "run",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "SDLM lr 1e-05 mu 0.05;" in result.stdout
     accuracy = float(result.stdout.split("final test accuracy ")[1].split("%")[0])
     assert accuracy > 80, result.stdout  # one pass over the 8,000-digit sample
-    predicted = run("eval", "--checkpoint", str(tmp_path / "run" / "best.safetensors"), "--data", "sample", cwd=tmp_path)
+    predicted = run(
+        "eval", "--checkpoint", str(tmp_path / "run" / "best.safetensors"), "--data", "sample", cwd=tmp_path
+    )
     assert predicted.returncode == 0, predicted.stderr
 
 

@@ -49,7 +49,9 @@ def test_piecewise_constant_and_the_1998_schedule() -> None:
 
 
 def test_each_parameter_group_is_scaled_from_its_own_lr() -> None:
-    opt = optim.SGD([{"params": [nn.Parameter(tl.zeros(1))], "lr": 1.0}, {"params": [nn.Parameter(tl.zeros(1))]}], lr=0.1)
+    opt = optim.SGD(
+        [{"params": [nn.Parameter(tl.zeros(1))], "lr": 1.0}, {"params": [nn.Parameter(tl.zeros(1))]}], lr=0.1
+    )
     scheduler = lr_scheduler.StepLR(opt, 1, gamma=0.5)
     scheduler.step()
     assert scheduler.get_last_lr() == pytest.approx([0.5, 0.05])

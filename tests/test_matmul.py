@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import arrays, leaf
 
 import tinygrad_lenet as tl
-from strategies import arrays, leaf
 
 
 @st.composite
@@ -19,7 +19,9 @@ def matmul_shapes(draw: st.DrawFn):
     batch = tuple(draw(st.lists(st.integers(1, 2), min_size=1, max_size=2)))
     batch_b = tuple(draw(st.sampled_from([s, 1])) for s in batch)
     shape_a = {"vector": (k,), "matrix": (n, k), "batch": batch + (n, k)}[kind_a]
-    shape_b = {"vector": (k,), "matrix": (k, m), "batch": batch_b[-draw(st.integers(1, len(batch_b))):] + (k, m)}[kind_b]
+    shape_b = {"vector": (k,), "matrix": (k, m), "batch": batch_b[-draw(st.integers(1, len(batch_b))) :] + (k, m)}[
+        kind_b
+    ]
     return shape_a, shape_b
 
 
@@ -47,10 +49,15 @@ def test_matmul_shape_errors_name_both_shapes() -> None:
         tl.zeros(2, 3, 4) @ tl.zeros(3, 4, 5)
 
 
-@given(data=st.data(), lead=st.lists(st.integers(1, 3), max_size=2), sizes=st.tuples(st.integers(1, 3), st.integers(1, 3)),
-       with_bias=st.booleans())
-def test_linear_op_forward_and_gradient(data: st.DataObject, lead: list[int], sizes: tuple[int, int],
-                                        with_bias: bool) -> None:
+@given(
+    data=st.data(),
+    lead=st.lists(st.integers(1, 3), max_size=2),
+    sizes=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    with_bias=st.booleans(),
+)
+def test_linear_op_forward_and_gradient(
+    data: st.DataObject, lead: list[int], sizes: tuple[int, int], with_bias: bool
+) -> None:
     """F.linear is one op (x W^T + b); checked on 1-D, 2-D and batched inputs in every layout."""
     n_in, n_out = sizes
     x, w, b = data.draw(arrays((*lead, n_in))), data.draw(arrays((n_out, n_in))), data.draw(arrays((n_out,)))

@@ -13,7 +13,14 @@ def test_lenet5_is_the_lab_reports_network() -> None:
     model = LeNet5()
     assert model.num_parameters() == 61_706
     assert [name for name, _ in model.named_children()] == [
-        "conv1", "pool1", "conv2", "pool2", "flatten", "fc1", "fc2", "fc3"
+        "conv1",
+        "pool1",
+        "conv2",
+        "pool2",
+        "flatten",
+        "fc1",
+        "fc2",
+        "fc3",
     ]
     assert model(tl.randn(3, 1, 32, 32)).shape == (3, 10)
     with pytest.raises(tl.ShapeError, match=r"expects images of shape \(N, 1, 32, 32\).*got \(3, 1, 28, 28\)"):

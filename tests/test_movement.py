@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import arrays, leaf, nonempty_shapes, shapes
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
-from strategies import arrays, leaf, nonempty_shapes, shapes
 
 
 def weighted(fn):
@@ -65,8 +65,15 @@ def test_expand_sums_the_gradient_over_copies(data: st.DataObject, shape, lead: 
 
 
 INDEXES = [
-    1, -1, slice(None, None, 2), (Ellipsis, 0), (None, slice(1, None)), (slice(None), None, 0),
-    np.array([0, 0, 1]), [1, 0, 1, 1], (np.array([0, 1]), np.array([1, 1])),
+    1,
+    -1,
+    slice(None, None, 2),
+    (Ellipsis, 0),
+    (None, slice(1, None)),
+    (slice(None), None, 0),
+    np.array([0, 0, 1]),
+    [1, 0, 1, 1],
+    (np.array([0, 1]), np.array([1, 1])),
 ]
 
 
@@ -109,7 +116,9 @@ def test_pad(data: st.DataObject, shape) -> None:
 @given(data=st.data(), shape=nonempty_shapes, count=st.integers(1, 3))
 def test_cat_and_stack(data: st.DataObject, shape, count: int) -> None:
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
-    parts = [data.draw(arrays(shape[:dim % len(shape)] + (i + 1,) + shape[dim % len(shape) + 1:])) for i in range(count)]
+    parts = [
+        data.draw(arrays(shape[: dim % len(shape)] + (i + 1,) + shape[dim % len(shape) + 1 :])) for i in range(count)
+    ]
     np.testing.assert_array_equal(tl.cat([tl.Tensor(p) for p in parts], dim).numpy(), np.concatenate(parts, dim))
     assert tl.gradcheck(weighted(lambda *ts: tl.cat(ts, dim)), [leaf(p) for p in parts])
     same = [data.draw(arrays(shape)) for _ in range(count)]
@@ -120,7 +129,9 @@ def test_cat_and_stack(data: st.DataObject, shape, count: int) -> None:
 
 def test_shape_errors_name_the_shapes() -> None:
     x = tl.zeros(3, 4)
-    with pytest.raises(tl.ShapeError, match=r"reshape: cannot view a tensor of shape \(3, 4\) \(12 elements\) as \(5,\)"):
+    with pytest.raises(
+        tl.ShapeError, match=r"reshape: cannot view a tensor of shape \(3, 4\) \(12 elements\) as \(5,\)"
+    ):
         x.reshape(5)
     with pytest.raises(tl.ShapeError, match=r"expand: cannot expand shape \(3, 4\) to \(3, 5\)"):
         x.expand(3, 5)

@@ -32,8 +32,13 @@ def test_conv2d_layer_forward_and_gradient() -> None:
     tl.manual_seed(0)
     layer = nn.Conv2d(2, 3, kernel_size=3, stride=2, padding=1)
     x = np.random.default_rng(1).standard_normal((2, 2, 5, 5))
-    expected = F.conv2d(tl.Tensor(x), tl.Tensor(layer.weight.numpy().astype(np.float64)),
-                        tl.Tensor(layer.bias.numpy().astype(np.float64)), stride=2, padding=1)
+    expected = F.conv2d(
+        tl.Tensor(x),
+        tl.Tensor(layer.weight.numpy().astype(np.float64)),
+        tl.Tensor(layer.bias.numpy().astype(np.float64)),
+        stride=2,
+        padding=1,
+    )
     np.testing.assert_allclose(layer(tl.Tensor(x.astype(np.float32))).numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
     grads_check(layer, x)
     assert nn.Conv2d(1, 1, (2, 3), bias=False).weight.shape == (1, 1, 2, 3)
@@ -244,4 +249,6 @@ def test_gradcheck_through_regression_losses(loss_fn: nn.Module) -> None:
     rng = np.random.default_rng(6)
     p, t = rng.uniform(0.1, 0.9, (3, 2)), rng.uniform(0.0, 1.0, (3, 2))
     t = np.where(np.abs(p - t) < 0.05, t + 0.1, t)
-    assert tl.gradcheck(lambda a, b: loss_fn(a, b), [tl.Tensor(p, requires_grad=True), tl.Tensor(t, requires_grad=True)])
+    assert tl.gradcheck(
+        lambda a, b: loss_fn(a, b), [tl.Tensor(p, requires_grad=True), tl.Tensor(t, requires_grad=True)]
+    )

@@ -43,9 +43,16 @@ class WithBatchNorm(nn.Module):
 
 
 LENET_KEYS = [
-    ("conv1.weight", (6, 1, 5, 5)), ("conv1.bias", (6,)), ("conv2.weight", (16, 6, 5, 5)), ("conv2.bias", (16,)),
-    ("fc1.weight", (120, 400)), ("fc1.bias", (120,)), ("fc2.weight", (84, 120)), ("fc2.bias", (84,)),
-    ("fc3.weight", (10, 84)), ("fc3.bias", (10,)),
+    ("conv1.weight", (6, 1, 5, 5)),
+    ("conv1.bias", (6,)),
+    ("conv2.weight", (16, 6, 5, 5)),
+    ("conv2.bias", (16,)),
+    ("fc1.weight", (120, 400)),
+    ("fc1.bias", (120,)),
+    ("fc2.weight", (84, 120)),
+    ("fc2.bias", (84,)),
+    ("fc3.weight", (10, 84)),
+    ("fc3.bias", (10,)),
 ]
 
 
@@ -64,14 +71,23 @@ def test_state_dict_keys_and_shapes_are_pytorch_names() -> None:
     state = model.state_dict()
     assert [(k, v.shape) for k, v in state.items()] == [
         ("scale", (1,)),
-        ("features.0.weight", (4, 1, 3, 3)), ("features.0.bias", (4,)),
-        ("features.1.weight", (4,)), ("features.1.bias", (4,)), ("features.1.running_mean", (4,)),
-        ("features.1.running_var", (4,)), ("features.1.num_batches_tracked", ()),
-        ("heads.0.weight", (2, 4)), ("heads.0.bias", (2,)), ("heads.1.weight", (3, 4)), ("heads.1.bias", (3,)),
+        ("features.0.weight", (4, 1, 3, 3)),
+        ("features.0.bias", (4,)),
+        ("features.1.weight", (4,)),
+        ("features.1.bias", (4,)),
+        ("features.1.running_mean", (4,)),
+        ("features.1.running_var", (4,)),
+        ("features.1.num_batches_tracked", ()),
+        ("heads.0.weight", (2, 4)),
+        ("heads.0.bias", (2,)),
+        ("heads.1.weight", (3, 4)),
+        ("heads.1.bias", (3,)),
     ]
     assert all(isinstance(v, np.ndarray) for v in state.values())
     assert [k for k, _ in model.named_buffers()] == [
-        "features.1.running_mean", "features.1.running_var", "features.1.num_batches_tracked"
+        "features.1.running_mean",
+        "features.1.running_var",
+        "features.1.num_batches_tracked",
     ]
 
 

@@ -20,14 +20,20 @@ NAMES = sorted(p.stem for p in TUTORIALS.glob("*.py"))
 def run(name: str):
     notebook = jupytext.read(TUTORIALS / f"{name}.py")
     with tempfile.TemporaryDirectory() as folder:
-        nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                resources={"metadata": {"path": folder}}).execute()
+        nbclient.NotebookClient(
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": folder}}
+        ).execute()
     return notebook
 
 
 def outputs(notebook, mime: str) -> list[str]:
-    return [out["data"][mime] for cell in notebook.cells if cell.cell_type == "code"
-            for out in cell.get("outputs", []) if mime in out.get("data", {})]
+    return [
+        out["data"][mime]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if mime in out.get("data", {})
+    ]
 
 
 def test_every_tutorial_is_in_the_site_navigation():
@@ -40,13 +46,14 @@ def test_tutorial_runs_without_errors(name):
     notebook = run(name)
     errors = [out for cell in notebook.cells for out in cell.get("outputs", []) if out.get("output_type") == "error"]
     assert not errors
-    streams = "".join(out.get("text", "") for cell in notebook.cells for out in cell.get("outputs", [])
-                      if out.get("name") == "stderr")
+    streams = "".join(
+        out.get("text", "") for cell in notebook.cells for out in cell.get("outputs", []) if out.get("name") == "stderr"
+    )
     assert "Warning" not in streams and "Traceback" not in streams, streams
     if name == "autograd_from_scratch":
         assert any("<svg" in svg for svg in outputs(notebook, "image/svg+xml"))  # draw_graph shows inline
         pages = [h for h in outputs(notebook, "text/html") if h.startswith("<iframe srcdoc=")]
-        assert len(pages) == 2 and all('type=&quot;range&quot;' in page for page in pages)  # backward_steps' slider
+        assert len(pages) == 2 and all("type=&quot;range&quot;" in page for page in pages)  # backward_steps' slider
     if name == "train_lenet5":
         assert len(outputs(notebook, "image/png")) == 5  # curves, filters, feature maps, confusion, mistakes
         assert outputs(notebook, "image/svg+xml")  # the graph at module depth

@@ -15,10 +15,17 @@ from installed_command import run  # noqa: E402
 from tinygrad_lenet.models import MODELS, create_model  # noqa: E402
 
 CASES = [
-    ("lenet5", {}), ("lenet5", {"activation": "tanh"}), ("lenet5", {"activation": "sigmoid"}),
-    ("lenet5", {"pooling": "avg"}), ("lenet5", {"dropout": 0.5}), ("lenet5", {"channels": [4, 8]}),
-    ("mlp", {}), ("mlp", {"sizes": [784, 64, 32, 10], "activation": "tanh"}), ("mlp", {"batchnorm": True, "dropout": 0.2}),
-    ("softmax", {}), ("lenet5-1998", {}),
+    ("lenet5", {}),
+    ("lenet5", {"activation": "tanh"}),
+    ("lenet5", {"activation": "sigmoid"}),
+    ("lenet5", {"pooling": "avg"}),
+    ("lenet5", {"dropout": 0.5}),
+    ("lenet5", {"channels": [4, 8]}),
+    ("mlp", {}),
+    ("mlp", {"sizes": [784, 64, 32, 10], "activation": "tanh"}),
+    ("mlp", {"batchnorm": True, "dropout": 0.2}),
+    ("softmax", {}),
+    ("lenet5-1998", {}),
 ]
 
 
@@ -73,7 +80,7 @@ def test_an_op_without_a_mapping_is_named(tmp_path):
 
 
 def test_a_trained_model_predicts_the_same_on_the_whole_mnist_test_set(tmp_path):
-    from tinygrad_lenet.data import DataLoader, MNIST, input_transform
+    from tinygrad_lenet.data import MNIST, DataLoader, input_transform
     from tinygrad_lenet.train import fit
 
     tl.manual_seed(0)
@@ -81,14 +88,20 @@ def test_a_trained_model_predicts_the_same_on_the_whole_mnist_test_set(tmp_path)
     test_set = MNIST(root=full_mnist_dir(), train=False, download=False)
     transform = input_transform(32)
     model = create_model("lenet5")
-    fit(model, DataLoader(train_set, 64, shuffle=True, seed=0, transform=transform),
-        DataLoader(MNIST.sample(train=False), 500, transform=transform), tl.optim.Adam(model.parameters(), 2e-3),
-        epochs=1, progress=False, log=lambda line: None)
+    fit(
+        model,
+        DataLoader(train_set, 64, shuffle=True, seed=0, transform=transform),
+        DataLoader(MNIST.sample(train=False), 500, transform=transform),
+        tl.optim.Adam(model.parameters(), 2e-3),
+        epochs=1,
+        progress=False,
+        log=lambda line: None,
+    )
     path = tl.onnx.export(model, transform(test_set.data[:1, None]), tmp_path / "lenet5.onnx")
     images = transform(test_set.data[:, None])
     model.eval()
     with tl.no_grad():
-        ours = np.concatenate([model(tl.tensor(images[i:i + 1000])).numpy() for i in range(0, len(images), 1000)])
+        ours = np.concatenate([model(tl.tensor(images[i : i + 1000])).numpy() for i in range(0, len(images), 1000)])
     theirs = run_onnx(path, images)
     assert len(theirs) == 10_000
     assert (ours.argmax(1) == theirs.argmax(1)).all()

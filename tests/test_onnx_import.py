@@ -69,8 +69,12 @@ def test_unknown_operators_and_bad_files_are_named(tmp_path):
     from onnx import TensorProto, helper
 
     node = helper.make_node("Erf", ["x"], ["y"])
-    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])],
+    )
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "erf.onnx"))
     with pytest.raises(NotImplementedError, match="no mapping here for the operator.s. Erf"):
         tl.onnx.load(tmp_path / "erf.onnx")
@@ -93,17 +97,33 @@ class TestAModelExportedByPyTorch:
         torch = self.torch
         torch.manual_seed(0)
         net = torch.nn.Sequential(
-            torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Conv2d(4, 8, 3),
-            torch.nn.Tanh(), torch.nn.AvgPool2d(2), torch.nn.Flatten(), torch.nn.Linear(8 * 6 * 6, 10), torch.nn.LogSoftmax(1),
+            torch.nn.Conv2d(1, 4, 3, padding=1),
+            torch.nn.ReLU(),
+            torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(4, 8, 3),
+            torch.nn.Tanh(),
+            torch.nn.AvgPool2d(2),
+            torch.nn.Flatten(),
+            torch.nn.Linear(8 * 6 * 6, 10),
+            torch.nn.LogSoftmax(1),
         ).eval()
         x = torch.randn(3, 1, 28, 28)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            torch.onnx.export(net, (x,), str(tmp_path / "cnn.onnx"), dynamo=False, input_names=["input"],
-                              output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+            torch.onnx.export(
+                net,
+                (x,),
+                str(tmp_path / "cnn.onnx"),
+                dynamo=False,
+                input_names=["input"],
+                output_names=["output"],
+                dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+            )
         loaded = tl.onnx.load(tmp_path / "cnn.onnx")
         for batch in (3, 7):
             xb = torch.randn(batch, 1, 28, 28)
-            np.testing.assert_allclose(loaded(tl.tensor(xb.numpy())).numpy(), net(xb).detach().numpy(), rtol=1e-5, atol=1e-5)
+            np.testing.assert_allclose(
+                loaded(tl.tensor(xb.numpy())).numpy(), net(xb).detach().numpy(), rtol=1e-5, atol=1e-5
+            )
         if shutil.which("dot"):
             assert "Conv2d" in tl.viz.draw_graph(loaded(tl.tensor(x.numpy())).sum(), params=loaded).source

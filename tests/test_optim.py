@@ -198,7 +198,9 @@ def test_optimizer_load_state_dict_rejects_mismatches_without_changing_anything(
     bad = optim.Adam([nn.Parameter(tl.ones(5)), nn.Parameter(tl.ones(3))], lr=0.5)
     bad.param_groups[0]["params"][0].grad = tl.ones(5)
     bad.step()
-    with pytest.raises(tl.StateDictError, match=r"state 'exp_avg' of parameter 0 has shape \(5,\), the parameter \(2,\)"):
+    with pytest.raises(
+        tl.StateDictError, match=r"state 'exp_avg' of parameter 0 has shape \(5,\), the parameter \(2,\)"
+    ):
         opt.load_state_dict(bad.state_dict())
     with pytest.raises(tl.StateDictError, match="must have 'state' and 'param_groups'"):
         opt.load_state_dict({"lr": 1})

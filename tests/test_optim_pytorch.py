@@ -71,13 +71,14 @@ def test_maximize_climbs_what_the_default_descends(name: str) -> None:
     for _ in range(5):
         for opt, param, sign in ((up, p, -1.0), (down, q, 1.0)):
             opt.zero_grad()
-            ((param ** 2).sum() * sign).backward()
+            ((param**2).sum() * sign).backward()
             opt.step()
     np.testing.assert_allclose(p.numpy(), q.numpy(), rtol=1e-12)
 
 
-def lrs(scheduler_of, steps: int, lr: float = 0.1, metrics: list[float] | None = None, optimizer: str = "SGD",
-        **options) -> list[float]:
+def lrs(
+    scheduler_of, steps: int, lr: float = 0.1, metrics: list[float] | None = None, optimizer: str = "SGD", **options
+) -> list[float]:
     opt = getattr(optim, optimizer)([nn.Parameter(tl.zeros(2))], lr=lr, **options)
     scheduler = scheduler_of(opt)
     seen = [opt.param_groups[0]["lr"]]
@@ -92,8 +93,19 @@ def test_warm_up_restarts_and_sequences() -> None:
     assert lrs(lambda o: S.LinearLR(o, 0.25, 1.0, 3), 5) == pytest.approx([0.025, 0.05, 0.075, 0.1, 0.1, 0.1])
     cosine = lambda t, period: 0.1 * (1 + math.cos(math.pi * t / period)) / 2  # noqa: E731
     restarts = lrs(lambda o: S.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2), 8)
-    assert restarts == pytest.approx([cosine(0, 2), cosine(1, 2), cosine(0, 4), cosine(1, 4), cosine(2, 4), cosine(3, 4),
-                                      cosine(0, 8), cosine(1, 8), cosine(2, 8)])
+    assert restarts == pytest.approx(
+        [
+            cosine(0, 2),
+            cosine(1, 2),
+            cosine(0, 4),
+            cosine(1, 4),
+            cosine(2, 4),
+            cosine(3, 4),
+            cosine(0, 8),
+            cosine(1, 8),
+            cosine(2, 8),
+        ]
+    )
     sequence = lrs(lambda o: S.SequentialLR(o, [S.LinearLR(o, 0.5, 1.0, 2), S.StepLR(o, 2, 0.5)], milestones=[3]), 6)
     assert sequence == pytest.approx([0.05, 0.075, 0.1, 0.1, 0.1, 0.05, 0.05])
 
@@ -108,7 +120,11 @@ def test_one_cycle_rises_then_anneals_and_cycles_momentum() -> None:
         seen.append((opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"]))
     lr, momentum = zip(*seen)
     assert lr[0] == pytest.approx(0.04) and lr[2] == pytest.approx(1.0) and lr[-1] == pytest.approx(0.04 / 1e4)
-    assert momentum[0] == pytest.approx(0.95) and momentum[2] == pytest.approx(0.85) and momentum[-1] == pytest.approx(0.95)
+    assert (
+        momentum[0] == pytest.approx(0.95)
+        and momentum[2] == pytest.approx(0.85)
+        and momentum[-1] == pytest.approx(0.95)
+    )
     assert all(a < b for a, b in zip(lr[:2], lr[1:3])) and all(a > b for a, b in zip(lr[2:-1], lr[3:]))
     with pytest.raises(ValueError, match="more than total_steps=10"):
         scheduler.step()
@@ -119,7 +135,9 @@ def test_one_cycle_rises_then_anneals_and_cycles_momentum() -> None:
 
 def test_reduce_on_plateau_waits_then_cuts() -> None:
     metrics = [5, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3]
-    seen = lrs(lambda o: S.ReduceLROnPlateau(o, patience=2, cooldown=1, factor=0.5), len(metrics), lr=1.0, metrics=metrics)
+    seen = lrs(
+        lambda o: S.ReduceLROnPlateau(o, patience=2, cooldown=1, factor=0.5), len(metrics), lr=1.0, metrics=metrics
+    )
     # best 4 at epoch 2; epochs 3, 4, 5 do not improve: the 3rd bad one (> patience 2) halves the lr; epoch 6 is the
     # cooldown; 3 improves at epoch 7; epochs 8, 9, 10 do not: halved again at epoch 10
     assert seen == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25]
@@ -129,18 +147,36 @@ def test_reduce_on_plateau_waits_then_cuts() -> None:
 
 def test_equal_to_pytorch_step_by_step() -> None:
     torch = pytest.importorskip("torch")
-    for name, options in (("Adamax", {}), ("NAdam", {"weight_decay": 0.1}), ("Adam", {"amsgrad": True}),
-                          ("AdamW", {"amsgrad": True}), ("SGD", {"lr": 0.1, "maximize": True}),
-                          ("RMSprop", {"maximize": True}), ("Adadelta", {"weight_decay": 0.1})):
-        np.testing.assert_allclose(trajectory(tl, name, **options), trajectory(torch, name, **options), rtol=1e-9,
-                                   err_msg=name)
+    for name, options in (
+        ("Adamax", {}),
+        ("NAdam", {"weight_decay": 0.1}),
+        ("Adam", {"amsgrad": True}),
+        ("AdamW", {"amsgrad": True}),
+        ("SGD", {"lr": 0.1, "maximize": True}),
+        ("RMSprop", {"maximize": True}),
+        ("Adadelta", {"weight_decay": 0.1}),
+    ):
+        np.testing.assert_allclose(
+            trajectory(tl, name, **options), trajectory(torch, name, **options), rtol=1e-9, err_msg=name
+        )
     for build, steps, metrics in (
         (lambda M, o: M.optim.lr_scheduler.LinearLR(o, 0.25, 1.0, 4), 8, None),
         (lambda M, o: M.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, 3, 2, 0.001), 20, None),
         (lambda M, o: M.optim.lr_scheduler.OneCycleLR(o, 1.0, total_steps=20), 19, None),
-        (lambda M, o: M.optim.lr_scheduler.ReduceLROnPlateau(o, patience=2, cooldown=1), 12, [5, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3]),
-        (lambda M, o: M.optim.lr_scheduler.SequentialLR(o, [M.optim.lr_scheduler.LinearLR(o, 0.1, 1.0, 3),
-                                                            M.optim.lr_scheduler.StepLR(o, 2, 0.5)], milestones=[4]), 12, None),
+        (
+            lambda M, o: M.optim.lr_scheduler.ReduceLROnPlateau(o, patience=2, cooldown=1),
+            12,
+            [5, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3],
+        ),
+        (
+            lambda M, o: M.optim.lr_scheduler.SequentialLR(
+                o,
+                [M.optim.lr_scheduler.LinearLR(o, 0.1, 1.0, 3), M.optim.lr_scheduler.StepLR(o, 2, 0.5)],
+                milestones=[4],
+            ),
+            12,
+            None,
+        ),
     ):
         seen = []
         for M in (tl, torch):

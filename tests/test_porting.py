@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import arrays, leaf, nonempty_shapes
 
 import tinygrad_lenet as torch  # as a ported script would import it
 import tinygrad_lenet.nn as nn
 import tinygrad_lenet.nn.functional as F
 import tinygrad_lenet.optim as optim
-from strategies import arrays, leaf, nonempty_shapes
 from tinygrad_lenet.data.mnist import SAMPLE_ROOT
 from tinygrad_lenet.optim.lr_scheduler import StepLR
 from tinygrad_lenet.utils.data import DataLoader, TensorDataset, random_split
@@ -32,7 +32,13 @@ def test_type_promotion_is_pytorchs() -> None:
     assert (torch.ones(2, dtype=torch.float64) * f).dtype == torch.float64
     assert torch.tensor([0.1], dtype=torch.float64).item() == 0.1  # exact, not float32's 0.10000000149
     assert (torch.float, torch.double, torch.long, torch.int, torch.half, torch.bool) == (
-        np.float32, np.float64, np.int64, np.int32, np.float16, np.bool_)
+        np.float32,
+        np.float64,
+        np.int64,
+        np.int32,
+        np.float16,
+        np.bool_,
+    )
 
 
 # --- namespace functions and tensor methods ----------------------------------------------------------------
@@ -66,13 +72,20 @@ def test_tensor_methods_of_everyday_code() -> None:
     assert x.view_as(torch.zeros(3, 2)).shape == (3, 2) and x.reshape_as(torch.zeros(6)).shape == (6,)
     np.testing.assert_array_equal(x.repeat(2, 2).numpy(), np.tile(x.numpy(), (2, 2)))
     np.testing.assert_array_equal(x.repeat(2, 1, 1).numpy(), np.tile(x.numpy(), (2, 1, 1)))
-    assert [c.shape for c in x.chunk(2, 1)] == [(2, 2), (2, 1)] and [s.shape for s in x.split([1, 2], 1)] == [(2, 1), (2, 2)]
+    assert [c.shape for c in x.chunk(2, 1)] == [(2, 2), (2, 1)] and [s.shape for s in x.split([1, 2], 1)] == [
+        (2, 1),
+        (2, 2),
+    ]
     assert x.norm().item() == pytest.approx(np.linalg.norm(x.numpy())) and x.norm(1).item() == 15.0
     assert x.t().shape == (3, 2) and x.T.contiguous()._array.flags.c_contiguous and x.contiguous() is x
     assert x.numel() == 6 and x.dim() == 2 and x.size(1) == 3 and x.size() == (2, 3) and x.cpu() is x
     assert x.type() == "torch.FloatTensor" and x.long().type() == "torch.LongTensor" and x.int().dtype == np.int32
     assert x.bool().dtype == np.bool_ and x.type(torch.float64).dtype == np.float64
-    assert x.to(torch.float64).dtype == np.float64 and x.to("cpu") is x and x.to(torch.device("cpu"), torch.long).dtype == np.int64
+    assert (
+        x.to(torch.float64).dtype == np.float64
+        and x.to("cpu") is x
+        and x.to(torch.device("cpu"), torch.long).dtype == np.int64
+    )
     assert x.to(torch.zeros(1, dtype=torch.float64)).dtype == np.float64
     loss = torch.tensor(0.123456)
     assert f"{loss:>10.4f}" == "    0.1235" and f"{loss.item():.2f}" == "0.12" and "tensor" in f"{x}"
@@ -97,13 +110,19 @@ def test_gradients_of_clone_flip_repeat_and_topk(data: st.DataObject, shape: tup
 
 # --- devices ---------------------------------------------------------------------------------------------
 def test_devices_are_the_cpu_and_asking_for_a_gpu_is_one_clear_error() -> None:
-    assert not torch.cuda.is_available() and not torch.accelerator.is_available() and not torch.backends.mps.is_available()
+    assert (
+        not torch.cuda.is_available() and not torch.accelerator.is_available() and not torch.backends.mps.is_available()
+    )
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     assert str(device) == "cpu" and device == "cpu" and repr(device) == "device(type='cpu')"
     model = nn.Linear(2, 2).to(device)
     assert model.cpu() is model and model.to(device, torch.float64).weight.dtype == np.float64
-    for ask in (lambda: torch.device("cuda"), lambda: torch.ones(2).to("cuda"), lambda: torch.zeros(2, device="cuda:0"),
-                lambda: nn.Linear(2, 2).to("mps")):
+    for ask in (
+        lambda: torch.device("cuda"),
+        lambda: torch.ones(2).to("cuda"),
+        lambda: torch.zeros(2, device="cuda:0"),
+        lambda: nn.Linear(2, 2).to("mps"),
+    ):
         with pytest.raises(RuntimeError, match=r"runs on the CPU only \(numpy\); use 'cpu'"):
             ask()
 
@@ -123,7 +142,12 @@ def test_vision_mnist_reads_torchvisions_layout_and_gives_its_samples(tmp_path: 
     transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
     train = datasets.MNIST(str(root), train=True, download=True, transform=transform)  # nothing to download
     test = datasets.MNIST(root, train=False)
-    assert len(train) == 8000 and len(test) == 1000 and train.targets.dtype == np.int64 and train.data.shape == (8000, 28, 28)
+    assert (
+        len(train) == 8000
+        and len(test) == 1000
+        and train.targets.dtype == np.int64
+        and train.data.shape == (8000, 28, 28)
+    )
     image, label = datasets.MNIST(root, transform=transforms.ToTensor())[0]
     assert isinstance(image, torch.Tensor) and image.shape == (1, 28, 28) and image.dtype == np.float32
     assert 0.0 <= image.min().item() and image.max().item() == 1.0 and label == 5 and isinstance(label, int)
@@ -132,7 +156,10 @@ def test_vision_mnist_reads_torchvisions_layout_and_gives_its_samples(tmp_path: 
     by_sample = torch.stack([train[i][0] for i in range(64)])
     np.testing.assert_allclose(x.numpy(), by_sample.numpy(), rtol=1e-6)  # the batched path gives the same
     assert y.tolist() == [train[i][1] for i in range(64)] and len(loader.dataset) == 8000 and len(loader) == 125
-    slow = DataLoader(datasets.MNIST(root, transform=transforms.Compose([transforms.ToTensor(), transforms.Lambda(lambda t: t * 2)])), 4)
+    slow = DataLoader(
+        datasets.MNIST(root, transform=transforms.Compose([transforms.ToTensor(), transforms.Lambda(lambda t: t * 2)])),
+        4,
+    )
     assert next(iter(slow))[0].max().item() == 2.0  # a Lambda: read one by one, still stacked
     with pytest.raises(torch.DataError, match="does not hold the train files; pass download=True"):
         datasets.MNIST(tmp_path / "empty")
@@ -155,8 +182,12 @@ def test_fashion_mnist_downloads_into_torchvisions_layout_checking_the_published
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    md5 = {f"test-{kind}": hashlib.md5((served / f"t10k-{kind}-idx{3 if kind == 'images' else 1}-ubyte.gz").read_bytes()).hexdigest()
-           for kind in ("images", "labels")}
+    md5 = {
+        f"test-{kind}": hashlib.md5(
+            (served / f"t10k-{kind}-idx{3 if kind == 'images' else 1}-ubyte.gz").read_bytes()
+        ).hexdigest()
+        for kind in ("images", "labels")
+    }
 
     class LocalFashion(datasets.FashionMNIST):
         mirrors = (f"http://127.0.0.1:{server.server_address[1]}/",)
@@ -192,8 +223,18 @@ def test_vision_transforms() -> None:
 def test_dataloader_takes_pytorchs_arguments_and_generator() -> None:
     data = TensorDataset(torch.arange(10.0).reshape(10, 1), torch.arange(10))
     assert [t.tolist() for t in data[2:4]] == [[[2.0], [3.0]], [2, 3]] and data[0][1].item() == 0
-    order = lambda g: [y.tolist() for _, y in DataLoader(data, 3, shuffle=True, num_workers=2, pin_memory=True,  # noqa: E731
-                                                           persistent_workers=False, generator=g)]
+    order = lambda g: [
+        y.tolist()
+        for _, y in DataLoader(
+            data,
+            3,
+            shuffle=True,
+            num_workers=2,
+            pin_memory=True,
+            persistent_workers=False,
+            generator=g,
+        )
+    ]
     assert order(torch.Generator().manual_seed(1)) == order(torch.Generator().manual_seed(1))
     first, second = random_split(data, [7, 3], generator=torch.Generator().manual_seed(0))
     assert len(first) == 7 and len(second) == 3
@@ -247,7 +288,7 @@ def test_grad_modes_of_pytorch() -> None:
 # --- a script in the style of pytorch/examples mnist/main.py ------------------------------------------------------
 class SmallNet(nn.Module):
     def __init__(self):
-        super(SmallNet, self).__init__()
+        super().__init__()
         self.conv1 = nn.Conv2d(1, 8, 3, 1)
         self.dropout1 = nn.Dropout(0.25)
         self.fc1 = nn.Linear(8 * 13 * 13, 32)
@@ -266,8 +307,9 @@ def test_a_script_written_for_pytorch_trains_with_only_its_imports_changed(tmp_p
     device = torch.accelerator.current_accelerator() if use_accel else torch.device("cpu")
     transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
     root = torchvision_folder(tmp_path)
-    train_loader = torch.utils.data.DataLoader(datasets.MNIST(root, train=True, download=True, transform=transform),
-                                               batch_size=64)
+    train_loader = torch.utils.data.DataLoader(
+        datasets.MNIST(root, train=True, download=True, transform=transform), batch_size=64
+    )
     test_loader = torch.utils.data.DataLoader(datasets.MNIST(root, train=False, transform=transform), batch_size=1000)
     model = SmallNet().to(device)
     optimizer = optim.Adadelta(model.parameters(), lr=1.0)
@@ -280,8 +322,9 @@ def test_a_script_written_for_pytorch_trains_with_only_its_imports_changed(tmp_p
             loss = F.nll_loss(model(data), target)
             loss.backward()
             optimizer.step()
-            line = "Train Epoch: {} [{}/{}]\tLoss: {:.6f}".format(epoch, batch_idx * len(data), len(train_loader.dataset),
-                                                                  loss.item())
+            line = (
+                f"Train Epoch: {epoch} [{batch_idx * len(data)}/{len(train_loader.dataset)}]\tLoss: {loss.item():.6f}"
+            )
         scheduler.step()
     assert line.startswith("Train Epoch: 2 [7936/8000]") and optimizer.param_groups[0]["lr"] == pytest.approx(0.49)
     model.eval()

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import arrays, distinct, leaf, shapes
 
 import tinygrad_lenet as tl
-from strategies import arrays, distinct, leaf, shapes
 
 
 @st.composite
@@ -106,14 +106,21 @@ def test_argmax_and_argmin() -> None:
     assert x.argmax(1).tolist() == [1, 0] and x.argmin(dim=-1, keepdim=True).tolist() == [[0], [1]]
 
 
-
 def test_reductions_of_empty_tensors_follow_pytorch() -> None:
     """max/min/argmax/argmin over no elements raise (RuntimeError without dim, IndexError over an
     empty dim, like PyTorch); sum is 0, mean and var NaN, logsumexp -inf, all without warnings."""
     empty, rows = tl.zeros(0), tl.zeros(0, 3)
-    for reduce in (lambda t: t.max(), lambda t: t.min(), lambda t: t.amax(), lambda t: t.amin(),
-                   lambda t: t.argmax(), lambda t: t.argmin()):
-        with pytest.raises(RuntimeError, match=r"of a tensor with no elements \(shape \(0,\)\) has no value; give dim="):
+    for reduce in (
+        lambda t: t.max(),
+        lambda t: t.min(),
+        lambda t: t.amax(),
+        lambda t: t.amin(),
+        lambda t: t.argmax(),
+        lambda t: t.argmin(),
+    ):
+        with pytest.raises(
+            RuntimeError, match=r"of a tensor with no elements \(shape \(0,\)\) has no value; give dim="
+        ):
             reduce(empty)
     for reduce in (lambda t: t.max(0), lambda t: t.argmin(0), lambda t: t.amax(0)):
         with pytest.raises(IndexError, match=r"over dim 0 of size 0 \(shape \(0, 3\)\) has no value"):

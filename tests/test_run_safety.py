@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from installed_command import COMMAND, one_line_error, run
 
 import tinygrad_lenet as tl
-from installed_command import COMMAND, one_line_error, run
 
 SAMPLE = ["--data", "sample"]
 SOFTMAX = ["train", "--model", "softmax", *SAMPLE]
@@ -46,8 +46,14 @@ def test_a_folder_holding_a_run_is_refused_and_overwrite_moves_it_aside(tmp_path
     assert "on the bundled sample of 1,000 test digits (accuracies on it are lower than" in first.stdout
     kept = files_of(tmp_path / "run")
     assert not [name for name in kept if name.startswith(".")]  # no lock or temporary file left behind
-    one_line_error(run(*SOFTMAX, "--epochs", "2", "--out", "run", cwd=tmp_path), 1,
-                   "run already holds a run", "--resume run/last.safetensors", "another --out", "--overwrite")
+    one_line_error(
+        run(*SOFTMAX, "--epochs", "2", "--out", "run", cwd=tmp_path),
+        1,
+        "run already holds a run",
+        "--resume run/last.safetensors",
+        "another --out",
+        "--overwrite",
+    )
     assert files_of(tmp_path / "run") == kept
     moved = run(*SOFTMAX, "--epochs", "1", "--lr", "0.01", "--out", "run", "--overwrite", cwd=tmp_path)
     assert moved.returncode == 0, moved.stderr
@@ -57,8 +63,13 @@ def test_a_folder_holding_a_run_is_refused_and_overwrite_moves_it_aside(tmp_path
 
 
 def test_a_second_run_into_a_folder_in_use_fails_at_once_and_a_stale_lock_is_taken_over(tmp_path: Path) -> None:
-    longer = subprocess.Popen([COMMAND, "train", "--model", "lenet5", "--epochs", "2", *SAMPLE, "--out", "run"],
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    longer = subprocess.Popen(
+        [COMMAND, "train", "--model", "lenet5", "--epochs", "2", *SAMPLE, "--out", "run"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(tmp_path / "run" / ".lock", longer)
         started = time.monotonic()
@@ -90,12 +101,18 @@ def cosine_run(tmp_path: Path) -> Path:
 def test_resume_refuses_what_would_make_it_another_run(cosine_run: Path) -> None:
     before = files_of(cosine_run)
     last = str(cosine_run / "last.safetensors")
-    for option, fragment in ((["--optimizer", "sgd"], "trained with optimizer 'adam'; 'sgd' would make it another run"),
-                             (["--model", "mlp"], "trained with model 'softmax'; 'mlp' would make it another run"),
-                             (["--loss", "mse"], "trained with loss 'cross_entropy'"),
-                             (["--seed", "3"], "trained with seed 0")):
-        one_line_error(run("train", "--resume", last, *option, "--epochs", "3", *SAMPLE, cwd=cosine_run.parent), 1,
-                       fragment, "cannot be changed on resume")
+    for option, fragment in (
+        (["--optimizer", "sgd"], "trained with optimizer 'adam'; 'sgd' would make it another run"),
+        (["--model", "mlp"], "trained with model 'softmax'; 'mlp' would make it another run"),
+        (["--loss", "mse"], "trained with loss 'cross_entropy'"),
+        (["--seed", "3"], "trained with seed 0"),
+    ):
+        one_line_error(
+            run("train", "--resume", last, *option, "--epochs", "3", *SAMPLE, cwd=cosine_run.parent),
+            1,
+            fragment,
+            "cannot be changed on resume",
+        )
     assert files_of(cosine_run) == before
 
 
@@ -110,8 +127,18 @@ def test_resume_extends_a_cosine_schedule_for_the_new_total(cosine_run: Path) ->
 
 
 def test_resume_applies_a_new_learning_rate_and_says_so(cosine_run: Path) -> None:
-    result = run("train", "--resume", str(cosine_run / "last.safetensors"), "--epochs", "3", "--lr", "0.01",
-                 "--schedule", "constant", cwd=cosine_run.parent)
+    result = run(
+        "train",
+        "--resume",
+        str(cosine_run / "last.safetensors"),
+        "--epochs",
+        "3",
+        "--lr",
+        "0.01",
+        "--schedule",
+        "constant",
+        cwd=cosine_run.parent,
+    )
     assert result.returncode == 0, result.stderr
     assert "resume: lr 0.001 -> 0.01, from epoch 3" in result.stdout
     assert "resume: schedule 'cosine' -> 'constant', from epoch 3" in result.stdout
@@ -135,8 +162,13 @@ def test_a_run_records_what_its_numbers_depend_on(cosine_run: Path) -> None:
 
 # --- interruptions ---------------------------------------------------------------------------------------
 def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
-    process = subprocess.Popen([COMMAND, "train", "--model", "lenet5", "--epochs", "5", *SAMPLE, "--out", "run"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [COMMAND, "train", "--model", "lenet5", "--epochs", "5", *SAMPLE, "--out", "run"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for(tmp_path / "run" / "last.safetensors", process)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
@@ -156,8 +188,14 @@ def test_sigkill_at_random_moments_never_loses_the_run_and_resume_finishes_it_id
     last = folder / "last.safetensors"
     while kills < 20:
         resume = ["--resume", str(last)] if last.exists() else []
-        process = subprocess.Popen([COMMAND, *args, "--out", str(folder), *resume], cwd=tmp_path, env={**os.environ,
-                                   **ONE_THREAD}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [COMMAND, *args, "--out", str(folder), *resume],
+            cwd=tmp_path,
+            env={**os.environ, **ONE_THREAD},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(rng.uniform(0.3, 1.2))
         if process.poll() is None:
             process.kill()
@@ -186,8 +224,11 @@ def test_threads_option_sets_and_records_the_blas_threads(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     metadata = tl.load(tmp_path / "run" / "last.safetensors")["metadata"]
     assert metadata["config"]["threads"] == 1 and {b["num_threads"] for b in metadata["environment"]["blas"]} == {1}
-    one_line_error(run(*SOFTMAX, "--threads", "0", "--out", "other", cwd=tmp_path), 2,
-                   "--threads: expected a number of threads >= 1 or 'auto', got '0'")
+    one_line_error(
+        run(*SOFTMAX, "--threads", "0", "--out", "other", cwd=tmp_path),
+        2,
+        "--threads: expected a number of threads >= 1 or 'auto', got '0'",
+    )
     result = run(*SOFTMAX, "--epochs", "1", "--threads", "auto", "--out", "auto", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert tl.load(tmp_path / "auto" / "last.safetensors")["metadata"]["config"]["threads"] == "auto"

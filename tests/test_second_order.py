@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import arrays, leaf
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
-from strategies import arrays, leaf
 from tinygrad_lenet.nn.rbf import rbf_map_loss, rbf_simple_loss
 from tinygrad_lenet.ops.rbf import EuclideanRBF, MAPCriterion
 
 
 def exact_diagonal(loss_of: Callable[..., tl.Tensor], values: list[np.ndarray], eps: float = 1e-5) -> list[np.ndarray]:
     """d2E/dv2 of every element of every input by central differences of the gradient (float64)."""
+
     def grads(arrays_: list[np.ndarray]) -> list[np.ndarray]:
         ts = [tl.Tensor(a.copy(), requires_grad=True) for a in arrays_]
         loss_of(*ts).backward()
@@ -56,10 +57,17 @@ def test_a_linear_layer_under_squared_error_is_exact(data: st.DataObject, n: int
 
 
 @settings(max_examples=15, deadline=None)
-@given(data=st.data(), c=st.integers(1, 2), o=st.integers(1, 2), k=st.integers(1, 3), stride=st.integers(1, 2),
-       padding=st.integers(0, 1))
-def test_a_convolution_under_squared_error_is_exact(data: st.DataObject, c: int, o: int, k: int, stride: int,
-                                                    padding: int) -> None:
+@given(
+    data=st.data(),
+    c=st.integers(1, 2),
+    o=st.integers(1, 2),
+    k=st.integers(1, 3),
+    stride=st.integers(1, 2),
+    padding=st.integers(0, 1),
+)
+def test_a_convolution_under_squared_error_is_exact(
+    data: st.DataObject, c: int, o: int, k: int, stride: int, padding: int
+) -> None:
     x, w, b = data.draw(arrays((2, c, 4, 4))), data.draw(arrays((o, c, k, k))), data.draw(arrays((o,)))
     check_exact(lambda x_, w_, b_: (F.conv2d(x_, w_, b_, stride=stride, padding=padding) ** 2).mean(), [x, w, b])
 

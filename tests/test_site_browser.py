@@ -25,8 +25,16 @@ import tinygrad_lenet as tl
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 CHROMIUM = os.environ.get("TINYGRAD_LENET_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def unavailable(reason: str) -> None:
@@ -57,13 +65,13 @@ def server(tmp_path_factory):
     extra = tmp_path_factory.mktemp("pages")
     x = tl.tensor([2.0, 3.0], requires_grad=True)
     w = tl.tensor(0.5, requires_grad=True)
-    steps = tl.viz.backward_steps((x * w).log().sum() + w ** 2, params={"x": x, "w": w})
+    steps = tl.viz.backward_steps((x * w).log().sum() + w**2, params={"x": x, "w": w})
     steps.save_html(extra / "steps.html")
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def translate_path(self, path: str) -> str:
             if path.startswith("/extra/"):
-                return str(extra / path[len("/extra/"):].split("?")[0])
+                return str(extra / path[len("/extra/") :].split("?")[0])
             return super().translate_path(path)
 
         def log_message(self, *args) -> None:
@@ -106,7 +114,9 @@ def test_every_page_renders_without_errors_and_its_links_resolve(browser, server
     for name in SITE_PAGES:
         url = urljoin(base, "" if name == "." else name + "/")
         page, problems = open_page(browser, url)
-        broken_images = page.eval_on_selector_all("img", "els => els.filter(e => !e.complete || e.naturalWidth === 0).map(e => e.src)")
+        broken_images = page.eval_on_selector_all(
+            "img", "els => els.filter(e => !e.complete || e.naturalWidth === 0).map(e => e.src)"
+        )
         assert problems == [] and broken_images == [], (name, problems, broken_images)
         assert page.locator("h1").count() >= 1, name
         if name.startswith("tutorials/"):
@@ -131,8 +141,12 @@ def test_a_tutorial_shows_graphs_and_images(browser, server):
     page, problems = open_page(browser, urljoin(base, "tutorials/train_lenet5/"))
     assert problems == []
     images = page.locator(".jp-OutputArea-output img")
-    assert page.locator('.jp-OutputArea-output img[src^="data:image/png"]').count() == 5  # curves, filters, maps, confusion, mistakes
-    assert page.locator('.jp-OutputArea-output img[src^="data:image/svg+xml"]').count() == 1  # the graph at module depth
+    assert (
+        page.locator('.jp-OutputArea-output img[src^="data:image/png"]').count() == 5
+    )  # curves, filters, maps, confusion, mistakes
+    assert (
+        page.locator('.jp-OutputArea-output img[src^="data:image/svg+xml"]').count() == 1
+    )  # the graph at module depth
     sizes = images.evaluate_all("els => els.map(e => e.naturalWidth)")
     assert len(sizes) == 6 and min(sizes) > 100
     page.close()

@@ -21,10 +21,9 @@ OPTIONAL_LIBRARIES = ("graphviz", "tqdm", "matplotlib", "safetensors", "PIL", "o
 
 # The layers of docs/design.md, bottom first: a module may import from its own layer and the ones below.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "dtypes", "dims", "random", "file_io", "grad_mode", "module_stack", "allocator", "devices", "threads"),
-    ("function", "ops", "engine", "second_order"),
-    ("tensor_math", "tensor_movement", "tensor_inplace", "tensor_autograd", "tensor", "factories", "tensor_functions", "gradcheck",
-     "checkpoint", "torch_checkpoint", "autograd"),
+    ("base",),  # errors, dtypes, dims, random, file_io, module_stack, allocator, devices, threads
+    ("autodiff", "ops"),  # grad_mode, function, engine, second_order; the primitive ops
+    ("tensor", "autograd", "serialization"),  # the Tensor and its methods; torch.autograd's names; checkpoints
     ("nn", "optim", "data", "utils", "vision"),
     ("", "viz", "onnx"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),
@@ -35,8 +34,14 @@ LAYERS: list[tuple[str, ...]] = [
 
 def run_python(code: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
     """Run ``code`` in a fresh interpreter; fail the test with its stderr if it fails."""
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                            timeout=300, cwd=cwd, env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -166,6 +171,14 @@ def layer_of(module: str) -> int:
     raise AssertionError(f"{module} is in no layer of LAYERS: add it there and to docs/design.md")
 
 
+def test_the_bottom_layers_are_folders() -> None:
+    """The package root holds only its public face: every other module lives in a folder named for its layer's part."""
+    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py"]
+    assert {layer_of(m) for m in module_files() if m.count(".") == 1 and m != "tinygrad_lenet.__main__"} <= set(
+        range(len(LAYERS))
+    )
+
+
 def test_no_import_cycle() -> None:
     graph = import_graph()
     state: dict[str, str] = {}
@@ -174,7 +187,7 @@ def test_no_import_cycle() -> None:
         state[node] = "open"
         for target in sorted(graph[node]):
             if state.get(target) == "open":
-                cycle = path[path.index(target):] + [target] if target in path else [node, target]
+                cycle = path[path.index(target) :] + [target] if target in path else [node, target]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target, [*path, target])
@@ -186,9 +199,12 @@ def test_no_import_cycle() -> None:
 
 
 def test_every_module_imports_only_from_its_layer_and_below() -> None:
-    upward = [f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
-              for source, targets in import_graph().items() for target in targets
-              if layer_of(target) > layer_of(source)]
+    upward = [
+        f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
+        for source, targets in import_graph().items()
+        for target in targets
+        if layer_of(target) > layer_of(source)
+    ]
     assert upward == []
 
 
@@ -231,8 +247,13 @@ def test_each_module_imports_alone_and_in_any_order() -> None:
 
 # --- models/ uses the public API only ---------------------------------------------------------------------
 PUBLIC_MODULES = {
-    "tinygrad_lenet", "tinygrad_lenet.nn", "tinygrad_lenet.nn.functional", "tinygrad_lenet.nn.init",
-    "tinygrad_lenet.optim", "tinygrad_lenet.optim.lr_scheduler", "tinygrad_lenet.data",
+    "tinygrad_lenet",
+    "tinygrad_lenet.nn",
+    "tinygrad_lenet.nn.functional",
+    "tinygrad_lenet.nn.init",
+    "tinygrad_lenet.optim",
+    "tinygrad_lenet.optim.lr_scheduler",
+    "tinygrad_lenet.data",
 }
 
 
@@ -274,17 +295,25 @@ def test_models_use_the_public_api_only() -> None:
 
 def test_the_private_use_check_finds_what_it_looks_for(tmp_path: Path) -> None:
     sample = tmp_path / "bad.py"
-    sample.write_text("import tinygrad_lenet as tl\nfrom tinygrad_lenet.tensor import Tensor\n"
-                      "from tinygrad_lenet import _hidden\nx = tl._make\nfrom .lenet5 import LeNet5\n")
+    sample.write_text(
+        "import tinygrad_lenet as tl\nfrom tinygrad_lenet.tensor import Tensor\n"
+        "from tinygrad_lenet import _hidden\nx = tl._make\nfrom .lenet5 import LeNet5\n"
+    )
     assert private_uses(sample) == [
-        "line 2: from tinygrad_lenet.tensor import ...", "line 3: from tinygrad_lenet import _hidden", "line 4: tl._make",
+        "line 2: from tinygrad_lenet.tensor import ...",
+        "line 3: from tinygrad_lenet import _hidden",
+        "line 4: tl._make",
     ]
 
 
 # --- the installed wheel --------------------------------------------------------------------------------------
 def test_the_wheel_installs_models_inside_the_package_only(tmp_path: Path) -> None:
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
-                           capture_output=True, text=True, timeout=600)
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert build.returncode == 0, build.stderr
     wheel = next(tmp_path.glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
@@ -294,7 +323,8 @@ def test_the_wheel_installs_models_inside_the_package_only(tmp_path: Path) -> No
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere.mkdir()
     env = {"PYTHONPATH": str(site), "TQDM_DISABLE": "1"}
-    out = run_python(f"""
+    out = run_python(
+        f"""
         import tinygrad_lenet
         assert tinygrad_lenet.__file__.startswith({str(site)!r}), tinygrad_lenet.__file__
         from tinygrad_lenet.models import LeNet5
@@ -303,11 +333,31 @@ def test_the_wheel_installs_models_inside_the_package_only(tmp_path: Path) -> No
             import models
         except ModuleNotFoundError:
             print("no top-level models")
-    """, cwd=elsewhere, env=env)
+    """,
+        cwd=elsewhere,
+        env=env,
+    )
     assert out.split() == ["61706", "no", "top-level", "models"]
     train = subprocess.run(
-        [sys.executable, "-m", "tinygrad_lenet", "train", "--model", "lenet5", "--epochs", "1", "--data", "sample",
-         "--no-progress", "--out", "run"], capture_output=True, text=True, timeout=600, cwd=elsewhere,
+        [
+            sys.executable,
+            "-m",
+            "tinygrad_lenet",
+            "train",
+            "--model",
+            "lenet5",
+            "--epochs",
+            "1",
+            "--data",
+            "sample",
+            "--no-progress",
+            "--out",
+            "run",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=elsewhere,
         env={**os.environ, **env},
     )
     assert train.returncode == 0, train.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tinygrad_lenet as tl
-from tinygrad_lenet import threads
+from tinygrad_lenet.base import threads
 
 
 @pytest.fixture(autouse=True)
@@ -71,4 +71,3 @@ def test_auto_is_driven_by_optimizer_steps() -> None:
         opt.step()
     assert governor.trying is not None or governor.decisions  # the first trial has begun
     assert tl.get_num_threads() == governor.active
-

@@ -78,14 +78,17 @@ class Reduce:
         return self.func, self.args
 
 
-@pytest.mark.parametrize("payload, refused", [
-    (Reduce(os.system, "touch {marker}"), "posix.system|nt.system"),
-    (Reduce(eval, "open({marker!r}, 'w')"), "builtins.eval"),
-    (Reduce(exec, "open({marker!r}, 'w')"), "builtins.exec"),
-    ({"weights": Reduce(getattr, Reduce(__import__, "os"), "system")}, "builtins.getattr"),
-    ([1, Reduce(__import__, "subprocess")], "builtins.__import__"),
-    (Reduce(Path.write_text, Path("{marker}"), "x"), "builtins.getattr"),  # a method: pickled as getattr(Path, ...)
-])
+@pytest.mark.parametrize(
+    "payload, refused",
+    [
+        (Reduce(os.system, "touch {marker}"), "posix.system|nt.system"),
+        (Reduce(eval, "open({marker!r}, 'w')"), "builtins.eval"),
+        (Reduce(exec, "open({marker!r}, 'w')"), "builtins.exec"),
+        ({"weights": Reduce(getattr, Reduce(__import__, "os"), "system")}, "builtins.getattr"),
+        ([1, Reduce(__import__, "subprocess")], "builtins.__import__"),
+        (Reduce(Path.write_text, Path("{marker}"), "x"), "builtins.getattr"),  # a method: pickled as getattr(Path, ...)
+    ],
+)
 def test_malicious_pickles_are_refused_and_never_run(tmp_path, payload, refused):
     marker = tmp_path / "pwned"
 
@@ -104,7 +107,9 @@ def test_malicious_pickles_are_refused_and_never_run(tmp_path, payload, refused)
 
     path = tmp_path / "evil.pth"
     path.write_bytes(archive(pickle.dumps(fill(payload), protocol=2)))
-    with pytest.raises(tl.CheckpointError, match=rf"evil\.pth: refused to load: the file asks for the global ({refused})"):
+    with pytest.raises(
+        tl.CheckpointError, match=rf"evil\.pth: refused to load: the file asks for the global ({refused})"
+    ):
         tl.load(path)
     assert not marker.exists()
 
@@ -129,7 +134,9 @@ def test_allowed_functions_with_bad_arguments_are_caught(tmp_path):
     with pytest.raises(tl.CheckpointError, match="bad.pt: a tensor whose storage is a str"):
         tl.load(path)
     pid = b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x02tQ"
-    past_the_end = b"\x80\x02" + rebuild + b"(" + pid + b"K\x00K\x05\x85K\x01\x85\x89NtR."  # 5 elements of a 2-element storage
+    past_the_end = (
+        b"\x80\x02" + rebuild + b"(" + pid + b"K\x00K\x05\x85K\x01\x85\x89NtR."
+    )  # 5 elements of a 2-element storage
     path.write_bytes(archive(past_the_end, {"archive/data/0": np.arange(2, dtype=np.float32).tobytes()}))
     with pytest.raises(tl.CheckpointError, match="reaches past its storage of 2 elements"):
         tl.load(path)
@@ -150,7 +157,12 @@ def test_truncated_and_corrupted_archives(tmp_path):
             tl.load(path)
     member = zipfile.ZipFile(io.BytesIO(blob)).getinfo("state_dict/data/0")
     local = member.header_offset  # the local header's own name and extra lengths (torch pads the extra field)
-    data_at = local + 30 + int.from_bytes(blob[local + 26:local + 28], "little") + int.from_bytes(blob[local + 28:local + 30], "little")
+    data_at = (
+        local
+        + 30
+        + int.from_bytes(blob[local + 26 : local + 28], "little")
+        + int.from_bytes(blob[local + 28 : local + 30], "little")
+    )
     flipped = bytearray(blob)
     flipped[data_at] ^= 0xFF
     path.write_bytes(bytes(flipped))
@@ -173,7 +185,9 @@ class TestFilesMadeByPyTorch:
     def test_a_cnn_state_dict_and_optimizer_state(self, tmp_path):
         torch = self.torch
         torch.manual_seed(0)
-        net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * 26 * 26, 10))
+        net = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * 26 * 26, 10)
+        )
         optimizer = torch.optim.Adam(net.parameters())
         net(torch.randn(2, 1, 28, 28)).sum().backward()
         optimizer.step()

@@ -10,20 +10,29 @@ import numpy as np
 import pytest
 
 import tinygrad_lenet as tl
-from tinygrad_lenet.models import LeNet5, SoftmaxRegression
 from tinygrad_lenet import optim
 from tinygrad_lenet.data import DataLoader, Subset, input_transform, load_mnist
+from tinygrad_lenet.models import LeNet5, SoftmaxRegression
 from tinygrad_lenet.train import (
-    History, classification_report, confusion_matrix, evaluate, fit, most_confident_mistakes, mse_on_softmax,
-    precision_recall_f1, train_one_epoch,
+    History,
+    classification_report,
+    confusion_matrix,
+    evaluate,
+    fit,
+    most_confident_mistakes,
+    mse_on_softmax,
+    plots,
+    precision_recall_f1,
+    train_one_epoch,
 )
-from tinygrad_lenet.train import plots
 
 
 def sample_loaders(size: int, n_train: int = 8000, batch_size: int = 32) -> tuple[DataLoader, DataLoader]:
     train, test = load_mnist("sample")
-    return (DataLoader(Subset(train, np.arange(n_train)), batch_size, shuffle=True, transform=input_transform(size)),
-            DataLoader(test, 500, transform=input_transform(size)))
+    return (
+        DataLoader(Subset(train, np.arange(n_train)), batch_size, shuffle=True, transform=input_transform(size)),
+        DataLoader(test, 500, transform=input_transform(size)),
+    )
 
 
 def test_lenet5_passes_90_percent_after_one_epoch_on_the_sample_and_its_loss_falls() -> None:
@@ -45,8 +54,19 @@ def test_same_seed_same_run_and_resume_continues_exactly(tmp_path: Path) -> None
         opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
         scheduler = optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)
         train_loader, test_loader = sample_loaders(28, n_train=2000, batch_size=50)
-        history = fit(model, train_loader, test_loader, opt, epochs, scheduler, out_dir=out, resume=resume,
-                      progress=False, log=lambda line: None, metadata={"model": "softmax"})
+        history = fit(
+            model,
+            train_loader,
+            test_loader,
+            opt,
+            epochs,
+            scheduler,
+            out_dir=out,
+            resume=resume,
+            progress=False,
+            log=lambda line: None,
+            metadata={"model": "softmax"},
+        )
         return history, model.layers[0].weight.numpy().copy()
 
     def strip(rows: list[dict]) -> list[dict]:
@@ -75,7 +95,9 @@ def test_training_stops_with_a_clear_error_when_the_loss_diverges() -> None:
     tl.manual_seed(0)
     model = LeNet5()
     train_loader, _ = sample_loaders(32, n_train=512)
-    with pytest.raises(tl.TrainingDiverged, match=r"the loss became (nan|inf) at batch \d+ .* learning rate \(1e\+06\)"):
+    with pytest.raises(
+        tl.TrainingDiverged, match=r"the loss became (nan|inf) at batch \d+ .* learning rate \(1e\+06\)"
+    ):
         train_one_epoch(model, train_loader, optim.SGD(model.parameters(), lr=1e6), progress=False)
 
 
@@ -103,8 +125,20 @@ def test_metrics_by_hand() -> None:
 
 
 def test_plots_are_written(tmp_path: Path) -> None:
-    history = History([{"epoch": e, "train_loss": 1 / e, "train_accuracy": 0.9, "test_loss": 1.1 / e,
-                        "test_accuracy": 0.8 + e / 100, "lr": 1e-3, "seconds": 1.0} for e in (1, 2, 3)])
+    history = History(
+        [
+            {
+                "epoch": e,
+                "train_loss": 1 / e,
+                "train_accuracy": 0.9,
+                "test_loss": 1.1 / e,
+                "test_accuracy": 0.8 + e / 100,
+                "lr": 1e-3,
+                "seconds": 1.0,
+            }
+            for e in (1, 2, 3)
+        ]
+    )
     paths = [
         plots.plot_history(history, tmp_path / "curves.png", "a title"),
         plots.plot_confusion_matrix(np.eye(10, dtype=int) * 5, tmp_path / "cm.png"),
@@ -134,14 +168,21 @@ def test_load_mnist_auto_falls_back_to_the_sample_and_says_so(monkeypatch, tmp_p
 
 def test_a_named_data_location_that_cannot_be_used_is_an_error(monkeypatch, tmp_path: Path) -> None:
     """No silent fallback to the sample when the user said where the data is: --data-dir or the variable."""
-    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: (_ for _ in ()).throw(urllib.error.URLError("offline")))
+    monkeypatch.setattr(
+        urllib.request, "urlopen", lambda url, timeout: (_ for _ in ()).throw(urllib.error.URLError("offline"))
+    )
     monkeypatch.delenv("TINYGRAD_LENET_DATA", raising=False)
     lines: list[str] = []
     with pytest.raises(tl.DataError, match=r"--data-dir .*missing does not hold a usable MNIST"):
         load_mnist("auto", tmp_path / "missing", log=lines.append)
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
-    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+    for name in (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ):
         (corrupt / name).write_bytes(b"\x00\x00\x08\x03 not an IDX file")
     with pytest.raises(tl.DataError, match="does not hold a usable MNIST"):
         load_mnist("auto", corrupt, log=lines.append)
@@ -161,8 +202,16 @@ def test_optimizers_and_schedules_by_name() -> None:
 
     params = list(SoftmaxRegression().parameters())
     kinds = {name: type(create_optimizer(name, params)).__name__ for name in OPTIMIZERS}
-    assert kinds == {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad",
-                     "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "sdlm": "SDLM"}
+    assert kinds == {
+        "sgd": "SGD",
+        "momentum": "SGD",
+        "nesterov": "SGD",
+        "adagrad": "Adagrad",
+        "rmsprop": "RMSprop",
+        "adam": "Adam",
+        "adamw": "AdamW",
+        "sdlm": "SDLM",
+    }
     assert create_optimizer("sdlm", params, batch_size=16).param_groups[0]["batch_size"] == 16
     assert create_optimizer("sdlm", params, mu=1.0).param_groups[0]["mu"] == 1.0
     assert create_optimizer("nesterov", params).param_groups[0]["nesterov"]
@@ -175,8 +224,17 @@ def test_optimizers_and_schedules_by_name() -> None:
             if scheduler is not None:
                 scheduler.step()
         lrs[name] = opt.param_groups[0]["lr"]
-    assert lrs == pytest.approx({"constant": 1.0, "step": 0.5, "exponential": 0.25, "cosine": 0.5,
-                                 "inverse": 1 / 3, "lecun1998": 2e-4, "lecun1998-scaled": 0.4})
+    assert lrs == pytest.approx(
+        {
+            "constant": 1.0,
+            "step": 0.5,
+            "exponential": 0.25,
+            "cosine": 0.5,
+            "inverse": 1 / 3,
+            "lecun1998": 2e-4,
+            "lecun1998-scaled": 0.4,
+        }
+    )
     with pytest.raises(ValueError, match="unknown optimizer"):
         create_optimizer("lbfgs", params)
     with pytest.raises(ValueError, match="unknown schedule"):

@@ -12,9 +12,9 @@ import pytest
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
-from tinygrad_lenet.models import MLP, LeNet5
 from tinygrad_lenet import nn, viz
 from tinygrad_lenet.cli import main
+from tinygrad_lenet.models import MLP, LeNet5
 from tinygrad_lenet.viz.graph import extract
 
 
@@ -37,11 +37,23 @@ def test_a_small_expression_has_the_nodes_and_edges_it_should() -> None:
     a, b, c = (tl.randn(3, requires_grad=True) for _ in range(3))
     graph = extract((a * b + c).sum(), params={"a": a, "b": b, "c": c})
     kinds = sorted((n.kind, n.label.split("\n")[0]) for n in graph.nodes.values())
-    assert kinds == [("op", "Add"), ("op", "Mul"), ("op", "Sum"), ("output", "output"),
-                     ("parameter", "a"), ("parameter", "b"), ("parameter", "c")]
+    assert kinds == [
+        ("op", "Add"),
+        ("op", "Mul"),
+        ("op", "Sum"),
+        ("output", "output"),
+        ("parameter", "a"),
+        ("parameter", "b"),
+        ("parameter", "c"),
+    ]
     labels = {n.id: n.label.split("\n")[0] for n in graph.nodes.values()}
     assert sorted((labels[s], labels[d]) for s, d in graph.edges) == [
-        ("Add", "Sum"), ("Mul", "Add"), ("Sum", "output"), ("a", "Mul"), ("b", "Mul"), ("c", "Add")
+        ("Add", "Sum"),
+        ("Mul", "Add"),
+        ("Sum", "output"),
+        ("a", "Mul"),
+        ("b", "Mul"),
+        ("c", "Add"),
     ]
     assert graph.edges[next(e for e in graph.edges if labels[e[0]] == "Mul")] == "(3)"
     source = viz.draw_graph((a * b + c).sum(), params={"a": a, "b": b, "c": c}, rankdir="LR").source
@@ -70,7 +82,9 @@ def test_depth_collapses_modules_into_boxes() -> None:
     depth2 = viz.draw_graph(loss, params=nested, depth=2).source
     assert "subgraph cluster_0 " in depth2 and '"0.0: Linear' in depth2 and '"0.1: ReLU' in depth2
     full = viz.draw_graph(loss, params=nested).source
-    assert full.index("subgraph cluster_0 ") < full.index('subgraph "cluster_0.0"') < full.index('subgraph "cluster_0.1"')
+    assert (
+        full.index("subgraph cluster_0 ") < full.index('subgraph "cluster_0.0"') < full.index('subgraph "cluster_0.1"')
+    )
     with pytest.raises(ValueError, match="depth must be 1 or more"):
         viz.draw_graph(loss, depth=0)
 
@@ -150,7 +164,9 @@ def test_render_svg_png_and_dot(tmp_path: Path) -> None:
 def test_missing_dot_gives_one_clear_message_and_keeps_the_source(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     a = tl.randn(2, requires_grad=True)
-    with pytest.raises(tl.GraphvizNotFound, match=r"not installed.*apt-get install graphviz.*brew install graphviz.*dot -Tsvg"):
+    with pytest.raises(
+        tl.GraphvizNotFound, match=r"not installed.*apt-get install graphviz.*brew install graphviz.*dot -Tsvg"
+    ):
         viz.render(viz.draw_graph((a * a).sum()), tmp_path / "g.svg")
     assert (tmp_path / "g.dot").exists() and not (tmp_path / "g.svg").exists()
     assert main(["graph", "--model", "softmax", "--out", str(tmp_path / "cli.svg")]) == 1
@@ -161,8 +177,16 @@ def test_summary_of_lenet5() -> None:
     table = viz.summary(LeNet5(), (1, 1, 32, 32))
     assert table.total_params == 61_706 and table.total_macs == 416_520
     shapes = [(r.name, r.output_shape) for r in table.rows]
-    assert shapes == [("conv1", (1, 6, 28, 28)), ("pool1", (1, 6, 14, 14)), ("conv2", (1, 16, 10, 10)),
-                      ("pool2", (1, 16, 5, 5)), ("flatten", (1, 400)), ("fc1", (1, 120)), ("fc2", (1, 84)), ("fc3", (1, 10))]
+    assert shapes == [
+        ("conv1", (1, 6, 28, 28)),
+        ("pool1", (1, 6, 14, 14)),
+        ("conv2", (1, 16, 10, 10)),
+        ("pool2", (1, 16, 5, 5)),
+        ("flatten", (1, 400)),
+        ("fc1", (1, 120)),
+        ("fc2", (1, 84)),
+        ("fc3", (1, 10)),
+    ]
     text = str(table)
     assert "61,706" in text and "0.42 M" in text and "parameters 241.0 KiB" in text
 
@@ -179,10 +203,15 @@ def test_repeated_identical_blocks_collapse_with_a_count() -> None:
     blocks = [nn.Sequential(nn.Linear(4, 4), nn.ReLU()) for _ in range(10)]
     model = nn.Sequential(nn.Linear(8, 4), *blocks, nn.Linear(4, 2))
     out = model(tl.randn(3, 8)).sum()
-    boxes = [line for line in viz.draw_graph(out, params=model, depth=1, collapse=True).body
-             if "shape=box3d" in line and "legend" not in line]
+    boxes = [
+        line
+        for line in viz.draw_graph(out, params=model, depth=1, collapse=True).body
+        if "shape=box3d" in line and "legend" not in line
+    ]
     assert len(boxes) == 3
-    assert "1 .. 10: Sequential x10" in boxes[1] and "20 params each" in boxes[1] and "20 ops" in boxes[1]  # Linear and ReLU, 10 times
+    assert (
+        "1 .. 10: Sequential x10" in boxes[1] and "20 params each" in boxes[1] and "20 ops" in boxes[1]
+    )  # Linear and ReLU, 10 times
     different = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 3), nn.Linear(3, 3))
     source = viz.draw_graph(different(tl.randn(1, 4)).sum(), params=different, depth=1, collapse=True).source
     assert source.count("shape=box3d") == 3 + 1  # nothing identical in a row (+1: the legend entry)

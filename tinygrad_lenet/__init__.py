@@ -15,37 +15,135 @@ needs them. ``tune_allocator()`` is the one process-wide setting, made only when
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 from . import autograd, data, nn, optim, utils
-from .allocator import tune_allocator
-from .checkpoint import load, save
-from .devices import accelerator, backends, cuda, device
-from .dims import Size
-from .dtypes import (  # noqa: A004 - PyTorch's names: tl.float, tl.int and tl.bool are dtypes, as torch.float
-    bool, bool_, double, float, float16, float32, float64, half, int, int8, int16, int32, int64, long, short, uint8,
+from .autodiff.function import Function
+from .autodiff.grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.gradcheck import gradcheck
+from .base.allocator import tune_allocator
+from .base.devices import accelerator, backends, cuda, device
+from .base.dims import Size
+from .base.dtypes import (
+    bool,
+    bool_,
+    double,
+    float,
+    float16,
+    float32,
+    float64,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
 )
-from .errors import (
-    AnomalyError, CheckpointError, DataError, DTypeError, EmptyReductionError, GradcheckError, GradError,
-    GraphvizNotFound, ResumeError, RunFolderError, ShapeError, StateDictError, TinygradLenetError, TrainingDiverged,
+from .base.errors import (
+    AnomalyError,
+    CheckpointError,
+    DataError,
+    DTypeError,
+    EmptyReductionError,
+    GradcheckError,
+    GradError,
+    GraphvizNotFound,
+    ResumeError,
+    RunFolderError,
+    ShapeError,
+    StateDictError,
+    TinygradLenetError,
+    TrainingDiverged,
 )
-from .factories import (
-    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, rand_like,
-    randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+from .base.random import Generator, get_rng_state, manual_seed, set_rng_state
+from .base.threads import get_num_threads, set_num_threads
+from .serialization.checkpoint import load, save
+from .tensor.factories import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
 )
-from .function import Function
-from .grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .gradcheck import gradcheck
-from .random import Generator, get_rng_state, manual_seed, set_rng_state
-from .tensor import Tensor
-from .threads import get_num_threads, set_num_threads
-from .tensor_functions import (  # noqa: A004 - torch.max, torch.sum, torch.abs ... as in PyTorch
-    abs, allclose, argmax, argmin, bmm, cat, clamp, clip, equal, exp, flatten, flip, is_tensor, isclose, log,
-    log_softmax, matmul, max, maximum, mean, min, minimum, mm, numel, relu, sigmoid, softmax, sqrt, stack, std, sum,
-    tanh, topk, var, where,
+from .tensor.functions import (
+    abs,
+    allclose,
+    argmax,
+    argmin,
+    bmm,
+    cat,
+    clamp,
+    clip,
+    equal,
+    exp,
+    flatten,
+    flip,
+    is_tensor,
+    isclose,
+    log,
+    log_softmax,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mm,
+    numel,
+    relu,
+    sigmoid,
+    softmax,
+    sqrt,
+    stack,
+    std,
+    sum,
+    tanh,
+    topk,
+    var,
+    where,
 )
+from .tensor.tensor import Tensor
 
 __version__ = "0.1.0"
+
+_MOVED_MODULES = {
+    **{name: f"base.{name}" for name in ("errors", "dtypes", "dims", "random", "file_io", "module_stack", "allocator")},
+    **{name: f"base.{name}" for name in ("devices", "threads")},
+    **{name: f"autodiff.{name}" for name in ("grad_mode", "function", "engine", "second_order")},
+    "tensor_math": "tensor.math",
+    "tensor_movement": "tensor.movement",
+    "tensor_inplace": "tensor.inplace",
+    "tensor_autograd": "tensor.grad",
+    "factories": "tensor.factories",
+    "tensor_functions": "tensor.functions",
+    "gradcheck": "autograd.gradcheck",
+    "checkpoint": "serialization.checkpoint",
+    "torch_checkpoint": "serialization.torch_checkpoint",
+}
+"""Modules of layers 0-2 that lived in the package root before they moved into folders, by old name -> new
+path: the old dotted paths (``from tinygrad_lenet.function import Function``) still import the same module."""
+for _old, _new in _MOVED_MODULES.items():
+    sys.modules[f"{__name__}.{_old}"] = importlib.import_module(f".{_new}", __name__)
+del _old, _new
 
 LAZY_SUBMODULES = ("viz", "train", "models", "vision", "onnx")
 """Subpackages imported on first attribute access: ``tl.viz`` works without ``import tinygrad_lenet.viz``."""
@@ -62,16 +160,121 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "get_num_threads", "set_num_threads",    "autograd",    "AnomalyError", "CheckpointError", "DTypeError", "DataError", "EmptyReductionError", "Function", "Generator",
-    "GradError", "GradcheckError", "GraphvizNotFound", "ResumeError", "RunFolderError", "ShapeError", "Size",
-    "StateDictError", "Tensor", "TinygradLenetError", "TrainingDiverged", "abs", "accelerator", "allclose", "arange",
-    "argmax", "argmin", "as_tensor", "backends", "bmm", "bool", "bool_", "cat", "clamp", "clip", "cuda", "data",
-    "detect_anomaly", "device", "double", "empty", "empty_like", "enable_grad", "equal", "exp", "eye", "flatten",
-    "flip", "float", "float16", "float32", "float64", "from_numpy", "full", "full_like", "get_rng_state", "gradcheck",
-    "half", "inference_mode", "int", "int16", "int32", "int64", "int8", "is_grad_enabled", "is_tensor", "isclose",
-    "linspace", "load", "log", "log_softmax", "long", "manual_seed", "matmul", "max", "maximum", "mean", "min",
-    "minimum", "mm", "models", "nn", "no_grad", "numel", "ones", "ones_like", "optim", "rand", "rand_like", "randint",
-    "randn", "randn_like", "randperm", "relu", "save", "set_grad_enabled", "set_rng_state", "short", "sigmoid",
-    "softmax", "sqrt", "stack", "std", "sum", "tanh", "tensor", "topk", "train", "tune_allocator", "uint8", "utils",
-    "var", "vision", "viz", "where", "zeros", "zeros_like",
+    "get_num_threads",
+    "set_num_threads",
+    "autograd",
+    "AnomalyError",
+    "CheckpointError",
+    "DTypeError",
+    "DataError",
+    "EmptyReductionError",
+    "Function",
+    "Generator",
+    "GradError",
+    "GradcheckError",
+    "GraphvizNotFound",
+    "ResumeError",
+    "RunFolderError",
+    "ShapeError",
+    "Size",
+    "StateDictError",
+    "Tensor",
+    "TinygradLenetError",
+    "TrainingDiverged",
+    "abs",
+    "accelerator",
+    "allclose",
+    "arange",
+    "argmax",
+    "argmin",
+    "as_tensor",
+    "backends",
+    "bmm",
+    "bool",
+    "bool_",
+    "cat",
+    "clamp",
+    "clip",
+    "cuda",
+    "data",
+    "detect_anomaly",
+    "device",
+    "double",
+    "empty",
+    "empty_like",
+    "enable_grad",
+    "equal",
+    "exp",
+    "eye",
+    "flatten",
+    "flip",
+    "float",
+    "float16",
+    "float32",
+    "float64",
+    "from_numpy",
+    "full",
+    "full_like",
+    "get_rng_state",
+    "gradcheck",
+    "half",
+    "inference_mode",
+    "int",
+    "int16",
+    "int32",
+    "int64",
+    "int8",
+    "is_grad_enabled",
+    "is_tensor",
+    "isclose",
+    "linspace",
+    "load",
+    "log",
+    "log_softmax",
+    "long",
+    "manual_seed",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "mm",
+    "models",
+    "nn",
+    "no_grad",
+    "numel",
+    "ones",
+    "ones_like",
+    "optim",
+    "rand",
+    "rand_like",
+    "randint",
+    "randn",
+    "randn_like",
+    "randperm",
+    "relu",
+    "save",
+    "set_grad_enabled",
+    "set_rng_state",
+    "short",
+    "sigmoid",
+    "softmax",
+    "sqrt",
+    "stack",
+    "std",
+    "sum",
+    "tanh",
+    "tensor",
+    "topk",
+    "train",
+    "tune_allocator",
+    "uint8",
+    "utils",
+    "var",
+    "vision",
+    "viz",
+    "where",
+    "zeros",
+    "zeros_like",
 ]

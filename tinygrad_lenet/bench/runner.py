@@ -15,10 +15,12 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from ..base.threads import governor
 from .workloads import WORKLOADS, Workload
 
 
@@ -44,8 +46,9 @@ def rate(step: Callable[[], None], steps: int, batch: int) -> float:
     return batch * steps / (time.perf_counter() - start)
 
 
-def compare(workload: Workload, found: dict[str, Any], rounds: int, steps: int,
-            threads: int | str = "auto") -> dict[str, Any]:
+def compare(
+    workload: Workload, found: dict[str, Any], rounds: int, steps: int, threads: int | str = "auto"
+) -> dict[str, Any]:
     """Median images/s per framework over interleaved rounds, and the ratio ours / torch.
 
     Ours runs with ``set_num_threads(threads)`` set afresh, as a new training run starts; with
@@ -60,12 +63,17 @@ def compare(workload: Workload, found: dict[str, Any], rounds: int, steps: int,
     for r in range(rounds):
         for name in order if r % 2 == 0 else order[::-1]:
             rates[name].append(rate(steps_of[name], steps, workload.batch))
-    result: dict[str, Any] = {"workload": workload.name, "description": workload.description, "target": workload.target,
-                              "images_per_s": {name: statistics.median(r) for name, r in rates.items()},
-                              "rounds": rates, "threads": threads}
-    governor = ours.threads.governor()
-    if governor is not None and governor.decisions:
-        result["threads_chosen"] = governor.current
+    result: dict[str, Any] = {
+        "workload": workload.name,
+        "description": workload.description,
+        "target": workload.target,
+        "images_per_s": {name: statistics.median(r) for name, r in rates.items()},
+        "rounds": rates,
+        "threads": threads,
+    }
+    chooser = governor()
+    if chooser is not None and chooser.decisions:
+        result["threads_chosen"] = chooser.current
     if "torch" in found:
         result["ratio"] = result["images_per_s"]["tinygrad_lenet"] / result["images_per_s"]["torch"]
     return result
@@ -74,7 +82,7 @@ def compare(workload: Workload, found: dict[str, Any], rounds: int, steps: int,
 class Load:
     """One competing CPU-bound process while the ``with`` block runs."""
 
-    def __enter__(self) -> "Load":
+    def __enter__(self) -> Load:
         self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
         time.sleep(0.5)
         return self
@@ -115,17 +123,31 @@ def blas(found: dict[str, Any]) -> dict[str, Any]:
     """The BLAS libraries and thread counts in use (threadpoolctl), and PyTorch's threads."""
     from threadpoolctl import threadpool_info
 
-    info = {"numpy_blas": [{k: i.get(k) for k in ("internal_api", "version", "num_threads", "architecture")}
-                           for i in threadpool_info() if i.get("user_api") == "blas"],
-            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"), "cpus": os.cpu_count()}
+    info = {
+        "numpy_blas": [
+            {k: i.get(k) for k in ("internal_api", "version", "num_threads", "architecture")}
+            for i in threadpool_info()
+            if i.get("user_api") == "blas"
+        ],
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+        "cpus": os.cpu_count(),
+    }
     if "torch" in found:
         info["torch_threads"] = found["torch"].get_num_threads()
         info["torch_version"] = found["torch"].__version__
     return info
 
 
-def run(rounds: int = 5, steps: int = 20, only: list[str] | None = None, with_torch: bool = True, load: bool = True,
-        memory_steps: int = 200, threads: int | str = "auto", log: Callable[[str], None] = print) -> dict[str, Any]:
+def run(
+    rounds: int = 5,
+    steps: int = 20,
+    only: list[str] | None = None,
+    with_torch: bool = True,
+    load: bool = True,
+    memory_steps: int = 200,
+    threads: int | str = "auto",
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """Every workload quiet, LeNet-5 training under load, and peak memory: the figures of ``bench``.
 
     ``threads`` is ours' BLAS thread count for every measurement (``tl.set_num_threads``)."""
@@ -148,11 +170,16 @@ def run(rounds: int = 5, steps: int = 20, only: list[str] | None = None, with_to
         report["under_load"].append(result)
         log(_line(result, "under load: ") + f"   ours vs our quiet {result['vs_our_quiet']:.2f}x (target 0.5x)")
     if memory_steps and chosen:
-        entry = {"workload": chosen[0].name, "steps": memory_steps,
-                 "peak_rss_mb": {name: peak_memory(name, chosen[0].name, memory_steps) for name in found}}
+        entry = {
+            "workload": chosen[0].name,
+            "steps": memory_steps,
+            "peak_rss_mb": {name: peak_memory(name, chosen[0].name, memory_steps) for name in found},
+        }
         report["memory"].append(entry)
-        log(f"peak RSS training {chosen[0].name} for {memory_steps} steps: " +
-            ", ".join(f"{n} {m:.0f} MB" if m else f"{n} -" for n, m in entry["peak_rss_mb"].items()))
+        log(
+            f"peak RSS training {chosen[0].name} for {memory_steps} steps: "
+            + ", ".join(f"{n} {m:.0f} MB" if m else f"{n} -" for n, m in entry["peak_rss_mb"].items())
+        )
     return report
 
 

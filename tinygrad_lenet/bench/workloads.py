@@ -7,8 +7,9 @@ Inputs are random (speed does not depend on the values), float32.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,25 +25,52 @@ class Workload:
 
 def _lenet5(T: Any) -> Any:
     nn = T.nn
-    return nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, 10),
+    )
 
 
 def _examples_net(T: Any) -> Any:
     """The network of pytorch/examples mnist/main.py (32 and 64 channels of 3x3 on 28x28)."""
     nn = T.nn
-    return nn.Sequential(nn.Conv2d(1, 32, 3, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 1), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Dropout(0.25), nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5),
-                         nn.Linear(128, 10), nn.LogSoftmax(dim=1))
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, 1),
+        nn.ReLU(),
+        nn.Conv2d(32, 64, 3, 1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Dropout(0.25),
+        nn.Flatten(),
+        nn.Linear(9216, 128),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.Linear(128, 10),
+        nn.LogSoftmax(dim=1),
+    )
 
 
 def _mlp(T: Any) -> Any:
     """The quickstart's network: 784-512-512-10 with ReLU."""
     nn = T.nn
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)
+    )
 
 
-def training(model_of: Callable[[Any], Any], batch: int, side: int, optimizer: str, loss: str, **options: Any) -> Callable:
+def training(
+    model_of: Callable[[Any], Any], batch: int, side: int, optimizer: str, loss: str, **options: Any
+) -> Callable:
     def build(T: Any) -> Callable[[], None]:
         T.manual_seed(0)
         model = model_of(T)
@@ -76,15 +104,35 @@ def inference(model_of: Callable[[Any], Any], batch: int, side: int) -> Callable
 
 
 WORKLOADS = [
-    Workload("lenet5-train-64", "LeNet-5 training step (forward, cross-entropy, backward, Adam), batch 64", 64,
-             training(_lenet5, 64, 32, "Adam", "cross_entropy", lr=1e-3), 1.3),
-    Workload("lenet5-train-256", "LeNet-5 training step, batch 256", 256,
-             training(_lenet5, 256, 32, "Adam", "cross_entropy", lr=1e-3), 1.0),
+    Workload(
+        "lenet5-train-64",
+        "LeNet-5 training step (forward, cross-entropy, backward, Adam), batch 64",
+        64,
+        training(_lenet5, 64, 32, "Adam", "cross_entropy", lr=1e-3),
+        1.3,
+    ),
+    Workload(
+        "lenet5-train-256",
+        "LeNet-5 training step, batch 256",
+        256,
+        training(_lenet5, 256, 32, "Adam", "cross_entropy", lr=1e-3),
+        1.0,
+    ),
     Workload("lenet5-infer-64", "LeNet-5 inference, batch 64", 64, inference(_lenet5, 64, 32), 1.0),
     Workload("lenet5-infer-1000", "LeNet-5 inference, batch 1000", 1000, inference(_lenet5, 1000, 32), 1.0),
-    Workload("examples-train-64", "pytorch/examples MNIST network training (Adadelta, nll), batch 64", 64,
-             training(_examples_net, 64, 28, "Adadelta", "nll_loss", lr=1.0), 0.9),
-    Workload("mlp-train-64", "MLP 784-512-512-10 training (SGD, cross-entropy), batch 64", 64,
-             training(_mlp, 64, 28, "SGD", "cross_entropy", lr=1e-3), 0.9),
+    Workload(
+        "examples-train-64",
+        "pytorch/examples MNIST network training (Adadelta, nll), batch 64",
+        64,
+        training(_examples_net, 64, 28, "Adadelta", "nll_loss", lr=1.0),
+        0.9,
+    ),
+    Workload(
+        "mlp-train-64",
+        "MLP 784-512-512-10 training (SGD, cross-entropy), batch 64",
+        64,
+        training(_mlp, 64, 28, "SGD", "cross_entropy", lr=1e-3),
+        0.9,
+    ),
 ]
 """The workloads ``tinygrad-lenet bench`` times beside PyTorch (LeNet-5 training and inference, the examples net, an MLP)."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
-from ..allocator import tune_allocator
-from ..errors import TinygradLenetError
+from ..base.allocator import tune_allocator
+from ..base.errors import TinygradLenetError
 from .commands import COMMANDS
 from .parser import build_parser
 

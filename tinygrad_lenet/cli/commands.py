@@ -8,15 +8,29 @@ from pathlib import Path
 from typing import Any
 
 from .. import viz
-from ..checkpoint import load
+from ..base.errors import TinygradLenetError
+from ..base.file_io import atomic_write
 from ..data import (
-    MNIST, SAMPLE_CAVEAT, DataLoader, input_transform, load_mnist, read_digit_image, read_kaggle_csv,
+    MNIST,
+    SAMPLE_CAVEAT,
+    DataLoader,
+    input_transform,
+    load_mnist,
+    read_digit_image,
+    read_kaggle_csv,
     write_kaggle_submission,
 )
-from ..errors import TinygradLenetError
-from ..file_io import atomic_write
 from ..models import MODELS, create_model
-from ..train import RunConfig, evaluate, predict_probabilities, restore_model, train_run, training_step_graph, write_report
+from ..serialization.checkpoint import load
+from ..train import (
+    RunConfig,
+    evaluate,
+    predict_probabilities,
+    restore_model,
+    train_run,
+    training_step_graph,
+    write_report,
+)
 from ..train.runs import run_folder
 from ..train.training_checkpoint import load_training_checkpoint
 from .parser import model_options_by_name
@@ -26,7 +40,9 @@ def file_output(path: str) -> Path:
     """An --out that names a file: an existing folder there is an error, not a place to write beside."""
     out = Path(path)
     if out.is_dir():
-        raise ValueError(f"--out {path} is a folder; give the name of the file to write, e.g. {out / 'out'}{out.suffix}")
+        raise ValueError(
+            f"--out {path} is a folder; give the name of the file to write, e.g. {out / 'out'}{out.suffix}"
+        )
     return out
 
 
@@ -49,7 +65,8 @@ def train(args: argparse.Namespace) -> None:
         options["progress"] = False
     if set(typed) & set(model_options_by_name()):
         model = typed.get("model") or (
-            load_training_checkpoint(typed["resume"])["metadata"]["model"] if "resume" in typed else RunConfig.model)
+            load_training_checkpoint(typed["resume"])["metadata"]["model"] if "resume" in typed else RunConfig.model
+        )
         options["model_options"] = _model_options(args, model)
     config = RunConfig(**options)
     try:
@@ -67,8 +84,11 @@ def _say_how_to_resume(config: RunConfig) -> None:
     except (TinygradLenetError, OSError, KeyError, TypeError):
         print(f"interrupted before an epoch of this run was saved in {folder}: nothing to resume", file=sys.stderr)
         return
-    print(f"interrupted: {last} holds the run after epoch {epoch}; continue it with\n"
-          f"  tinygrad-lenet train --resume {last}", file=sys.stderr)
+    print(
+        f"interrupted: {last} holds the run after epoch {epoch}; continue it with\n"
+        f"  tinygrad-lenet train --resume {last}",
+        file=sys.stderr,
+    )
 
 
 def eval_(args: argparse.Namespace) -> None:
@@ -78,8 +98,10 @@ def eval_(args: argparse.Namespace) -> None:
         test_set = train_set
     result = evaluate(model, DataLoader(test_set, 1000, transform=input_transform(metadata["input_size"])))
     on = f" on the BUNDLED SAMPLE ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
-    print(f"{metadata['model']} from {args.checkpoint}: {args.split} accuracy {result.accuracy:.2%} "
-          f"({int((result.predictions != result.targets).sum())} errors in {len(result.targets)}), loss {result.loss:.4f}{on}")
+    print(
+        f"{metadata['model']} from {args.checkpoint}: {args.split} accuracy {result.accuracy:.2%} "
+        f"({int((result.predictions != result.targets).sum())} errors in {len(result.targets)}), loss {result.loss:.4f}{on}"
+    )
     if args.out:
         files = write_report(model, result, test_set, Path(args.out), metadata["input_size"])
         print(f"wrote {', '.join(p.name for p in files)} to {args.out}")
@@ -125,8 +147,9 @@ def graph(args: argparse.Namespace) -> None:
     model, size = _model_for(args)
     digits = MNIST.sample(train=False)
     loss = training_step_graph(model, digits.data[:2], digits.targets[:2], size, backward=args.grads)
-    drawing = viz.draw_graph(loss, params=model, show_grads=args.grads, depth=args.depth, rankdir=args.rankdir,
-                             collapse=args.collapse)
+    drawing = viz.draw_graph(
+        loss, params=model, show_grads=args.grads, depth=args.depth, rankdir=args.rankdir, collapse=args.collapse
+    )
     print(f"wrote {viz.render(drawing, out)} (and its source {out.with_suffix('.dot')})")
 
 
@@ -142,25 +165,53 @@ def export(args: argparse.Namespace) -> None:
     model, size = _model_for(args)
     example = input_transform(size)(MNIST.sample(train=False).data[:1, None])
     path = onnx.export(model, example, out, dynamic_batch=not args.fixed_batch)
-    print(f"wrote {path}: input 'input' ({'batch' if not args.fixed_batch else 1}, 1, {size}, {size}) float32, "
-          f"normalised as for training (data.input_transform({size})); output 'output' (scores per class)")
+    print(
+        f"wrote {path}: input 'input' ({'batch' if not args.fixed_batch else 1}, 1, {size}, {size}) float32, "
+        f"normalised as for training (data.input_transform({size})); output 'output' (scores per class)"
+    )
 
 
 def bench(args: argparse.Namespace) -> None:
     from ..bench import run, to_json
 
-    report = run(args.rounds, args.steps, args.only, not args.no_torch, not args.no_load, args.memory_steps,
-                 args.threads, log=lambda line: print(line, flush=True))
+    report = run(
+        args.rounds,
+        args.steps,
+        args.only,
+        not args.no_torch,
+        not args.no_load,
+        args.memory_steps,
+        args.threads,
+        log=lambda line: print(line, flush=True),
+    )
     environment = report["environment"]
-    print("BLAS: " + "; ".join(f"{b['internal_api']} {b['version']} ({b['architecture']}), {b['num_threads']} threads"
-                               for b in environment["numpy_blas"]) + f" (ours: --threads {args.threads})"
-          + (f"; torch {environment['torch_version']}, {environment['torch_threads']} threads" if "torch_threads" in environment else "")
-          + (f"; OPENBLAS_CORETYPE={environment['OPENBLAS_CORETYPE']}" if environment["OPENBLAS_CORETYPE"] else ""))
+    print(
+        "BLAS: "
+        + "; ".join(
+            f"{b['internal_api']} {b['version']} ({b['architecture']}), {b['num_threads']} threads"
+            for b in environment["numpy_blas"]
+        )
+        + f" (ours: --threads {args.threads})"
+        + (
+            f"; torch {environment['torch_version']}, {environment['torch_threads']} threads"
+            if "torch_threads" in environment
+            else ""
+        )
+        + (f"; OPENBLAS_CORETYPE={environment['OPENBLAS_CORETYPE']}" if environment["OPENBLAS_CORETYPE"] else "")
+    )
     if args.json == "-":
         print(to_json(report))
     elif args.json:
         atomic_write(file_output(args.json), to_json(report).encode())
 
 
-COMMANDS = {"train": train, "eval": eval_, "predict": predict, "kaggle": kaggle, "graph": graph, "summary": summary,
-            "bench": bench, "export": export}
+COMMANDS = {
+    "train": train,
+    "eval": eval_,
+    "predict": predict,
+    "kaggle": kaggle,
+    "graph": graph,
+    "summary": summary,
+    "bench": bench,
+    "export": export,
+}

@@ -51,11 +51,18 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def _data_arguments(parser: argparse.ArgumentParser, train: bool = False) -> None:
     """--data and --data-dir; for ``train`` without argparse defaults (see the module docstring)."""
     default = {} if train else {"default": DEFAULTS.data}
-    parser.add_argument("--data", choices=("auto", "full", "sample"), **default,
-                        help=f"full MNIST, the bundled sample, or auto: full if it can be found or downloaded, "
-                        f"else the sample (default: {DEFAULTS.data})")
-    parser.add_argument("--data-dir", help="folder with the MNIST IDX files (default: $TINYGRAD_LENET_DATA or the "
-                        "user cache); if it does not hold MNIST, that is an error")
+    parser.add_argument(
+        "--data",
+        choices=("auto", "full", "sample"),
+        **default,
+        help=f"full MNIST, the bundled sample, or auto: full if it can be found or downloaded, "
+        f"else the sample (default: {DEFAULTS.data})",
+    )
+    parser.add_argument(
+        "--data-dir",
+        help="folder with the MNIST IDX files (default: $TINYGRAD_LENET_DATA or the "
+        "user cache); if it does not hold MNIST, that is an error",
+    )
 
 
 def _shown(value: Any) -> str:
@@ -88,13 +95,21 @@ def _model_arguments(parser: argparse.ArgumentParser) -> None:
         if option.type is bool:
             group.add_argument(f"--{name}", action="store_true", help=help)
         else:
-            group.add_argument(f"--{name}", type=option.type, choices=option.choices, nargs=option.nargs,
-                               metavar=option.metavar, help=help)
+            group.add_argument(
+                f"--{name}",
+                type=option.type,
+                choices=option.choices,
+                nargs=option.nargs,
+                metavar=option.metavar,
+                help=help,
+            )
 
 
 def _train_parser(commands: Any) -> None:
     train = commands.add_parser(
-        "train", help="train a model and write its run folder", argument_default=argparse.SUPPRESS,
+        "train",
+        help="train a model and write its run folder",
+        argument_default=argparse.SUPPRESS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Train a model on MNIST. The run folder gets last/best checkpoints, history.csv/json, train.log, "
         "report.txt and plots (curves, confusion matrix, mistakes, filters, feature maps) and graph.svg (one training "
@@ -104,39 +119,63 @@ def _train_parser(commands: Any) -> None:
     d = DEFAULTS
     uses = {name: " and ".join(users) for name, users in APPLIES_TO.items()}
     train.add_argument("--model", choices=tuple(MODELS), help=f"(default: {d.model})")
-    train.add_argument("--epochs", type=int, help=f"total epochs; a resumed run continues up to it (default: {d.epochs})")
+    train.add_argument(
+        "--epochs", type=int, help=f"total epochs; a resumed run continues up to it (default: {d.epochs})"
+    )
     train.add_argument("--batch-size", type=int, help=f"(default: {d.batch_size})")
-    train.add_argument("--optimizer", choices=OPTIMIZERS,
-                       help=f"momentum/nesterov are SGD with (Nesterov) momentum (default: {d.optimizer})")
+    train.add_argument(
+        "--optimizer",
+        choices=OPTIMIZERS,
+        help=f"momentum/nesterov are SGD with (Nesterov) momentum (default: {d.optimizer})",
+    )
     train.add_argument("--lr", type=float, help="learning rate (default: 1e-3 for adam, 0.05 for sgd, ...)")
     train.add_argument("--momentum", type=float, help=f"for --optimizer {uses['momentum']} (default: {d.momentum})")
-    train.add_argument("--mu", type=float, help=f"for --optimizer {uses['mu']}: its step is lr / (mu + h) "
-                       f"(default: {d.mu}, the paper's)")
+    train.add_argument(
+        "--mu",
+        type=float,
+        help=f"for --optimizer {uses['mu']}: its step is lr / (mu + h) (default: {d.mu}, the paper's)",
+    )
     train.add_argument("--weight-decay", type=float, help=f"L2 regularisation strength (default: {d.weight_decay})")
-    train.add_argument("--schedule", choices=SCHEDULES,
-                       help="learning-rate schedule by epoch: step (x gamma every step-size epochs), exponential, "
-                       "cosine (to 0 over the run), inverse (1/(1+decay*epoch)), lecun1998 (the paper's 5e-4 ... 1e-5), "
-                       "lecun1998-scaled (the paper's steps, starting from --lr) "
-                       f"(default: {d.schedule})")
-    train.add_argument("--step-size", type=positive_int, help=f"for --schedule {uses['step_size']} (default: {d.step_size})")
+    train.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        help="learning-rate schedule by epoch: step (x gamma every step-size epochs), exponential, "
+        "cosine (to 0 over the run), inverse (1/(1+decay*epoch)), lecun1998 (the paper's 5e-4 ... 1e-5), "
+        "lecun1998-scaled (the paper's steps, starting from --lr) "
+        f"(default: {d.schedule})",
+    )
+    train.add_argument(
+        "--step-size", type=positive_int, help=f"for --schedule {uses['step_size']} (default: {d.step_size})"
+    )
     train.add_argument("--gamma", type=float, help=f"for --schedule {uses['gamma']} (default: {d.gamma})")
     train.add_argument("--decay", type=float, help=f"for --schedule {uses['decay']} (default: {d.decay})")
-    train.add_argument("--loss", choices=tuple(LOSSES),
-                       help=f"mse: squared error of the softmax outputs against one-hot targets (default: {d.loss})")
+    train.add_argument(
+        "--loss",
+        choices=tuple(LOSSES),
+        help=f"mse: squared error of the softmax outputs against one-hot targets (default: {d.loss})",
+    )
     train.add_argument("--augment", action="store_true", help="random affine distortions of the training images")
     _model_arguments(train)
     _data_arguments(train, train=True)
-    train.add_argument("--seed", type=int, help=f"the same seed, command and machine give the same numbers "
-                       f"(default: {d.seed})")
+    train.add_argument(
+        "--seed", type=int, help=f"the same seed, command and machine give the same numbers (default: {d.seed})"
+    )
     train.add_argument("--out", help="run folder (default: runs/MODEL, or with --resume the checkpoint's folder)")
     train.add_argument("--resume", help="continue from the last.safetensors of an earlier run")
-    train.add_argument("--overwrite", action="store_true",
-                       help="train anew into an --out that holds a run, moving that run aside (never deleting it)")
+    train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="train anew into an --out that holds a run, moving that run aside (never deleting it)",
+    )
     train.add_argument("--no-progress", action="store_true", help="no progress bars (they show on a terminal only)")
-    train.add_argument("--threads", type=thread_count, help="threads of numpy's BLAS (default: numpy's, one per core), or "
-                       "auto: measure now and then whether 1 or one per core runs faster and keep that; on a machine "
-                       "other programs keep busy, auto or 1 avoids a 3x slowdown, but auto gives up bit-identical "
-                       "reruns (docs/performance.md)")
+    train.add_argument(
+        "--threads",
+        type=thread_count,
+        help="threads of numpy's BLAS (default: numpy's, one per core), or "
+        "auto: measure now and then whether 1 or one per core runs faster and keep that; on a machine "
+        "other programs keep busy, auto or 1 avoids a 3x slowdown, but auto gives up bit-identical "
+        "reruns (docs/performance.md)",
+    )
 
 
 def thread_count(text: str) -> int | str:
@@ -149,8 +188,10 @@ def thread_count(text: str) -> int | str:
 def build_parser() -> argparse.ArgumentParser:
     """The ``tinygrad-lenet`` argument parser: one subcommand per entry of ``COMMANDS`` (train, eval, predict, graph, summary, bench, ...)."""
     parser = argparse.ArgumentParser(
-        prog="tinygrad-lenet", description="Train and use LeNet-5, MLPs and softmax regression on MNIST, on numpy.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="tinygrad-lenet",
+        description="Train and use LeNet-5, MLPs and softmax regression on MNIST, on numpy.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     drawable = tuple(name for name, spec in MODELS.items() if spec.trainable)
@@ -159,25 +200,38 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", help="evaluate a checkpoint on the MNIST test set", formatter_class=HelpFormatter)
     ev.add_argument("--checkpoint", required=True, help="a checkpoint a training run wrote (best.safetensors)")
     _data_arguments(ev)
-    ev.add_argument("--split", choices=("test", "train"), default="test",
-                    help="the test set, or the training set (the training error of the finished model)")
+    ev.add_argument(
+        "--split",
+        choices=("test", "train"),
+        default="test",
+        help="the test set, or the training set (the training error of the finished model)",
+    )
     ev.add_argument("--out", help="also write report.txt and plots into this folder")
 
-    predict = commands.add_parser("predict", help="classify images of handwritten digits (PNG, JPG, ...)",
-                                  description="Print the class probabilities of each image; an image that cannot be "
-                                  "read is reported and the others are still classified (exit code 1 then).",
-                                  formatter_class=HelpFormatter)
+    predict = commands.add_parser(
+        "predict",
+        help="classify images of handwritten digits (PNG, JPG, ...)",
+        description="Print the class probabilities of each image; an image that cannot be "
+        "read is reported and the others are still classified (exit code 1 then).",
+        formatter_class=HelpFormatter,
+    )
     predict.add_argument("images", nargs="+", metavar="IMAGE")
     predict.add_argument("--checkpoint", required=True)
 
-    kaggle = commands.add_parser("kaggle", help="write a Kaggle Digit Recognizer submission", formatter_class=HelpFormatter)
+    kaggle = commands.add_parser(
+        "kaggle", help="write a Kaggle Digit Recognizer submission", formatter_class=HelpFormatter
+    )
     kaggle.add_argument("--checkpoint", required=True)
     kaggle.add_argument("--test-csv", required=True, help="Kaggle's test.csv (pixel0..pixel783)")
     kaggle.add_argument("--out", default="submission.csv", help="the submission file")
 
-    graph = commands.add_parser("graph", help="draw the computation graph of a model's loss with Graphviz",
-                                description="Draw the graph of one training step (forward and loss) of a model. "
-                                "The .dot source is always written next to the picture.", formatter_class=HelpFormatter)
+    graph = commands.add_parser(
+        "graph",
+        help="draw the computation graph of a model's loss with Graphviz",
+        description="Draw the graph of one training step (forward and loss) of a model. "
+        "The .dot source is always written next to the picture.",
+        formatter_class=HelpFormatter,
+    )
     graph.add_argument("--model", default="lenet5", choices=drawable, help="the model to draw, freshly initialised")
     graph.add_argument("--checkpoint", help="draw this trained model instead (its gradients are real ones)")
     graph.add_argument("--depth", type=positive_int, help="one node per module at this depth (1: conv1, pool1, ...)")
@@ -187,29 +241,42 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--out", default="graph.svg", help="the picture: svg, png or pdf by its suffix")
 
     bench = commands.add_parser(
-        "bench", help="training and inference speed beside PyTorch's, quiet and under load", formatter_class=HelpFormatter,
+        "bench",
+        help="training and inference speed beside PyTorch's, quiet and under load",
+        formatter_class=HelpFormatter,
         description="Images per second of each workload for tinygrad_lenet and (when installed) PyTorch, timed in "
         "interleaved rounds in this process; the ratio is ours / PyTorch's median. Then LeNet-5 training with one "
         "competing CPU-bound process, and the peak memory of a training run. Benchmark as a user's machine runs: "
-        "without OPENBLAS_CORETYPE forced.")
+        "without OPENBLAS_CORETYPE forced.",
+    )
     bench.add_argument("--rounds", type=positive_int, default=5, help="interleaved rounds per workload")
     bench.add_argument("--steps", type=positive_int, default=20, help="steps timed per round")
-    bench.add_argument("--only", nargs="+", metavar="WORKLOAD", choices=[w.name for w in WORKLOADS],
-                       help="these workloads only: " + ", ".join(w.name for w in WORKLOADS))
+    bench.add_argument(
+        "--only",
+        nargs="+",
+        metavar="WORKLOAD",
+        choices=[w.name for w in WORKLOADS],
+        help="these workloads only: " + ", ".join(w.name for w in WORKLOADS),
+    )
     bench.add_argument("--no-torch", action="store_true", help="ours only, even where PyTorch is installed")
     bench.add_argument("--no-load", action="store_true", help="skip the run under load")
     bench.add_argument("--memory-steps", type=int, default=200, help="training steps of the peak-memory run (0: none)")
-    bench.add_argument("--threads", type=thread_count, default="auto",
-                       help="our BLAS threads in every measurement, as train --threads")
+    bench.add_argument(
+        "--threads", type=thread_count, default="auto", help="our BLAS threads in every measurement, as train --threads"
+    )
     bench.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': standard output)")
 
-    summary = commands.add_parser("summary", help="a table of a model's layers, parameters and MACs",
-                                  formatter_class=HelpFormatter)
+    summary = commands.add_parser(
+        "summary", help="a table of a model's layers, parameters and MACs", formatter_class=HelpFormatter
+    )
     summary.add_argument("--model", default="lenet5", choices=drawable, help="the model to summarise")
     summary.add_argument("--checkpoint", help="summarise the model of this checkpoint")
 
-    export = commands.add_parser("export", help="write a model as ONNX (opset 17), for onnxruntime and other runtimes",
-                                 formatter_class=HelpFormatter)
+    export = commands.add_parser(
+        "export",
+        help="write a model as ONNX (opset 17), for onnxruntime and other runtimes",
+        formatter_class=HelpFormatter,
+    )
     export.add_argument("--model", default="lenet5", choices=drawable, help="the model to export, freshly initialised")
     export.add_argument("--checkpoint", help="export the trained model of this checkpoint instead")
     export.add_argument("--out", default="model.onnx", help="the ONNX file to write")

@@ -8,12 +8,13 @@ to one ``__getitem__`` per sample.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from ..random import Generator, rng_of
-from ..tensor import Tensor
+from ..base.random import Generator, rng_of
+from ..tensor.tensor import Tensor
 
 Transform = Callable[[np.ndarray], np.ndarray]
 
@@ -88,8 +89,9 @@ class Subset(Dataset):
         return self.dataset.get_batch(self.indices[indices])
 
 
-def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None,
-                 seed: int | None = None) -> list[Subset]:
+def random_split(
+    dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None, seed: int | None = None
+) -> list[Subset]:
     """Split into non-overlapping random subsets of the given sizes (ints, or fractions summing to 1).
 
     The same ``seed`` (or a ``tl.Generator`` seeded alike) gives the same split; without one,
@@ -103,7 +105,9 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: Ge
     else:
         sizes = [int(x) for x in lengths]
     if sum(sizes) != n or any(s < 0 for s in sizes):
-        raise ValueError(f"random_split: lengths {list(lengths)} must be sizes summing to {n}, or fractions summing to 1")
+        raise ValueError(
+            f"random_split: lengths {list(lengths)} must be sizes summing to {n}, or fractions summing to 1"
+        )
     rng = np.random.default_rng(seed) if seed is not None else rng_of(generator)
     order = rng.permutation(n)
     bounds = np.cumsum([0, *sizes])

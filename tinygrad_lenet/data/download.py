@@ -14,10 +14,10 @@ import hashlib
 import os
 import tempfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-from ..errors import DataError
+from ..base.errors import DataError
 
 CHUNK = 1 << 16
 
@@ -42,14 +42,20 @@ def _fetch(url: str, destination: Path, timeout: float, progress: bool) -> None:
 
     with urllib.request.urlopen(url, timeout=timeout) as response, open(destination, "wb") as out:
         total = int(response.headers.get("Content-Length") or 0) or None
-        with tqdm(total=total, unit="B", unit_scale=True, desc=Path(url).name, disable=not progress, leave=False) as bar:
+        with tqdm(
+            total=total, unit="B", unit_scale=True, desc=Path(url).name, disable=not progress, leave=False
+        ) as bar:
             while chunk := response.read(CHUNK):
                 out.write(chunk)
                 bar.update(len(chunk))
 
 
 def download(
-    urls: Sequence[str], destination: str | os.PathLike[str], md5: str, timeout: float = 30.0, progress: bool = True,
+    urls: Sequence[str],
+    destination: str | os.PathLike[str],
+    md5: str,
+    timeout: float = 30.0,
+    progress: bool = True,
     md5_of_file: bool = False,
 ) -> Path:
     """Fetch ``destination`` from the first of ``urls`` whose file has content MD5 ``md5`` (the MD5 of

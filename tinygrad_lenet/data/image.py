@@ -16,14 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
-
+from ..base.errors import DataError
 
 MAX_PIXELS = 40_000_000
 """The largest image read (width x height): 40 megapixels, e.g. 8000 x 5000; a phone photo is 12-50."""
 
 
-def _pillow():  # noqa: ANN202 - the PIL.Image module
+def _pillow():
     try:
         from PIL import Image
     except ImportError:
@@ -64,7 +63,7 @@ def to_mnist_format(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def _ink(img: "Image.Image") -> np.ndarray:  # noqa: F821 - PIL.Image, imported lazily
+def _ink(img: Image.Image) -> np.ndarray:  # noqa: F821 - PIL.Image, imported lazily
     """The image as grayscale (H, W); for a drawing on a transparent background, its opacity."""
     if "A" in img.getbands() or (img.mode == "P" and "transparency" in img.info):
         alpha = np.asarray(img.convert("RGBA"))[..., 3]
@@ -83,13 +82,17 @@ def read_digit_image(path: str | os.PathLike[str]) -> np.ndarray:
             with Image.open(path) as img:
                 width, height = img.size
                 if width * height > MAX_PIXELS:
-                    raise DataError(f"{path}: the image is {width}x{height} ({width * height / 1e6:.0f} megapixels); "
-                                    f"images up to {MAX_PIXELS // 1_000_000} megapixels are read: scale it down first")
+                    raise DataError(
+                        f"{path}: the image is {width}x{height} ({width * height / 1e6:.0f} megapixels); "
+                        f"images up to {MAX_PIXELS // 1_000_000} megapixels are read: scale it down first"
+                    )
                 gray = _ink(img)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DataError(f"{path}: the image is larger than {MAX_PIXELS // 1_000_000} megapixels: scale it down first") from None
+        raise DataError(
+            f"{path}: the image is larger than {MAX_PIXELS // 1_000_000} megapixels: scale it down first"
+        ) from None
     except OSError as e:
         raise DataError(f"{path}: cannot read it as an image ({e})") from None
     try:

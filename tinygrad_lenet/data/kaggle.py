@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from ..errors import DataError
-from ..file_io import atomic_write, read_bytes
+from ..base.errors import DataError
+from ..base.file_io import atomic_write, read_bytes
 
 PIXELS = 784
 
@@ -32,8 +32,9 @@ def read_kaggle_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarra
             f"got {len(columns)} columns starting {columns[:3]}"
         )
     if not body.strip():
-        raise DataError(f"{path}: the header is there but no rows follow; expected one row of {len(columns)} numbers "
-                        "per image")
+        raise DataError(
+            f"{path}: the header is there but no rows follow; expected one row of {len(columns)} numbers per image"
+        )
     try:
         values = np.loadtxt(io.StringIO(body), delimiter=",", dtype=np.int64, ndmin=2)
     except ValueError as e:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
-from ..random import Generator, rng_of
-from ..tensor import Tensor
+from ..base.random import Generator, rng_of
+from ..tensor.tensor import Tensor
 from .dataset import Dataset, Transform
 from .transforms import ToFloat
 
@@ -29,17 +30,32 @@ class DataLoader:
     """
 
     def __init__(
-        self, dataset: Dataset, batch_size: int = 1, shuffle: bool | None = False, sampler: Any = None,
-        batch_sampler: Any = None, num_workers: int = 0, collate_fn: Callable[[list], Any] | None = None,
-        pin_memory: bool = False, drop_last: bool = False, timeout: float = 0, worker_init_fn: Any = None, *,
-        generator: Generator | None = None, prefetch_factor: int | None = None, persistent_workers: bool = False,
-        seed: int | None = None, transform: Transform | None = None,
+        self,
+        dataset: Dataset,
+        batch_size: int = 1,
+        shuffle: bool | None = False,
+        sampler: Any = None,
+        batch_sampler: Any = None,
+        num_workers: int = 0,
+        collate_fn: Callable[[list], Any] | None = None,
+        pin_memory: bool = False,
+        drop_last: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Any = None,
+        *,
+        generator: Generator | None = None,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        seed: int | None = None,
+        transform: Transform | None = None,
     ) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
         if sampler is not None or batch_sampler is not None:
-            raise NotImplementedError("DataLoader: sampler and batch_sampler are not supported; use shuffle=True, "
-                                      "or a Subset for a fixed selection")
+            raise NotImplementedError(
+                "DataLoader: sampler and batch_sampler are not supported; use shuffle=True, "
+                "or a Subset for a fixed selection"
+            )
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, bool(shuffle), drop_last
         self.transform, self.collate_fn = transform, collate_fn
         self._rng = np.random.default_rng(seed) if seed is not None else None

@@ -9,12 +9,12 @@ A folder may hold the files compressed (``.gz``) or not.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from ..errors import DataError
+from ..base.errors import DataError
 from .dataset import TensorDataset, Transform
 from .download import content_md5, download
 from .idx import read_idx, write_idx
@@ -82,7 +82,9 @@ def verify_mnist(root: str | os.PathLike[str], keys: Sequence[str] = tuple(FILES
 
 
 def download_mnist(
-    root: str | os.PathLike[str], keys: Sequence[str] = tuple(FILES), mirrors: Sequence[str] = MIRRORS,
+    root: str | os.PathLike[str],
+    keys: Sequence[str] = tuple(FILES),
+    mirrors: Sequence[str] = MIRRORS,
     progress: bool = True,
 ) -> None:
     """Download the missing MNIST files into ``root`` from the first mirror serving them intact."""
@@ -102,11 +104,15 @@ def read_mnist_folder(root: Path, train: bool) -> tuple[np.ndarray, np.ndarray]:
         raise DataError(f"{root}: {', '.join(missing)}[.gz] not found. " + _where_to_put_files(root))
     images, labels = read_idx(paths["images"]), read_idx(paths["labels"])
     if images.ndim != 3 or images.dtype != np.uint8:
-        raise DataError(f"{paths['images']}: expected uint8 images of shape (N, H, W), got {images.dtype} {images.shape}")
+        raise DataError(
+            f"{paths['images']}: expected uint8 images of shape (N, H, W), got {images.dtype} {images.shape}"
+        )
     if labels.ndim != 1:
         raise DataError(f"{paths['labels']}: expected labels of shape (N,), got {labels.shape}")
     if len(images) != len(labels):
-        raise DataError(f"{root}: {len(images)} images in {paths['images'].name} but {len(labels)} labels in {paths['labels'].name}")
+        raise DataError(
+            f"{root}: {len(images)} images in {paths['images'].name} but {len(labels)} labels in {paths['labels'].name}"
+        )
     if labels.size and (labels.min() < 0 or labels.max() > 9):
         raise DataError(f"{paths['labels']}: labels must be digits 0-9, found {labels.min()}..{labels.max()}")
     return images, labels.astype(np.int64)
@@ -126,8 +132,13 @@ class MNIST(TensorDataset):
     classes = tuple(str(d) for d in range(10))
 
     def __init__(
-        self, root: str | os.PathLike[str] | None = None, train: bool = True, download: bool = True,
-        transform: Transform | None = None, verify: bool = False, mirrors: Sequence[str] = MIRRORS,
+        self,
+        root: str | os.PathLike[str] | None = None,
+        train: bool = True,
+        download: bool = True,
+        transform: Transform | None = None,
+        verify: bool = False,
+        mirrors: Sequence[str] = MIRRORS,
     ) -> None:
         self.root = Path(root).expanduser() if root is not None else default_root()
         self.train = train
@@ -137,14 +148,16 @@ class MNIST(TensorDataset):
             try:
                 download_mnist(self.root, keys, mirrors)
             except DataError as e:
-                raise DataError(f"MNIST is not in {self.root} and could not be downloaded.\n{e}\n" + _where_to_put_files(self.root)) from None
+                raise DataError(
+                    f"MNIST is not in {self.root} and could not be downloaded.\n{e}\n" + _where_to_put_files(self.root)
+                ) from None
         if verify:
             verify_mnist(self.root, keys)
         self.data, self.targets = read_mnist_folder(self.root, train)
         super().__init__(self.data[:, None], self.targets, transform=transform)
 
     @classmethod
-    def sample(cls, train: bool = True, transform: Transform | None = None) -> "MNIST":
+    def sample(cls, train: bool = True, transform: Transform | None = None) -> MNIST:
         """The small real subset of MNIST bundled with the package (works offline)."""
         return cls(SAMPLE_ROOT, train=train, download=False, transform=transform)
 

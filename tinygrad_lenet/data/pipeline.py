@@ -4,11 +4,12 @@ and the input pipeline that turns its uint8 digits into model inputs (``input_tr
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from ..errors import DataError
+from ..base.errors import DataError
 from .mnist import ENV_VAR, MNIST
 from .transforms import MNIST_MEAN, MNIST_STD, Compose, Normalize, Pad, RandomAffine, ToFloat
 
@@ -48,8 +49,10 @@ def load_mnist(
             raise DataError(f"{where} does not hold a usable MNIST: {' '.join(str(e).split())}") from None
         reason = str(e).splitlines()[0]
     train, test = MNIST.sample(train=True), MNIST.sample(train=False)
-    log(f"Full MNIST is not available ({reason}) To use it, put the four MNIST files in a folder "
-        f"and pass --data-dir or set {ENV_VAR}, or connect to the internet.")
+    log(
+        f"Full MNIST is not available ({reason}) To use it, put the four MNIST files in a folder "
+        f"and pass --data-dir or set {ENV_VAR}, or connect to the internet."
+    )
     log(f"=> using the BUNDLED SAMPLE: {len(train)} training and {len(test)} test digits; {SAMPLE_CAVEAT}.")
     return train, test
 
@@ -58,7 +61,8 @@ def describe(dataset: MNIST) -> str:
     """A data set as reports and titles name it, without the folder it was read from:
     ``MNIST test, 10,000 digits`` or ``MNIST test, 1,000 digits (bundled sample)``."""
     return f"MNIST {'train' if dataset.train else 'test'}, {len(dataset):,} digits" + (
-        " (bundled sample)" if dataset.is_sample else "")
+        " (bundled sample)" if dataset.is_sample else ""
+    )
 
 
 def input_transform(input_size: int, augment: bool = False, augmentation: dict[str, Any] | None = None) -> Compose:

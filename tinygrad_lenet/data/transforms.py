@@ -6,11 +6,11 @@ operations over the batch, never a Python loop over images.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..random import generator
+from ..base.random import generator
 
 MNIST_MEAN = 0.1307
 """The mean of MNIST's training pixels scaled to [0, 1], for ``Normalize``."""
@@ -109,9 +109,14 @@ class RandomAffine:
     """
 
     def __init__(
-        self, degrees: float = 0.0, translate: tuple[float, float] | None = None,
-        scale: tuple[float, float] | None = None, squeeze: tuple[float, float] | None = None,
-        shear: float = 0.0, fill: float = 0.0, seed: int | None = None,
+        self,
+        degrees: float = 0.0,
+        translate: tuple[float, float] | None = None,
+        scale: tuple[float, float] | None = None,
+        squeeze: tuple[float, float] | None = None,
+        shear: float = 0.0,
+        fill: float = 0.0,
+        seed: int | None = None,
     ) -> None:
         for name, pair in (("scale", scale), ("squeeze", squeeze)):
             if pair is not None and (len(pair) != 2 or not 0 < pair[0] <= pair[1]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..ops import activation as ops
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .module import Module
 
 

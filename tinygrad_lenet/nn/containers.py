@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .module import Module, Parameter
 
@@ -17,10 +18,12 @@ def _check_module(value: Any, container: str) -> None:
 class Sequential(Module):
     """Apply modules one after another; named ``0``, ``1``, ... or by an OrderedDict's keys."""
 
-    def __init__(self, *modules: Module | "OrderedDict[str, Module]") -> None:
+    def __init__(self, *modules: Module | OrderedDict[str, Module]) -> None:
         super().__init__()
-        named = modules[0].items() if len(modules) == 1 and isinstance(modules[0], OrderedDict) else (
-            (str(i), m) for i, m in enumerate(modules)
+        named = (
+            modules[0].items()
+            if len(modules) == 1 and isinstance(modules[0], OrderedDict)
+            else ((str(i), m) for i, m in enumerate(modules))
         )
         for name, module in named:
             _check_module(module, "Sequential")
@@ -51,13 +54,13 @@ class ModuleList(Module):
         super().__init__()
         self.extend(modules)
 
-    def append(self, module: Module) -> "ModuleList":
+    def append(self, module: Module) -> ModuleList:
         """Add ``module`` at the end (its name is its index) and return the list."""
         _check_module(module, "ModuleList")
         setattr(self, str(len(self._modules)), module)
         return self
 
-    def extend(self, modules: Iterable[Module]) -> "ModuleList":
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
         """Append each of ``modules`` and return the list."""
         for module in modules:
             self.append(module)
@@ -76,14 +79,14 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """Modules by name, registered so the parent sees their parameters: ``self.heads = ModuleDict({...})``."""
 
-    def __init__(self, modules: "dict[str, Module] | Iterable[tuple[str, Module]] | None" = None) -> None:
+    def __init__(self, modules: dict[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def update(self, modules: "dict[str, Module] | Iterable[tuple[str, Module]]") -> None:
+    def update(self, modules: dict[str, Module] | Iterable[tuple[str, Module]]) -> None:
         """Add (or replace) the modules of a dict or of (name, module) pairs."""
-        for name, module in (modules.items() if isinstance(modules, dict) else modules):
+        for name, module in modules.items() if isinstance(modules, dict) else modules:
             self[name] = module
 
     def __setitem__(self, name: str, module: Module) -> None:
@@ -126,7 +129,7 @@ class ParameterList(Module):
         for value in values:
             self.append(value)
 
-    def append(self, value: Any) -> "ParameterList":
+    def append(self, value: Any) -> ParameterList:
         """Add ``value`` at the end (wrapped in a ``Parameter`` if it is not one) and return the list."""
         setattr(self, str(len(self._parameters)), value if isinstance(value, Parameter) else Parameter(value))
         return self

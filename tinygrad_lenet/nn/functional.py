@@ -7,33 +7,68 @@ losses live in ``nn/loss_functions.py`` and the activations beyond ReLU, sigmoid
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from ..dtypes import is_floating
-from ..errors import DTypeError, ShapeError
+from ..base.dims import pair
+from ..base.dtypes import is_floating
+from ..base.errors import DTypeError, ShapeError
+from ..base.random import generator
 from ..ops.conv import Conv2d
 from ..ops.linear import Linear as LinearOp
 from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
-from ..random import generator
-from ..dims import pair
-from ..tensor import Tensor
-from ..tensor_functions import log_softmax, relu, sigmoid, softmax, stack, tanh
+from ..tensor.functions import log_softmax, relu, sigmoid, softmax, stack, tanh
+from ..tensor.tensor import Tensor
 from .activation import elu, gelu, hardswish, leaky_relu, mish, relu6, silu, softplus
 from .loss_functions import (
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
-    nll_loss, smooth_l1_loss,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
 )
 from .rbf import rbf_map_loss, rbf_simple_loss
 
 __all__ = [
-    "rbf_map_loss", "rbf_simple_loss",
-    "adaptive_avg_pool2d", "avg_pool2d", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
-    "cross_entropy", "dropout", "dropout2d", "elu", "gelu", "hardswish", "huber_loss",
-    "kl_div", "l1_loss", "leaky_relu", "linear", "log_softmax", "max_pool2d", "mish", "mse_loss", "nll_loss",
-    "one_hot", "pad", "relu", "relu6", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
+    "rbf_map_loss",
+    "rbf_simple_loss",
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv2d",
+    "cross_entropy",
+    "dropout",
+    "dropout2d",
+    "elu",
+    "gelu",
+    "hardswish",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "max_pool2d",
+    "mish",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "pad",
+    "relu",
+    "relu6",
+    "sigmoid",
+    "silu",
+    "smooth_l1_loss",
+    "softmax",
+    "softplus",
+    "tanh",
 ]
 
 IntPair = int | tuple[int, int]
@@ -48,8 +83,15 @@ def _batched(input: Tensor, op: str) -> tuple[Tensor, bool]:
     return input, False
 
 
-def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
-           padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
+def conv2d(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntPair = 1,
+    padding: IntPair | str = 0,
+    dilation: IntPair = 1,
+    groups: int = 1,
+) -> Tensor:
     """2-D cross-correlation of (N, C, H, W) input with (out, C / groups, kh, kw) weight, by im2col.
 
     ``padding`` may be ``"valid"`` (none) or ``"same"`` (output as large as the input; stride 1
@@ -71,8 +113,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: In
     elif isinstance(padding, str):
         raise ValueError(f"conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
     args = (x, weight) if bias is None else (x, weight, bias)
-    out = Conv2d.apply(*args, stride=strides, padding=pair(padding, "padding", "conv2d"), dilation=dilations,
-                       groups=groups)
+    out = Conv2d.apply(
+        *args, stride=strides, padding=pair(padding, "padding", "conv2d"), dilation=dilations, groups=groups
+    )
     return out.squeeze(0) if unbatched else out
 
 

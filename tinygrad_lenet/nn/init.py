@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
-from ..random import generator
-from ..tensor import Tensor
+from ..base.random import generator
+from ..tensor.tensor import Tensor
 
 
 def calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:

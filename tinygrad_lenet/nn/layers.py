@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..devices import check_device
-from ..dims import pair, positive_int
-from ..tensor import Tensor
+from ..base import dtypes
+from ..base.devices import check_device
+from ..base.dims import pair, positive_int
+from ..tensor.tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -60,9 +60,18 @@ class Conv2d(Module):
     """
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: IntPair, stride: IntPair = 1,
-        padding: IntPair | str = 0, dilation: IntPair = 1, groups: int = 1, bias: bool = True,
-        padding_mode: str = "zeros", device: Any = None, dtype: Any = None,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntPair,
+        stride: IntPair = 1,
+        padding: IntPair | str = 0,
+        dilation: IntPair = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         kh, kw = pair(kernel_size, "kernel_size", "Conv2d", minimum=1)
@@ -79,7 +88,9 @@ class Conv2d(Module):
         self.out_channels = positive_int(out_channels, "out_channels", "Conv2d")
         self.groups = positive_int(groups, "groups", "Conv2d")
         if in_channels % groups or out_channels % groups:
-            raise ValueError(f"Conv2d: groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}")
+            raise ValueError(
+                f"Conv2d: groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"
+            )
         self.kernel_size, self.stride, self.padding, self.dilation = (kh, kw), stride, padding, dilation
         self.weight = _empty_parameter((out_channels, in_channels // groups, kh, kw), dtype)
         self.bias = _empty_parameter((out_channels,), dtype) if bias else None
@@ -93,8 +104,11 @@ class Conv2d(Module):
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
-        extras = "".join(f", {name}={value}" for name, value, default in (
-            ("dilation", self.dilation, 1), ("groups", self.groups, 1)) if value != default)
+        extras = "".join(
+            f", {name}={value}"
+            for name, value, default in (("dilation", self.dilation, 1), ("groups", self.groups, 1))
+            if value != default
+        )
         return (
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
             f"padding={self.padding}{extras}, bias={self.bias is not None}"
@@ -193,7 +207,7 @@ class Unflatten(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         axis = self.dim % x.ndim
-        return x.reshape(*x.shape[:axis], *self.unflattened_size, *x.shape[axis + 1:])
+        return x.reshape(*x.shape[:axis], *self.unflattened_size, *x.shape[axis + 1 :])
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import DTypeError, ShapeError
+from ..base.errors import DTypeError, ShapeError
 from ..ops.activation import Softplus
 from ..ops.loss import BinaryCrossEntropy
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -54,8 +54,9 @@ def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str
     return w
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
     """Negative log-likelihood: -weight[t_n] input[n, t_n] for (N, C) log-probabilities; targets equal
     to ``ignore_index`` count for nothing; "mean" divides by the summed weights of the others."""
     t = _check_targets(input, target, "nll_loss", ignore_index)
@@ -69,8 +70,14 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
     return _reduce(losses, reduction)
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross-entropy of (N, C) logits: with class-index targets ``nll_loss(log_softmax)``
     (and ``label_smoothing`` e mixing in e/C of every class), or with (N, C) class probabilities
     ``-sum_c weight_c target_c log_softmax_c``."""
@@ -83,8 +90,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     w = _class_weights(weight, classes, input.dtype, "cross_entropy")
     if isinstance(target, Tensor) and target.dtype.kind == "f":  # probabilities per class
         if target.shape != input.shape:
-            raise ShapeError(f"cross_entropy: probability targets must have the input's shape {input.shape}, "
-                             f"got {target.shape}")
+            raise ShapeError(
+                f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target.shape}"
+            )
         soft = target * (1 - label_smoothing) + label_smoothing / classes
         losses = -(log_p * soft * Tensor._make(w)).sum(1)
         return _reduce(losses, reduction)
@@ -125,7 +133,9 @@ def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta:
     d = (input - _check_same_shape(input, target, "smooth_l1_loss")).abs()
     if beta == 0:
         return _reduce(d, reduction)
-    return _reduce(d.where(d >= beta, d * d * (0.5 / beta)) + (d >= beta).astype(input.dtype) * (-0.5 * beta), reduction)
+    return _reduce(
+        d.where(d >= beta, d * d * (0.5 / beta)) + (d >= beta).astype(input.dtype) * (-0.5 * beta), reduction
+    )
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
@@ -148,7 +158,9 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
     return _reduce(pointwise, reduction)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
+) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100."""
     target = _check_same_shape(input, target, "binary_cross_entropy")
     if input._array.size and (input._array.min() < 0 or input._array.max() > 1):
@@ -157,8 +169,13 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     return _reduce(losses if weight is None else losses * weight, reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
     """Binary cross-entropy of sigmoid(input), computed stably from the logits:
     pos_weight t softplus(-x) + (1 - t) softplus(x)."""
     target = _check_same_shape(input, target, "binary_cross_entropy_with_logits")

@@ -8,15 +8,16 @@ model without any bookkeeping in user code, exactly as in PyTorch.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Iterator, Mapping, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..devices import dtype_of_to
-from ..engine import clear_grads
-from ..errors import StateDictError
-from ..module_stack import MODULE_STACK
-from ..tensor import Tensor
+from ..autodiff.engine import clear_grads
+from ..base.devices import dtype_of_to
+from ..base.errors import StateDictError
+from ..base.module_stack import MODULE_STACK
+from ..tensor.tensor import Tensor
 
 ForwardHook = Callable[["Module", tuple, Any], None]
 
@@ -38,7 +39,7 @@ class RemovableHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks: "OrderedDict[int, ForwardHook]") -> None:
+    def __init__(self, hooks: OrderedDict[int, ForwardHook]) -> None:
         self.hooks, self.id = hooks, RemovableHandle._next_id
         RemovableHandle._next_id += 1
 
@@ -139,14 +140,14 @@ class Module:
                 hook(self, args, output)
         return output
 
-    def register_forward_hook(self, hook: ForwardHook) -> "RemovableHandle":
+    def register_forward_hook(self, hook: ForwardHook) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward; ``.remove()`` the handle to stop."""
         handle = RemovableHandle(self._forward_hooks)
         self._forward_hooks[handle.id] = hook
         return handle
 
     # --- walking the tree ------------------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module and every sub-module, depth first, with dotted names (``features.0``)."""
         stack: list[tuple[str, Module]] = [(prefix, self)]
         seen: set[int] = set()
@@ -159,15 +160,15 @@ class Module:
             children = [(f"{name}.{k}" if name else k, m) for k, m in module._modules.items() if m is not None]
             stack.extend(reversed(children))
 
-    def modules(self) -> Iterator["Module"]:
+    def modules(self) -> Iterator[Module]:
         """The module itself and every submodule, depth first."""
         return (m for _, m in self.named_modules())
 
-    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         """(name, module) pairs of the direct submodules."""
         return ((k, m) for k, m in self._modules.items() if m is not None)
 
-    def children(self) -> Iterator["Module"]:
+    def children(self) -> Iterator[Module]:
         """The direct submodules."""
         return (m for _, m in self.named_children())
 
@@ -202,13 +203,13 @@ class Module:
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
 
     # --- modes and gradients -----------------------------------------------------------------------
-    def train(self, mode: bool = True) -> "Module":
+    def train(self, mode: bool = True) -> Module:
         """Training mode (the default): Dropout drops, BatchNorm uses batch statistics."""
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Module:
         """Evaluation mode: Dropout passes through, BatchNorm uses its running statistics."""
         return self.train(False)
 
@@ -216,19 +217,19 @@ class Module:
         """Clear every parameter's ``.grad`` (to None, or to zeros with ``set_to_none=False``)."""
         clear_grads(self.parameters(), set_to_none)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set ``requires_grad`` on every parameter (``False`` freezes the module); returns the module."""
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
-    def apply(self, fn: Callable[["Module"], None]) -> "Module":
+    def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call ``fn`` on every sub-module and then on this one (e.g. to initialise weights)."""
         for module in reversed(list(self.modules())):
             fn(module)
         return self
 
-    def to(self, *args: Any, **kwargs: Any) -> "Module":
+    def to(self, *args: Any, **kwargs: Any) -> Module:
         """Convert every floating parameter and buffer to a dtype, in place; a device must be the
         CPU (``model.to(device)`` returns the model), as PyTorch's ``Module.to``."""
         target = dtype_of_to(args, kwargs)
@@ -240,20 +241,20 @@ class Module:
                 tensor.grad = None
         return self
 
-    def cpu(self) -> "Module":
+    def cpu(self) -> Module:
         """The module itself: everything here already lives in the CPU's memory (PyTorch-compatible no-op)."""
         return self
 
-    def float(self) -> "Module":
+    def float(self) -> Module:
         """Convert every parameter and floating-point buffer to float32, in place; returns the module."""
         return self.to(np.float32)
 
-    def double(self) -> "Module":
+    def double(self) -> Module:
         """Convert every parameter and floating-point buffer to float64, in place; returns the module."""
         return self.to(np.float64)
 
     # --- state -----------------------------------------------------------------------------------
-    def _state_tensors(self) -> "OrderedDict[str, Tensor]":
+    def _state_tensors(self) -> OrderedDict[str, Tensor]:
         """Every parameter and persistent buffer under its state-dict key, in PyTorch's order: each
         module's parameters, then its buffers, modules depth first."""
         tensors: OrderedDict[str, Tensor] = OrderedDict()
@@ -264,7 +265,7 @@ class Module:
                     tensors[f"{prefix}.{name}" if prefix else name] = value
         return tensors
 
-    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Copies of every parameter and buffer as numpy arrays, under PyTorch's key names.
 
         They are copies: training on afterwards does not change a state dict you kept.

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
-from ..errors import ShapeError
-from ..tensor import Tensor
+from ..base import dtypes
+from ..base.errors import ShapeError
+from ..tensor.tensor import Tensor
 from .module import Module, Parameter
 
 
@@ -22,8 +22,13 @@ class _BatchNorm(Module):
     allowed_ndims: tuple[int, ...] = ()
 
     def __init__(
-        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-        track_running_stats: bool = True, dtype: Any = None,
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         dt = dtypes.DEFAULT_FLOAT if dtype is None else dtypes.to_dtype(dtype)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..ops.rbf import EuclideanRBF as RBFOp
 from ..ops.rbf import MAPCriterion
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .loss_functions import _check_targets
 from .module import Module
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ..dims import positive_int
-from ..errors import DTypeError
-from ..tensor import Tensor
+from ..base.dims import positive_int
+from ..base.errors import DTypeError
+from ..tensor.tensor import Tensor
 from . import init
 from .module import Module, Parameter
 
@@ -20,8 +20,9 @@ class Embedding(Module):
     at zero. The gradient adds up at each row looked up (the ``GetItem`` backward rule).
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype: Any = None
+    ) -> None:
         super().__init__()
         self.num_embeddings = positive_int(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = positive_int(embedding_dim, "embedding_dim", "Embedding")
@@ -35,10 +36,13 @@ class Embedding(Module):
         if indices.dtype.kind not in "iu":
             raise DTypeError(f"Embedding: indices must be integers, got {indices.dtype}")
         if indices.numel() and (indices.min().item() < 0 or indices.max().item() >= self.num_embeddings):
-            raise IndexError(f"Embedding: indices must be in [0, {self.num_embeddings - 1}], "
-                             f"found {indices.min().item()}..{indices.max().item()}")
+            raise IndexError(
+                f"Embedding: indices must be in [0, {self.num_embeddings - 1}], "
+                f"found {indices.min().item()}..{indices.max().item()}"
+            )
         return self.weight[indices]
 
     def extra_repr(self) -> str:
         return f"{self.num_embeddings}, {self.embedding_dim}" + (
-            f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
+            f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
+        )

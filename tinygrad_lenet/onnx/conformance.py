@@ -53,7 +53,7 @@ def run_case(case: object) -> tuple[str, str]:
                     return "failed", f"largest difference {np.max(np.abs(ours - theirs.astype(ours.dtype)))}"
     except NotImplementedError as e:
         return "refused", str(e)
-    except Exception as e:  # noqa: BLE001 - any other error is a failure of ours, reported as such
+    except Exception as e:
         return "failed", f"{type(e).__name__}: {e}"
     return "passed", ""
 
@@ -82,11 +82,18 @@ def node_test_results() -> dict[str, Outcome]:
 def table(results: dict[str, Outcome]) -> str:
     """The results as a Markdown table, with a line per refused case."""
     lines = ["| operator(s) | passed | refused | failed |", "| --- | --- | --- | --- |"]
-    lines += [f"| {ops} | {len(o.passed)}/{o.total} | {len(o.refused)} | {len(o.failed)} |" for ops, o in sorted(results.items())]
+    lines += [
+        f"| {ops} | {len(o.passed)}/{o.total} | {len(o.refused)} | {len(o.failed)} |"
+        for ops, o in sorted(results.items())
+    ]
     passed, total = sum(len(o.passed) for o in results.values()), sum(o.total for o in results.values())
-    lines.append(f"| **all** | **{passed}/{total}** | {sum(len(o.refused) for o in results.values())} | "
-                 f"{sum(len(o.failed) for o in results.values())} |")
-    lines += ["", "Refused:"] + [f"- `{case}`: {reason}" for o in results.values() for case, reason in o.refused.items()]
+    lines.append(
+        f"| **all** | **{passed}/{total}** | {sum(len(o.refused) for o in results.values())} | "
+        f"{sum(len(o.failed) for o in results.values())} |"
+    )
+    lines += ["", "Refused:"] + [
+        f"- `{case}`: {reason}" for o in results.values() for case, reason in o.refused.items()
+    ]
     lines += [f"- FAILED `{case}`: {why}" for o in results.values() for case, why in o.failed.items()]
     return "\n".join(lines)
 

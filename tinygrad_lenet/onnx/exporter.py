@@ -10,18 +10,19 @@ Each node is named ``<module path>/<Op>_<k>`` after the module whose forward mad
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine import topological_order
-from ..errors import ShapeError
-from ..file_io import atomic_write
-from ..function import Function
-from ..grad_mode import enable_grad
+from ..autodiff.engine import topological_order
+from ..autodiff.function import Function
+from ..autodiff.grad_mode import enable_grad
+from ..base.errors import ShapeError
+from ..base.file_io import atomic_write
 from ..nn import Module
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .op_table import EXPORTERS
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ OPSET = 17
 class Context:
     """What an exporter function needs: names of tensors, a place for nodes and initializers."""
 
-    def __init__(self, graph_input: Tensor, names: dict[int, str], batch: int | None, module_names: dict[int, str]) -> None:
+    def __init__(
+        self, graph_input: Tensor, names: dict[int, str], batch: int | None, module_names: dict[int, str]
+    ) -> None:
         self.module_names = module_names  # id(module) -> its dotted name in the model (the model itself: its class)
         self.nodes: list[Any] = []
         self.initializers: dict[str, np.ndarray] = {}
@@ -57,16 +60,23 @@ class Context:
 
         scope = "/".join(self.module_names.get(id(m), type(m).__name__) for m in fn.modules)
         self.count += 1
-        self.nodes.append(helper.make_node(op_type, inputs, outputs, name=f"{scope}/{fn.name}_{self.count}".lstrip("/"),
-                                           **attributes))
+        self.nodes.append(
+            helper.make_node(op_type, inputs, outputs, name=f"{scope}/{fn.name}_{self.count}".lstrip("/"), **attributes)
+        )
 
     def carries_batch(self, t: Tensor) -> bool:
         return self.batch is not None and id(t) in self.batched
 
 
-def export(model: Module, example_input: Tensor | np.ndarray, path: str | os.PathLike[str],
-           input_names: Sequence[str] = ("input",), output_names: Sequence[str] = ("output",),
-           dynamic_batch: bool = True, opset_version: int = OPSET) -> Path:
+def export(
+    model: Module,
+    example_input: Tensor | np.ndarray,
+    path: str | os.PathLike[str],
+    input_names: Sequence[str] = ("input",),
+    output_names: Sequence[str] = ("output",),
+    dynamic_batch: bool = True,
+    opset_version: int = OPSET,
+) -> Path:
     """Write ``model`` as an ONNX file (opset ``opset_version``, 17 by default) and return its path.
 
     ``example_input`` (one batch) fixes every shape but the batch size, which stays free when
@@ -80,9 +90,13 @@ def export(model: Module, example_input: Tensor | np.ndarray, path: str | os.Pat
     if not isinstance(model, Module):
         raise TypeError(f"onnx.export: model must be an nn.Module, got {type(model).__name__}")
     if len(input_names) != 1 or len(output_names) != 1:
-        raise ValueError("onnx.export: models with one input and one output are supported; "
-                         f"got {len(input_names)} input and {len(output_names)} output names")
-    x = Tensor(np.array(example_input._array if isinstance(example_input, Tensor) else example_input), requires_grad=True)
+        raise ValueError(
+            "onnx.export: models with one input and one output are supported; "
+            f"got {len(input_names)} input and {len(output_names)} output names"
+        )
+    x = Tensor(
+        np.array(example_input._array if isinstance(example_input, Tensor) else example_input), requires_grad=True
+    )
     was_training = model.training
     model.eval()
     try:
@@ -93,19 +107,22 @@ def export(model: Module, example_input: Tensor | np.ndarray, path: str | os.Pat
     if not isinstance(out, Tensor) or out.grad_fn is None:
         raise ValueError("onnx.export: the model's output must be a tensor computed from its input")
     graph = _graph(model, x, out, input_names[0], output_names[0], dynamic_batch)
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset_version)],
-                              producer_name="tinygrad_lenet")
+    proto = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset_version)], producer_name="tinygrad_lenet"
+    )
     onnx.checker.check_model(proto)
     return atomic_write(Path(path), proto.SerializeToString())
 
 
-def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: str, dynamic: bool) -> "onnx.GraphProto":
+def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: str, dynamic: bool) -> onnx.GraphProto:
     from onnx import helper, numpy_helper
 
     names = {id(p): n for n, p in model.named_parameters()}
     names.update({id(b): n for n, b in model.named_buffers()})
     module_names = {id(m): n or type(m).__name__ for n, m in model.named_modules()}
-    ctx = Context(x, {id(x): input_name, id(out): output_name}, x.shape[0] if dynamic and x.ndim else None, module_names)
+    ctx = Context(
+        x, {id(x): input_name, id(out): output_name}, x.shape[0] if dynamic and x.ndim else None, module_names
+    )
     order = topological_order(out.grad_fn)[::-1]  # inputs first
     output_of = {id(out.grad_fn): out}  # each node's result tensor
     for fn in order:
@@ -115,8 +132,9 @@ def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: 
     for fn in order:
         exporter = EXPORTERS.get(fn.name)
         if exporter is None:
-            raise NotImplementedError(f"onnx.export: the op {fn.name} has no ONNX mapping yet (mapped: "
-                                      f"{', '.join(sorted(EXPORTERS))})")
+            raise NotImplementedError(
+                f"onnx.export: the op {fn.name} has no ONNX mapping yet (mapped: {', '.join(sorted(EXPORTERS))})"
+            )
         inputs = [_name_of(ctx, t, names) for t in fn.parents]
         result = output_of[id(fn)]
         if result is not out:
@@ -127,7 +145,8 @@ def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: 
     elem = helper.np_dtype_to_tensor_dtype(x.dtype)
     batch_dim = lambda shape: ["batch", *shape[1:]] if ctx.batch is not None else list(shape)  # noqa: E731
     return helper.make_graph(
-        ctx.nodes, type(model).__name__,
+        ctx.nodes,
+        type(model).__name__,
         [helper.make_tensor_value_info(input_name, elem, batch_dim(x.shape))],
         [helper.make_tensor_value_info(output_name, helper.np_dtype_to_tensor_dtype(out.dtype), batch_dim(out.shape))],
         [numpy_helper.from_array(np.ascontiguousarray(v), name) for name, v in ctx.initializers.items()],

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from .. import nn
-from ..tensor import Tensor
-from ..tensor_functions import maximum, minimum
+from ..tensor.functions import maximum, minimum
+from ..tensor.tensor import Tensor
 
 F = nn.functional
 Importer = Callable[[Sequence["Tensor | None"], dict[str, Any]], Tensor]
@@ -47,6 +48,7 @@ def _variadic(op: Callable[[Tensor, Tensor], Tensor]) -> Importer:
         for x in xs[1:]:
             result = op(result, x)
         return result
+
     return run
 
 
@@ -60,8 +62,14 @@ def _clip(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
     return xs[0] if low is None and high is None else xs[0].clamp(low, high)
 
 
-def _pads(op: str, attrs: dict[str, Any], spatial: Sequence[int], kernel: Sequence[int], strides: Sequence[int],
-          dilations: Sequence[int]) -> tuple[list[int], list[int]]:
+def _pads(
+    op: str,
+    attrs: dict[str, Any],
+    spatial: Sequence[int],
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+) -> tuple[list[int], list[int]]:
     """The padding before and after each spatial dimension, from ``pads`` or ``auto_pad``."""
     auto = attrs.get("auto_pad", b"NOTSET")
     auto = auto.decode() if isinstance(auto, bytes) else auto
@@ -93,8 +101,15 @@ def _conv(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
         x = F.pad(x, (left, right, top, bottom))
         top = left = 0
     bias = xs[2] if len(xs) > 2 else None
-    return F.conv2d(x, w, bias, stride=tuple(strides), padding=(top, left), dilation=tuple(dilations),
-                    groups=int(attrs.get("group", 1)))
+    return F.conv2d(
+        x,
+        w,
+        bias,
+        stride=tuple(strides),
+        padding=(top, left),
+        dilation=tuple(dilations),
+        groups=int(attrs.get("group", 1)),
+    )
 
 
 def _ceil_extra(size: int, before: int, after: int, k: int, s: int) -> int:
@@ -105,17 +120,26 @@ def _ceil_extra(size: int, before: int, after: int, k: int, s: int) -> int:
     return max((out - 1) * s + k - (size + before + after), 0)
 
 
-def _window_slices(kernel: Sequence[int], strides: Sequence[int], dilations: Sequence[int],
-                   outs: Sequence[int]) -> Iterator[tuple[slice, ...]]:
+def _window_slices(
+    kernel: Sequence[int], strides: Sequence[int], dilations: Sequence[int], outs: Sequence[int]
+) -> Iterator[tuple[slice, ...]]:
     """For each kernel offset o (per dimension), the index of the (N, C, out...) elements it covers:
     x[.., o d + s r] for output position r."""
     for offsets in itertools.product(*(range(k) for k in kernel)):
-        yield (slice(None), slice(None), *(slice(o * d, o * d + (n - 1) * s + 1, s)
-                                           for o, d, n, s in zip(offsets, dilations, outs, strides)))
+        yield (
+            slice(None),
+            slice(None),
+            *(slice(o * d, o * d + (n - 1) * s + 1, s) for o, d, n, s in zip(offsets, dilations, outs, strides)),
+        )
 
 
-def _windows(x: Tensor, kernel: Sequence[int], strides: Sequence[int], dilations: Sequence[int],
-             combine: Callable[[Tensor, Tensor], Tensor]) -> Tensor:
+def _windows(
+    x: Tensor,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+    combine: Callable[[Tensor, Tensor], Tensor],
+) -> Tensor:
     """``combine`` (max or +) over each window of an unpadded pooling: our 2-D pool ops where they
     apply, else one strided slice per kernel offset, y = combine over o of x[.., o d + s r] per dimension."""
     if len(kernel) == 2 and list(dilations) == [1, 1]:
@@ -137,8 +161,10 @@ def _geometry(op: str, x: Tensor, attrs: dict[str, Any]) -> tuple[list[int], ...
     strides, dilations = list(attrs.get("strides", [1] * n)), list(attrs.get("dilations", [1] * n))
     before, after = _pads(op, attrs, x.shape[2:], kernel, strides, dilations)
     reach = [(k - 1) * d + 1 for k, d in zip(kernel, dilations)]
-    extra = [_ceil_extra(size, b, a, r, s) if attrs.get("ceil_mode", 0) else 0
-             for size, b, a, r, s in zip(x.shape[2:], before, after, reach, strides)]
+    extra = [
+        _ceil_extra(size, b, a, r, s) if attrs.get("ceil_mode", 0) else 0
+        for size, b, a, r, s in zip(x.shape[2:], before, after, reach, strides)
+    ]
     widths = [w for i in reversed(range(n)) for w in (before[i], after[i] + extra[i])]
     return kernel, strides, dilations, before, after, extra, widths
 
@@ -170,19 +196,24 @@ def _pool(op: str) -> Importer:
     average divides the window sums by the number of pixels counted in each window (the real
     ones, and the declared pads when ``count_include_pad``), found by pooling an image of weights.
     """
+
     def run(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
         x = xs[0]
         kernel, strides, dilations, before, after, extra, widths = _geometry(op, x, attrs)
         spatial = x.shape[2:]
         if op == "MaxPool":
             return _windows(F.pad(x, widths, value=-np.inf), kernel, strides, dilations, maximum)
-        counted = np.zeros((1, 1, *(sz + b + a + e for sz, b, a, e in zip(spatial, before, after, extra))), dtype=x.dtype)
+        counted = np.zeros(
+            (1, 1, *(sz + b + a + e for sz, b, a, e in zip(spatial, before, after, extra))), dtype=x.dtype
+        )
         if attrs.get("count_include_pad", 0):
             counted[(..., *(slice(0, sz + b + a) for sz, b, a in zip(spatial, before, after)))] = 1
         counted[(..., *(slice(b, b + sz) for sz, b in zip(spatial, before)))] = 1
         add = lambda a, b: a + b  # noqa: E731
-        return (_windows(F.pad(x, widths), kernel, strides, dilations, add)
-                / _windows(Tensor(counted), kernel, strides, dilations, add))
+        return _windows(F.pad(x, widths), kernel, strides, dilations, add) / _windows(
+            Tensor(counted), kernel, strides, dilations, add
+        )
+
     return run
 
 
@@ -240,13 +271,34 @@ def _unsqueeze(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
 
 
 IMPORTERS: dict[str, Importer] = {
-    "Add": _binary(lambda a, b: a + b), "Sub": _binary(lambda a, b: a - b), "Mul": _binary(lambda a, b: a * b),
-    "Div": _div, "Pow": _binary(lambda a, b: a ** b), "Max": _variadic(maximum), "Min": _variadic(minimum),
-    "Neg": _unary("neg"), "Exp": _unary("exp"), "Log": _unary("log"), "Sqrt": _unary("sqrt"), "Abs": _unary("abs"),
-    "Relu": _unary("relu"), "Sigmoid": _unary("sigmoid"), "Tanh": _unary("tanh"), "Identity": lambda xs, attrs: xs[0],
-    "Clip": _clip, "Conv": _conv, "MaxPool": _pool("MaxPool"), "AveragePool": _pool("AveragePool"), "Gemm": _gemm,
-    "MatMul": _binary(lambda a, b: a @ b), "Reshape": _reshape, "Flatten": _flatten, "Transpose": _transpose,
-    "Softmax": _softmax("softmax"), "LogSoftmax": _softmax("log_softmax"), "ReduceSum": _reduce_sum,
+    "Add": _binary(lambda a, b: a + b),
+    "Sub": _binary(lambda a, b: a - b),
+    "Mul": _binary(lambda a, b: a * b),
+    "Div": _div,
+    "Pow": _binary(lambda a, b: a**b),
+    "Max": _variadic(maximum),
+    "Min": _variadic(minimum),
+    "Neg": _unary("neg"),
+    "Exp": _unary("exp"),
+    "Log": _unary("log"),
+    "Sqrt": _unary("sqrt"),
+    "Abs": _unary("abs"),
+    "Relu": _unary("relu"),
+    "Sigmoid": _unary("sigmoid"),
+    "Tanh": _unary("tanh"),
+    "Identity": lambda xs, attrs: xs[0],
+    "Clip": _clip,
+    "Conv": _conv,
+    "MaxPool": _pool("MaxPool"),
+    "AveragePool": _pool("AveragePool"),
+    "Gemm": _gemm,
+    "MatMul": _binary(lambda a, b: a @ b),
+    "Reshape": _reshape,
+    "Flatten": _flatten,
+    "Transpose": _transpose,
+    "Softmax": _softmax("softmax"),
+    "LogSoftmax": _softmax("log_softmax"),
+    "ReduceSum": _reduce_sum,
     "Unsqueeze": _unsqueeze,
 }
 """ONNX operator type -> the function that computes it with our ops. Any other operator is refused by name."""

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from .. import nn
-from ..errors import CheckpointError
-from ..tensor import Tensor
+from ..base.errors import CheckpointError
+from ..tensor.tensor import Tensor
 from .import_table import IMPORTERS, WITH_SECOND_OUTPUT
 
 
@@ -42,17 +42,22 @@ class OnnxModule(nn.Module):
         graph = model.graph
         missing = sorted({n.op_type for n in graph.node} - set(IMPORTERS))
         if missing:
-            raise NotImplementedError(f"onnx.load: no mapping here for the operator(s) {', '.join(missing)} "
-                                      f"(mapped: {', '.join(sorted(IMPORTERS))})")
+            raise NotImplementedError(
+                f"onnx.load: no mapping here for the operator(s) {', '.join(missing)} "
+                f"(mapped: {', '.join(sorted(IMPORTERS))})"
+            )
         for value in [*graph.input, *graph.output]:
             kind = value.type.WhichOneof("value")
             if kind not in ("tensor_type", "sequence_type", "optional_type"):
-                raise NotImplementedError(f"onnx.load: the graph's {value.name!r} is a {kind} (tensors, and sequences "
-                                          "of tensors passed through Identity, are supported here)")
+                raise NotImplementedError(
+                    f"onnx.load: the graph's {value.name!r} is a {kind} (tensors, and sequences "
+                    "of tensors passed through Identity, are supported here)"
+                )
         for node in graph.node:
             if len([o for o in node.output if o]) > 1 and node.op_type not in WITH_SECOND_OUTPUT:
-                raise NotImplementedError(f"onnx.load: {node.op_type} with a second output ({node.output[1]!r}) "
-                                          "is not supported here")
+                raise NotImplementedError(
+                    f"onnx.load: {node.op_type} with a second output ({node.output[1]!r}) is not supported here"
+                )
         self.params = nn.ParameterList()
         self._constants: dict[str, np.ndarray] = {}
         self._parameter_of: dict[str, int] = {}
@@ -76,8 +81,10 @@ class OnnxModule(nn.Module):
     def forward(self, *inputs: Any) -> Any:
         """Run the graph on ``inputs`` (tensors or arrays, in the order of the model's inputs)."""
         if len(inputs) != len(self.input_names):
-            raise ValueError(f"{self.name}: expected {len(self.input_names)} inputs ({', '.join(self.input_names)}), "
-                             f"got {len(inputs)}")
+            raise ValueError(
+                f"{self.name}: expected {len(self.input_names)} inputs ({', '.join(self.input_names)}), "
+                f"got {len(inputs)}"
+            )
         env: dict[str, Tensor] = {name: Tensor(v) for name, v in self._constants.items()}
         env.update({name: self.params[i] for name, i in self._parameter_of.items()})
         env.update({name: _as_value(x) for name, x in zip(self.input_names, inputs)})

@@ -8,24 +8,26 @@ pooling counts the zero padding, max pooling pads with -inf, convolution weights
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..function import Function
+    from ..autodiff.function import Function
     from .exporter import Context
 
 Exporter = Callable[["Context", "Function", list[str], str], None]
 
 
 def _same(op_type: str) -> Exporter:
-    def export(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+    def export(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
         ctx.node(op_type, inputs, [output], fn)
+
     return export
 
 
-def _linear(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+def _linear(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     """y = x W^T (+ b): Gemm(transB=1) for 2-D inputs, else MatMul by W^T then Add."""
     if fn.parents[0].ndim == 2:
         ctx.node("Gemm", inputs, [output], fn, transB=1)
@@ -40,21 +42,39 @@ def _linear(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> N
     ctx.node("Add", [product, inputs[2]], [output], fn)
 
 
-def _conv(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+def _conv(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     (ph, pw), k = fn.kwargs["padding"], fn.parents[1].shape[2:]
-    ctx.node("Conv", inputs, [output], fn, kernel_shape=list(k), strides=list(fn.kwargs["stride"]),
-             pads=[ph, pw, ph, pw], dilations=list(fn.kwargs["dilation"]), group=int(fn.kwargs["groups"]))
+    ctx.node(
+        "Conv",
+        inputs,
+        [output],
+        fn,
+        kernel_shape=list(k),
+        strides=list(fn.kwargs["stride"]),
+        pads=[ph, pw, ph, pw],
+        dilations=list(fn.kwargs["dilation"]),
+        group=int(fn.kwargs["groups"]),
+    )
 
 
 def _pool(op_type: str, **extra: int) -> Exporter:
-    def export(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+    def export(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
         ph, pw = fn.kwargs["padding"]
-        ctx.node(op_type, inputs, [output], fn, kernel_shape=list(fn.kwargs["kernel"]), strides=list(fn.kwargs["stride"]),
-                 pads=[ph, pw, ph, pw], **extra)
+        ctx.node(
+            op_type,
+            inputs,
+            [output],
+            fn,
+            kernel_shape=list(fn.kwargs["kernel"]),
+            strides=list(fn.kwargs["stride"]),
+            pads=[ph, pw, ph, pw],
+            **extra,
+        )
+
     return export
 
 
-def _reshape(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+def _reshape(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     """The target shape, with the batch dimension written as 0 ("copy it from the input") when it carries the batch."""
     shape = list(fn.kwargs["shape"])
     if ctx.carries_batch(fn.parents[0]) and shape and shape[0] == ctx.batch:
@@ -62,22 +82,23 @@ def _reshape(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> 
     ctx.node("Reshape", [inputs[0], ctx.constant(np.array(shape, dtype=np.int64), "shape")], [output], fn)
 
 
-def _permute(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+def _permute(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     ctx.node("Transpose", inputs, [output], fn, perm=[int(d) for d in fn.kwargs["dims"]])
 
 
-def _sum(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+def _sum(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     axes = ctx.constant(np.array(fn.kwargs["axes"], dtype=np.int64), "axes")
     ctx.node("ReduceSum", [inputs[0], axes], [output], fn, keepdims=int(bool(fn.kwargs["keepdim"])))
 
 
 def _softmax(op_type: str) -> Exporter:
-    def export(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+    def export(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
         ctx.node(op_type, inputs, [output], fn, axis=int(fn.kwargs["dim"]))
+
     return export
 
 
-def _rbf(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+def _rbf(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     """y_nk = sum_f (x_nf - c_kf)^2: Unsqueeze x to (N, 1, F), subtract c (K, F), square, ReduceSum over F."""
     wide, diff, square = ctx.temp("x_wide"), ctx.temp("diff"), ctx.temp("square")
     ctx.node("Unsqueeze", [inputs[0], ctx.constant(np.array([1], dtype=np.int64), "axes")], [wide], fn)
@@ -86,20 +107,43 @@ def _rbf(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None
     ctx.node("ReduceSum", [square, ctx.constant(np.array([2], dtype=np.int64), "axes")], [output], fn, keepdims=0)
 
 
-def _clip(ctx: "Context", fn: "Function", inputs: list[str], output: str) -> None:
+def _clip(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     dtype = fn.parents[0].dtype
-    bounds = [ctx.constant(np.array(v, dtype=dtype), name) if v is not None else ""
-              for v, name in ((fn.kwargs.get("low"), "min"), (fn.kwargs.get("high"), "max"))]
+    bounds = [
+        ctx.constant(np.array(v, dtype=dtype), name) if v is not None else ""
+        for v, name in ((fn.kwargs.get("low"), "min"), (fn.kwargs.get("high"), "max"))
+    ]
     ctx.node("Clip", [inputs[0], *bounds], [output], fn)
 
 
 EXPORTERS: dict[str, Exporter] = {
-    "Add": _same("Add"), "Sub": _same("Sub"), "Mul": _same("Mul"), "Div": _same("Div"), "Pow": _same("Pow"),
-    "Neg": _same("Neg"), "Exp": _same("Exp"), "Log": _same("Log"), "Sqrt": _same("Sqrt"), "Abs": _same("Abs"),
-    "Relu": _same("Relu"), "Sigmoid": _same("Sigmoid"), "Tanh": _same("Tanh"), "Maximum": _same("Max"),
-    "Minimum": _same("Min"), "Matmul": _same("MatMul"), "Clone": _same("Identity"),
-    "Linear": _linear, "Conv2d": _conv, "MaxPool2d": _pool("MaxPool"), "AvgPool2d": _pool("AveragePool", count_include_pad=1),
-    "Reshape": _reshape, "Permute": _permute, "Sum": _sum, "Softmax": _softmax("Softmax"),
-    "LogSoftmax": _softmax("LogSoftmax"), "EuclideanRBF": _rbf, "Clip": _clip,
+    "Add": _same("Add"),
+    "Sub": _same("Sub"),
+    "Mul": _same("Mul"),
+    "Div": _same("Div"),
+    "Pow": _same("Pow"),
+    "Neg": _same("Neg"),
+    "Exp": _same("Exp"),
+    "Log": _same("Log"),
+    "Sqrt": _same("Sqrt"),
+    "Abs": _same("Abs"),
+    "Relu": _same("Relu"),
+    "Sigmoid": _same("Sigmoid"),
+    "Tanh": _same("Tanh"),
+    "Maximum": _same("Max"),
+    "Minimum": _same("Min"),
+    "Matmul": _same("MatMul"),
+    "Clone": _same("Identity"),
+    "Linear": _linear,
+    "Conv2d": _conv,
+    "MaxPool2d": _pool("MaxPool"),
+    "AvgPool2d": _pool("AveragePool", count_include_pad=1),
+    "Reshape": _reshape,
+    "Permute": _permute,
+    "Sum": _sum,
+    "Softmax": _softmax("Softmax"),
+    "LogSoftmax": _softmax("LogSoftmax"),
+    "EuclideanRBF": _rbf,
+    "Clip": _clip,
 }
 """Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported (the error names it)."""

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
@@ -19,7 +19,9 @@ class Softplus(Function):
     def forward(self, x: np.ndarray, beta: float) -> np.ndarray:
         self.beta = beta
         self.save_for_backward(x)
-        return (np.logaddexp(0.0, beta * x) / beta).astype(x.dtype, copy=False)  # log(1 + e^(beta x)) / beta, no overflow
+        return (np.logaddexp(0.0, beta * x) / beta).astype(
+            x.dtype, copy=False
+        )  # log(1 + e^(beta x)) / beta, no overflow
 
     def backward(self, grad: np.ndarray) -> Grads:
         """d/dx log(1 + e^(b x)) / b = sigmoid(b x) = 1 / (1 + e^(-b x))."""

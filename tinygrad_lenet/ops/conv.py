@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..errors import ShapeError
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
+from ..base.errors import ShapeError
 from .im2col import out_size
 
 if TYPE_CHECKING:
-    from ..tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
 class Conv2d(Function):
@@ -32,9 +33,15 @@ class Conv2d(Function):
 
     @classmethod
     def apply(  # type: ignore[override]
-        cls, x: "Tensor", weight: "Tensor", *bias: "Tensor", stride: tuple[int, int], padding: tuple[int, int],
-        dilation: tuple[int, int] = (1, 1), groups: int = 1,
-    ) -> "Tensor":
+        cls,
+        x: Tensor,
+        weight: Tensor,
+        *bias: Tensor,
+        stride: tuple[int, int],
+        padding: tuple[int, int],
+        dilation: tuple[int, int] = (1, 1),
+        groups: int = 1,
+    ) -> Tensor:
         if x.ndim != 4:
             raise ShapeError(f"conv2d: expected input of shape (N, C, H, W), got {x.shape}")
         if weight.ndim != 4:
@@ -42,8 +49,10 @@ class Conv2d(Function):
                 f"conv2d: expected weight of shape (out_channels, in_channels / groups, kh, kw), got {weight.shape}"
             )
         if groups < 1 or x.shape[1] % groups or weight.shape[0] % groups:
-            raise ShapeError(f"conv2d: groups={groups} must divide the input channels {x.shape[1]} and the output "
-                             f"channels {weight.shape[0]}")
+            raise ShapeError(
+                f"conv2d: groups={groups} must divide the input channels {x.shape[1]} and the output "
+                f"channels {weight.shape[0]}"
+            )
         if x.shape[1] != weight.shape[1] * groups:
             raise ShapeError(
                 f"conv2d: input has {x.shape[1]} channels (shape {x.shape}) but the weight "
@@ -52,10 +61,18 @@ class Conv2d(Function):
         if bias and bias[0].shape != (weight.shape[0],):
             raise ShapeError(f"conv2d: bias must have shape ({weight.shape[0]},), got {bias[0].shape}")
         for axis, name in ((2, "height"), (3, "width")):
-            k, size, p, s, d = weight.shape[axis], x.shape[axis], padding[axis - 2], stride[axis - 2], dilation[axis - 2]
+            k, size, p, s, d = (
+                weight.shape[axis],
+                x.shape[axis],
+                padding[axis - 2],
+                stride[axis - 2],
+                dilation[axis - 2],
+            )
             if s < 1 or p < 0 or d < 1:
-                raise ValueError(f"conv2d: stride must be >= 1, dilation >= 1 and padding >= 0, got stride={stride}, "
-                                 f"padding={padding}, dilation={dilation}")
+                raise ValueError(
+                    f"conv2d: stride must be >= 1, dilation >= 1 and padding >= 0, got stride={stride}, "
+                    f"padding={padding}, dilation={dilation}"
+                )
             if out_size(size, k, s, p, d) < 1:
                 raise ShapeError(
                     f"conv2d: kernel {name} {k}{f' (dilation {d})' if d > 1 else ''} is larger than the padded input "
@@ -64,8 +81,16 @@ class Conv2d(Function):
                 )
         return super().apply(x, weight, *bias, stride=stride, padding=padding, dilation=dilation, groups=groups)
 
-    def forward(self, x: np.ndarray, w: np.ndarray, *bias: np.ndarray, stride: tuple[int, int],
-                padding: tuple[int, int], dilation: tuple[int, int], groups: int) -> np.ndarray:
+    def forward(
+        self,
+        x: np.ndarray,
+        w: np.ndarray,
+        *bias: np.ndarray,
+        stride: tuple[int, int],
+        padding: tuple[int, int],
+        dilation: tuple[int, int],
+        groups: int,
+    ) -> np.ndarray:
         n, c = x.shape[:2]
         o, cg, kh, kw = w.shape
         xp = _pad_chwn(to_chwn(x), padding)
@@ -124,8 +149,10 @@ class Conv2d(Function):
             dx = dxp[:, ph : h - ph, pw : w - pw].transpose(3, 0, 1, 2)
         if self.needs_input_grad[1]:
             # (X_col g^T)^T is dY X_col^T computed with the long axis P inner to both operands: ~1.6x faster
-            dw_t = sum(cols @ g[:, :, block].reshape(groups, og, -1).transpose(0, 2, 1)
-                       for block, cols in self._columns(win, groups, squared))
+            dw_t = sum(
+                cols @ g[:, :, block].reshape(groups, og, -1).transpose(0, 2, 1)
+                for block, cols in self._columns(win, groups, squared)
+            )
             dw = dw_t.transpose(0, 2, 1).reshape(groups * og, -1, kh, kw)
         if len(self.needs_input_grad) == 3:
             return dx, dw, (g.sum(axis=(2, 3)).reshape(-1) if self.needs_input_grad[2] else None)
@@ -156,19 +183,22 @@ def _pad_chwn(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
     return x if ph == 0 and pw == 0 else np.pad(x, ((0, 0), (ph, ph), (pw, pw), (0, 0)))
 
 
-def _windows_chwn(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
-                  dilation: tuple[int, int]) -> np.ndarray:
+def _windows_chwn(
+    x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]
+) -> np.ndarray:
     """A view (C, kh, kw, OH, OW, N) of a (C, H, W, N) array: [c, i, j, y, x, n] = x[c, s y + d i, s x + d j, n]."""
     c, h, w, n = x.shape
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     oh, ow = out_size(h, kh, sh, 0, dh), out_size(w, kw, sw, 0, dw)
     s0, s1, s2, s3 = x.strides
-    return as_strided(x, shape=(c, kh, kw, oh, ow, n), strides=(s0, s1 * dh, s2 * dw, s1 * sh, s2 * sw, s3),
-                      writeable=False)
+    return as_strided(
+        x, shape=(c, kh, kw, oh, ow, n), strides=(s0, s1 * dh, s2 * dw, s1 * sh, s2 * sw, s3), writeable=False
+    )
 
 
-def _col2im_chwn(cols: np.ndarray, out: np.ndarray, first_row: int, stride: tuple[int, int],
-                 dilation: tuple[int, int]) -> None:
+def _col2im_chwn(
+    cols: np.ndarray, out: np.ndarray, first_row: int, stride: tuple[int, int], dilation: tuple[int, int]
+) -> None:
     """The adjoint of ``_windows_chwn``: adds the columns (C, kh, kw, rows, OW, N) of output rows
     ``first_row ...`` back into the padded input gradient ``out`` (C, H, W, N). Each of the kh*kw
     steps adds a whole block with runs of OW*N floats."""

@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
+from ..base.errors import ShapeError
 
 if TYPE_CHECKING:
-    from ..tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
 class BinaryOp(Function):
     """A broadcasting op; a shape mismatch raises ``ShapeError`` naming every operand's shape."""
 
     @classmethod
-    def apply(cls, *inputs: "Tensor") -> "Tensor":  # type: ignore[override]
+    def apply(cls, *inputs: Tensor) -> Tensor:  # type: ignore[override]
         try:
             return super().apply(*inputs)
         except ValueError:

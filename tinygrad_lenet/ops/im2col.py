@@ -42,8 +42,9 @@ def unpad_images(x: np.ndarray, padding: tuple[int, int]) -> np.ndarray:
     return x[:, :, ph : x.shape[2] - ph, pw : x.shape[3] - pw]
 
 
-def windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
-            dilation: tuple[int, int] = (1, 1)) -> np.ndarray:
+def windows(
+    x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int] = (1, 1)
+) -> np.ndarray:
     """A read-only view of shape (N, C, kh, kw, OH, OW): [n, c, i, j, y, x] = x[n, c, sy + di i, sx + dj j]."""
     n, c, h, w = x.shape
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
@@ -54,8 +55,9 @@ def windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
     )
 
 
-def col2im(cols: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int],
-           dilation: tuple[int, int] = (1, 1)) -> np.ndarray:
+def col2im(
+    cols: np.ndarray, shape: tuple[int, ...], stride: tuple[int, int], dilation: tuple[int, int] = (1, 1)
+) -> np.ndarray:
     """The adjoint of ``windows``: sum each window entry back into an array of ``shape``.
 
     ``cols`` has shape (N, C, kh, kw, OH, OW); the loop runs over the kh*kw kernel offsets only,

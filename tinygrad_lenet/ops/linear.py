@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
+from ..base.errors import ShapeError
 
 if TYPE_CHECKING:
-    from ..tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
 class Linear(Function):
@@ -23,12 +23,14 @@ class Linear(Function):
     """
 
     @classmethod
-    def apply(cls, x: "Tensor", weight: "Tensor", *bias: "Tensor") -> "Tensor":  # type: ignore[override]
+    def apply(cls, x: Tensor, weight: Tensor, *bias: Tensor) -> Tensor:  # type: ignore[override]
         if weight.ndim != 2:
             raise ShapeError(f"linear: expected weight of shape (out_features, in_features), got {weight.shape}")
         if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
-            raise ShapeError(f"linear: input of shape {x.shape} does not end in in_features={weight.shape[1]} "
-                             f"(weight {weight.shape}): expected (..., {weight.shape[1]})")
+            raise ShapeError(
+                f"linear: input of shape {x.shape} does not end in in_features={weight.shape[1]} "
+                f"(weight {weight.shape}): expected (..., {weight.shape[1]})"
+            )
         if bias and bias[0].shape != (weight.shape[0],):
             raise ShapeError(f"linear: bias must have shape ({weight.shape[0]},), got {bias[0].shape}")
         return super().apply(x, weight, *bias)

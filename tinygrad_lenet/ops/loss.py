@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
 
 LOG_FLOOR = -100.0
 """Logs are clamped here, as PyTorch does, so a prediction of exactly 0 or 1 costs 100, not inf."""

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..function import Function, Grads, unbroadcast
+from ..autodiff.function import Function, Grads, unbroadcast
+from ..base.errors import ShapeError
 
 if TYPE_CHECKING:
-    from ..tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
 def _swap(m: np.ndarray) -> np.ndarray:
@@ -20,7 +20,7 @@ def _swap(m: np.ndarray) -> np.ndarray:
 
 class Matmul(Function):
     @classmethod
-    def apply(cls, a: "Tensor", b: "Tensor") -> "Tensor":  # type: ignore[override]
+    def apply(cls, a: Tensor, b: Tensor) -> Tensor:  # type: ignore[override]
         if a.ndim == 0 or b.ndim == 0:
             raise ShapeError(f"Matmul: both operands need at least 1 dimension, got {a.shape} and {b.shape}")
         inner_a = a.shape[-1]

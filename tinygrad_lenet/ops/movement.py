@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
 
 
 class Reshape(Function):

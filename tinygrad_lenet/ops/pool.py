@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
+from ..base.errors import ShapeError
 from .im2col import col2im, in_layout_of, out_size, pad_images, unpad_images, windows
 
 if TYPE_CHECKING:
-    from ..tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
 class _Pool2d(Function):
@@ -19,8 +19,8 @@ class _Pool2d(Function):
 
     @classmethod
     def apply(  # type: ignore[override]
-        cls, x: "Tensor", kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]
-    ) -> "Tensor":
+        cls, x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]
+    ) -> Tensor:
         op = cls.__name__
         if x.ndim != 4:
             raise ShapeError(f"{op}: expected input of shape (N, C, H, W), got {x.shape}")
@@ -42,7 +42,9 @@ class MaxPool2d(_Pool2d):
     step one vectorized np.maximum over the whole batch (far faster than an argmax over a
     window axis); the backward pass finds each window's first maximum again."""
 
-    def forward(self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]) -> np.ndarray:
+    def forward(
+        self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]
+    ) -> np.ndarray:
         self.halving = kernel == stride == (2, 2) and padding == (0, 0) and x.shape[2] % 2 == 0 and x.shape[3] % 2 == 0
         if self.halving:
             return self._halve(x)
@@ -71,8 +73,11 @@ class MaxPool2d(_Pool2d):
         a, b, c, d, top, bottom = self.saved_tensors
         grad = in_layout_of(top, grad)
         n, ch, h, w = self.in_shape  # dx in the input's layout, so the op before reads it as it is
-        dx = np.empty((ch, h, w, n), grad.dtype).transpose(3, 0, 1, 2) if self.batch_innermost else np.empty(
-            self.in_shape, grad.dtype)
+        dx = (
+            np.empty((ch, h, w, n), grad.dtype).transpose(3, 0, 1, 2)
+            if self.batch_innermost
+            else np.empty(self.in_shape, grad.dtype)
+        )
         g_top = grad * (top >= bottom)
         for i, g, left, right in ((0, g_top, a, b), (1, grad - g_top, c, d)):
             g_left = dx[:, :, i::2, 0::2]  # written in place: no temporary per quarter
@@ -105,7 +110,9 @@ def _batch_innermost(a: np.ndarray) -> bool:
 
 
 class AvgPool2d(_Pool2d):
-    def forward(self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]) -> np.ndarray:
+    def forward(
+        self, x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]
+    ) -> np.ndarray:
         xp = pad_images(x, padding)
         win = windows(xp, kernel, stride)
         self.padded_shape, self.window_shape, self.stride, self.padding = xp.shape, win.shape, stride, padding

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ShapeError
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
+from ..base.errors import ShapeError
 
 if TYPE_CHECKING:
-    from ..tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
 class EuclideanRBF(Function):
@@ -24,10 +24,12 @@ class EuclideanRBF(Function):
     """
 
     @classmethod
-    def apply(cls, x: "Tensor", centers: "Tensor") -> "Tensor":  # type: ignore[override]
+    def apply(cls, x: Tensor, centers: Tensor) -> Tensor:  # type: ignore[override]
         if x.ndim != 2 or centers.ndim != 2 or x.shape[1] != centers.shape[1]:
-            raise ShapeError(f"EuclideanRBF: expected input (N, F) and centers (K, F) with the same F, got "
-                             f"{x.shape} and {centers.shape}")
+            raise ShapeError(
+                f"EuclideanRBF: expected input (N, F) and centers (K, F) with the same F, got "
+                f"{x.shape} and {centers.shape}"
+            )
         return super().apply(x, centers)
 
     def forward(self, x: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -39,16 +41,20 @@ class EuclideanRBF(Function):
         """dy_i/dx_j = 2 (x_j - c_ij),  dy_i/dc_ij = -2 (x_j - c_ij)."""
         (diff,) = self.saved_tensors
         weighted = 2 * grad[:, :, None] * diff
-        return (weighted.sum(axis=1) if self.needs_input_grad[0] else None,
-                -weighted.sum(axis=0) if self.needs_input_grad[1] else None)
+        return (
+            weighted.sum(axis=1) if self.needs_input_grad[0] else None,
+            -weighted.sum(axis=0) if self.needs_input_grad[1] else None,
+        )
 
     def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
         """Exact on the diagonal (d2y_i/dx_j2 = 2, no other second derivative):
         d2E/dx_j2 = sum_i (2 (x_j - c_ij))^2 d2E/dy_i2 + 2 sum_i dE/dy_i, and alike for c over n."""
         (diff,) = self.saved_tensors
         slope2 = 4 * diff * diff * h[:, :, None] + 2 * grad[:, :, None]
-        return (slope2.sum(axis=1) if self.needs_input_grad[0] else None,
-                slope2.sum(axis=0) if self.needs_input_grad[1] else None)
+        return (
+            slope2.sum(axis=1) if self.needs_input_grad[0] else None,
+            slope2.sum(axis=0) if self.needs_input_grad[1] else None,
+        )
 
 
 class MAPCriterion(Function):
@@ -57,7 +63,7 @@ class MAPCriterion(Function):
     that keeps the criterion from rewarding pushing every distance up at once."""
 
     @classmethod
-    def apply(cls, y: "Tensor", targets: np.ndarray, j: float) -> "Tensor":  # type: ignore[override]
+    def apply(cls, y: Tensor, targets: np.ndarray, j: float) -> Tensor:  # type: ignore[override]
         return super().apply(y, targets=targets, j=j)
 
     def forward(self, y: np.ndarray, targets: np.ndarray, j: float) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
 
 
 def _expand_back(grad: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..function import Function, Grads
+from ..autodiff.function import Function, Grads
 
 
 def _logsumexp(x: np.ndarray, axes: tuple[int, ...] | int) -> np.ndarray:

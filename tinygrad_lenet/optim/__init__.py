@@ -12,6 +12,21 @@ from .sdlm import SDLM
 from .sgd import SGD
 
 __all__ = [
-    "APPLIES_TO", "DEFAULT_LR", "OPTIMIZERS", "SCHEDULES", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RMSprop", "SDLM",
-    "create_optimizer", "create_scheduler", "lr_scheduler",
+    "APPLIES_TO",
+    "DEFAULT_LR",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "NAdam",
+    "Optimizer",
+    "RMSprop",
+    "SDLM",
+    "create_optimizer",
+    "create_scheduler",
+    "lr_scheduler",
 ]

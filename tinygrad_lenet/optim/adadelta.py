@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .optimizer import Optimizer
 
 
 class Adadelta(Optimizer):
     """PyTorch's Adadelta (Zeiler, 2012). For each parameter p with gradient g:
 
-        g <- g + weight_decay * p
-        v <- rho v + (1 - rho) g^2                      (v starts at 0)
-        d <- sqrt(u + eps) / sqrt(v + eps) * g          (u starts at 0)
-        u <- rho u + (1 - rho) d^2
-        p <- p - lr d
+    g <- g + weight_decay * p
+    v <- rho v + (1 - rho) g^2                      (v starts at 0)
+    d <- sqrt(u + eps) / sqrt(v + eps) * g          (u starts at 0)
+    u <- rho u + (1 - rho) d^2
+    p <- p - lr d
     """
 
-    def __init__(self, params: Iterable[Any], lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
-                 weight_decay: float = 0.0, *, maximize: bool = False) -> None:
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:

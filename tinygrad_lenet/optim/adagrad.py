@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
     """PyTorch's Adagrad (Duchi et al., 2011). At step t, for each parameter p with gradient g:
 
-        g <- g + weight_decay * p
-        s <- s + g^2                       (s starts at initial_accumulator_value)
-        p <- p - lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)
+    g <- g + weight_decay * p
+    s <- s + g^2                       (s starts at initial_accumulator_value)
+    p <- p - lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)
     """
 
     def __init__(
-        self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
-        initial_accumulator_value: float = 0.0, eps: float = 1e-10, *, maximize: bool = False,
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
     ) -> None:
         super().__init__(
             params,
-            dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                 initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize),
+            dict(
+                lr=lr,
+                lr_decay=lr_decay,
+                weight_decay=weight_decay,
+                initial_accumulator_value=initial_accumulator_value,
+                eps=eps,
+                maximize=maximize,
+            ),
         )
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:

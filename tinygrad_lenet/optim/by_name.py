@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import lr_scheduler
 from .adagrad import Adagrad
@@ -15,18 +16,38 @@ from .sgd import SGD
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "sdlm")
 """The optimizer names ``tinygrad-lenet train --optimizer`` and ``optim.create_optimizer`` accept."""
-DEFAULT_LR = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rmsprop": 1e-3, "adam": 1e-3, "adamw": 1e-3,
-              "sdlm": 5e-4}
+DEFAULT_LR = {
+    "sgd": 0.05,
+    "momentum": 0.01,
+    "nesterov": 0.01,
+    "adagrad": 0.01,
+    "rmsprop": 1e-3,
+    "adam": 1e-3,
+    "adamw": 1e-3,
+    "sdlm": 5e-4,
+}
 """The learning rate each named optimizer uses when none is given."""
 SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998", "lecun1998-scaled")
 """The learning-rate schedule names ``tinygrad-lenet train --schedule`` and ``optim.create_scheduler`` accept."""
-APPLIES_TO = {"momentum": ("momentum", "nesterov"), "step_size": ("step",), "gamma": ("step", "exponential"),
-              "decay": ("inverse",), "mu": ("sdlm",)}
+APPLIES_TO = {
+    "momentum": ("momentum", "nesterov"),
+    "step_size": ("step",),
+    "gamma": ("step", "exponential"),
+    "decay": ("inverse",),
+    "mu": ("sdlm",),
+}
 """The settings that only some optimizers or schedules use, and which ones (the others ignore them)."""
 
 
-def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, momentum: float = 0.9,
-                     weight_decay: float = 0.0, batch_size: int = 1, mu: float = 0.02) -> Optimizer:
+def create_optimizer(
+    name: str,
+    params: Iterable[Any],
+    lr: float | None = None,
+    momentum: float = 0.9,
+    weight_decay: float = 0.0,
+    batch_size: int = 1,
+    mu: float = 0.02,
+) -> Optimizer:
     """An optimizer by name; "momentum" and "nesterov" are SGD with (Nesterov) momentum.
 
     ``lr=None`` takes the name's default learning rate (``DEFAULT_LR``). ``batch_size`` and ``mu``
@@ -37,8 +58,13 @@ def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, 
         raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
     lr = DEFAULT_LR[name] if lr is None else lr
     if name in ("sgd", "momentum", "nesterov"):
-        return SGD(params, lr=lr, momentum=0.0 if name == "sgd" else momentum, nesterov=name == "nesterov",
-                   weight_decay=weight_decay)
+        return SGD(
+            params,
+            lr=lr,
+            momentum=0.0 if name == "sgd" else momentum,
+            nesterov=name == "nesterov",
+            weight_decay=weight_decay,
+        )
     if name == "sdlm":
         if weight_decay:
             raise ValueError("sdlm: weight_decay is not part of the paper's method; leave it at 0")
@@ -47,8 +73,9 @@ def create_optimizer(name: str, params: Iterable[Any], lr: float | None = None, 
     return cls(params, lr=lr, weight_decay=weight_decay)
 
 
-def create_scheduler(name: str, optimizer: Optimizer, epochs: int, step_size: int = 10, gamma: float = 0.1,
-                     decay: float = 0.1) -> lr_scheduler.LRScheduler | None:
+def create_scheduler(
+    name: str, optimizer: Optimizer, epochs: int, step_size: int = 10, gamma: float = 0.1, decay: float = 0.1
+) -> lr_scheduler.LRScheduler | None:
     """A learning-rate schedule by name over ``epochs`` epochs (None for "constant")."""
     if name == "constant":
         return None

@@ -10,15 +10,28 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .one_cycle import OneCycleLR
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
 from .scheduler_base import LRScheduler
 
-__all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR",
-           "MultiStepLR", "OneCycleLR", "PiecewiseConstantLR", "ReduceLROnPlateau", "SequentialLR", "StepLR"]
+__all__ = [
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "ExponentialLR",
+    "LRScheduler",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "OneCycleLR",
+    "PiecewiseConstantLR",
+    "ReduceLROnPlateau",
+    "SequentialLR",
+    "StepLR",
+]
 
 
 class StepLR(LRScheduler):
@@ -37,7 +50,9 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """lr = base_lr * gamma ** (number of milestones <= epoch)."""
 
-    def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
         self.milestones, self.gamma = sorted(milestones), gamma
         super().__init__(optimizer, last_epoch)
 
@@ -90,7 +105,9 @@ class PiecewiseConstantLR(LRScheduler):
 
     LECUN_1998 = ((2, 5, 8, 12), (5e-4, 2e-4, 1e-4, 5e-5, 1e-5))
 
-    def __init__(self, optimizer: Optimizer, milestones: Sequence[int], values: Sequence[float], last_epoch: int = -1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, milestones: Sequence[int], values: Sequence[float], last_epoch: int = -1
+    ) -> None:
         if len(values) != len(milestones) + 1:
             raise ValueError(
                 f"PiecewiseConstantLR: need one value more than milestones, got {len(milestones)} milestones "
@@ -102,13 +119,13 @@ class PiecewiseConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     @classmethod
-    def lecun1998(cls, optimizer: Optimizer) -> "PiecewiseConstantLR":
+    def lecun1998(cls, optimizer: Optimizer) -> PiecewiseConstantLR:
         """The global learning-rate schedule of LeCun et al. (1998), section III-B / appendix C."""
         milestones, values = cls.LECUN_1998
         return cls(optimizer, milestones, values)
 
     @classmethod
-    def lecun1998_scaled(cls, optimizer: Optimizer) -> "PiecewiseConstantLR":
+    def lecun1998_scaled(cls, optimizer: Optimizer) -> PiecewiseConstantLR:
         """The paper's schedule times (the optimizer's lr / 5e-4): the same steps down by pass,
         from the optimizer's own lr (the paper's 5e-4 diverges here, see docs/lenet5-1998.md)."""
         milestones, values = cls.LECUN_1998
@@ -123,11 +140,19 @@ class LinearLR(LRScheduler):
     """lr = base_lr * factor, the factor going linearly from ``start_factor`` to ``end_factor`` over
     ``total_iters`` epochs and staying there (a warm-up)."""
 
-    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
-                 total_iters: int = 5, last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
         if not 0 < start_factor <= 1 or not 0 <= end_factor <= 1 or total_iters < 1:
-            raise ValueError("LinearLR: need 0 < start_factor <= 1, 0 <= end_factor <= 1 and total_iters >= 1, got "
-                             f"{start_factor}, {end_factor}, {total_iters}")
+            raise ValueError(
+                "LinearLR: need 0 < start_factor <= 1, 0 <= end_factor <= 1 and total_iters >= 1, got "
+                f"{start_factor}, {end_factor}, {total_iters}"
+            )
         self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
         super().__init__(optimizer, last_epoch)
 
@@ -140,9 +165,13 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     """Cosine annealing that restarts: cycle i lasts T_0 T_mult^i epochs; within a cycle, after
     T_cur of its T_i epochs, lr = eta_min + (base_lr - eta_min) (1 + cos(pi T_cur / T_i)) / 2."""
 
-    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
+    ) -> None:
         if T_0 < 1 or T_mult < 1 or not isinstance(T_mult, int):
-            raise ValueError(f"CosineAnnealingWarmRestarts: need T_0 >= 1 and an integer T_mult >= 1, got {T_0}, {T_mult}")
+            raise ValueError(
+                f"CosineAnnealingWarmRestarts: need T_0 >= 1 and an integer T_mult >= 1, got {T_0}, {T_mult}"
+            )
         self.T_0, self.T_mult, self.eta_min = T_0, T_mult, eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -156,11 +185,14 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 class SequentialLR(LRScheduler):
     """``schedulers[i]`` from epoch ``milestones[i-1]`` on, each counting its epochs from there."""
 
-    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int],
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int], last_epoch: int = -1
+    ) -> None:
         if len(milestones) != len(schedulers) - 1:
-            raise ValueError(f"SequentialLR: need one milestone fewer than schedulers, got {len(milestones)} milestones "
-                             f"and {len(schedulers)} schedulers")
+            raise ValueError(
+                f"SequentialLR: need one milestone fewer than schedulers, got {len(milestones)} milestones "
+                f"and {len(schedulers)} schedulers"
+            )
         if any(s.optimizer is not optimizer for s in schedulers):
             raise ValueError("SequentialLR: every scheduler must belong to the optimizer given")
         self.schedulers, self.milestones = list(schedulers), list(milestones)

@@ -14,11 +14,23 @@ class OneCycleLR(LRScheduler):
     max_lr / (div_factor final_div_factor); momentum (or Adam's beta1) moves the opposite way
     between ``max_momentum`` and ``base_momentum``. Cosine or linear annealing, as PyTorch."""
 
-    def __init__(self, optimizer: Optimizer, max_lr: float, total_steps: int | None = None, epochs: int | None = None,
-                 steps_per_epoch: int | None = None, pct_start: float = 0.3, anneal_strategy: str = "cos",
-                 cycle_momentum: bool = True, base_momentum: float = 0.85, max_momentum: float = 0.95,
-                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
-                 last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr: float,
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float = 0.85,
+        max_momentum: float = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
         if total_steps is None:
             if epochs is None or steps_per_epoch is None:
                 raise ValueError("OneCycleLR: give total_steps, or epochs and steps_per_epoch")
@@ -29,11 +41,18 @@ class OneCycleLR(LRScheduler):
         initial, peak = max_lr / div_factor, max_lr
         final = initial / final_div_factor
         up = float(pct_start * total_steps) - 1
-        self.phases = ([(up, initial, peak, max_momentum, base_momentum),
-                        (2 * up, peak, initial, base_momentum, max_momentum),
-                        (total_steps - 1, initial, final, max_momentum, max_momentum)] if three_phase else
-                       [(up, initial, peak, max_momentum, base_momentum),
-                        (total_steps - 1, peak, final, base_momentum, max_momentum)])
+        self.phases = (
+            [
+                (up, initial, peak, max_momentum, base_momentum),
+                (2 * up, peak, initial, base_momentum, max_momentum),
+                (total_steps - 1, initial, final, max_momentum, max_momentum),
+            ]
+            if three_phase
+            else [
+                (up, initial, peak, max_momentum, base_momentum),
+                (total_steps - 1, peak, final, base_momentum, max_momentum),
+            ]
+        )
         for group in optimizer.param_groups:
             group["initial_lr"], group["max_lr"], group["min_lr"] = initial, peak, final
         self.uses_betas = cycle_momentum and "betas" in optimizer.defaults

@@ -5,14 +5,15 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
-from .. import threads
-from ..engine import clear_grads
-from ..errors import StateDictError
-from ..tensor import Tensor
+from ..autodiff.engine import clear_grads
+from ..base import threads
+from ..base.errors import StateDictError
+from ..tensor.tensor import Tensor
 
 
 class Optimizer:
@@ -29,7 +30,9 @@ class Optimizer:
         self.state: dict[Tensor, dict[str, Any]] = {}
         params = list(params)
         if not params:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list: did the model register any Parameter?")
+            raise ValueError(
+                f"{type(self).__name__} got an empty parameter list: did the model register any Parameter?"
+            )
         for group in params if isinstance(params[0], dict) else [{"params": params}]:
             self.add_param_group(group)
 
@@ -43,7 +46,9 @@ class Optimizer:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{type(self).__name__} optimizes Tensors, got {type(p).__name__}")
             if not p.is_leaf:
-                raise ValueError(f"{type(self).__name__} can only optimize leaf tensors (parameters), not results of ops")
+                raise ValueError(
+                    f"{type(self).__name__} can only optimize leaf tensors (parameters), not results of ops"
+                )
             if id(p) in seen:
                 raise ValueError(f"{type(self).__name__}: a parameter appears in more than one parameter group")
             seen.add(id(p))
@@ -117,14 +122,18 @@ class Optimizer:
         """
         groups = state_dict.get("param_groups")
         if not isinstance(groups, list) or "state" not in state_dict:
-            raise StateDictError("optimizer state dict must have 'state' and 'param_groups' (from Optimizer.state_dict())")
+            raise StateDictError(
+                "optimizer state dict must have 'state' and 'param_groups' (from Optimizer.state_dict())"
+            )
         problems = []
         name = type(self).__name__
         saved_type = state_dict.get("type")
         saved_keys = {k for g in groups for k in g if k not in ("params", "initial_lr")}
         if saved_type is not None and saved_type != name:
-            raise StateDictError(f"{name}.load_state_dict: this state was saved by {saved_type}, not {name}; "
-                                 f"continue it with {saved_type}, or start {name} from scratch")
+            raise StateDictError(
+                f"{name}.load_state_dict: this state was saved by {saved_type}, not {name}; "
+                f"continue it with {saved_type}, or start {name} from scratch"
+            )
         foreign = saved_keys - set(self.defaults)  # missing ones (saved by an older version) keep their defaults
         if groups and foreign:
             raise StateDictError(
@@ -136,7 +145,9 @@ class Optimizer:
         else:
             for i, (saved, own) in enumerate(zip(groups, self.param_groups)):
                 if len(saved["params"]) != len(own["params"]):
-                    problems.append(f"group {i} has {len(saved['params'])} parameters, this optimizer's has {len(own['params'])}")
+                    problems.append(
+                        f"group {i} has {len(saved['params'])} parameters, this optimizer's has {len(own['params'])}"
+                    )
         params = self._all_params()
         new_state: dict[Tensor, dict[str, Any]] = {}
         for key, entry in state_dict["state"].items():
@@ -152,7 +163,9 @@ class Optimizer:
                 k: np.array(v, dtype=p.dtype, copy=True) if isinstance(v, np.ndarray) else v for k, v in entry.items()
             }
         if problems:
-            raise StateDictError(f"{type(self).__name__}.load_state_dict failed, nothing was changed:\n  " + "\n  ".join(problems))
+            raise StateDictError(
+                f"{type(self).__name__}.load_state_dict failed, nothing was changed:\n  " + "\n  ".join(problems)
+            )
         for saved, own in zip(groups, self.param_groups):
             own.update({k: tuple(v) if isinstance(own.get(k), tuple) else v for k, v in saved.items() if k != "params"})
         self.state = new_state

@@ -2,30 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
     """PyTorch's RMSprop. For each parameter p with gradient g:
 
-        g <- g + weight_decay * p
-        s <- alpha s + (1 - alpha) g^2
-        d <- sqrt(s - a^2) + eps with a <- alpha a + (1 - alpha) g (centered), else sqrt(s) + eps
-        b <- momentum b + g / d;  p <- p - lr b      (momentum > 0)
-        p <- p - lr g / d                           (otherwise)
+    g <- g + weight_decay * p
+    s <- alpha s + (1 - alpha) g^2
+    d <- sqrt(s - a^2) + eps with a <- alpha a + (1 - alpha) g (centered), else sqrt(s) + eps
+    b <- momentum b + g / d;  p <- p - lr b      (momentum > 0)
+    p <- p - lr g / d                           (otherwise)
     """
 
     def __init__(
-        self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-        weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *, maximize: bool = False,
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, maximize=maximize))
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                alpha=alpha,
+                eps=eps,
+                weight_decay=weight_decay,
+                momentum=momentum,
+                centered=centered,
+                maximize=maximize,
+            ),
+        )
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:
         super().check_hyperparameters(group)

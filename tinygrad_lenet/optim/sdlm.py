@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
-from ..errors import GradError
-from ..tensor import Tensor
+from ..base.errors import GradError
+from ..tensor.tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -51,6 +52,8 @@ class SDLM(Optimizer):
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         if "h" not in state:
-            raise GradError("SDLM: no curvature estimate yet: call optimizer.estimate_curvature(closure) before "
-                            "the first step (train.fit does it before every pass)")
+            raise GradError(
+                "SDLM: no curvature estimate yet: call optimizer.estimate_curvature(closure) before "
+                "the first step (train.fit does it before every pass)"
+            )
         p._array -= (group["lr"] * group["batch_size"]) / (group["mu"] + state["h"]) * grad

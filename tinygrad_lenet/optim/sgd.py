@@ -2,29 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
     """PyTorch's SGD. For each parameter p with gradient g:
 
-        g <- g + weight_decay * p
-        b <- g (first step), else b <- momentum * b + (1 - dampening) * g
-        g <- g + momentum * b (nesterov), else g <- b          (only when momentum > 0)
-        p <- p - lr * g
+    g <- g + weight_decay * p
+    b <- g (first step), else b <- momentum * b + (1 - dampening) * g
+    g <- g + momentum * b (nesterov), else g <- b          (only when momentum > 0)
+    p <- p - lr * g
     """
 
     def __init__(
-        self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-        weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False,
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize))
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                momentum=momentum,
+                dampening=dampening,
+                weight_decay=weight_decay,
+                nesterov=nesterov,
+                maximize=maximize,
+            ),
+        )
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:
         super().check_hyperparameters(group)

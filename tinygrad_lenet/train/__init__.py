@@ -13,7 +13,22 @@ from .report import training_step_graph, write_graph, write_report
 from .runs import RunConfig, train_run
 
 __all__ = [
-    "Evaluation", "History", "LOSSES", "RunConfig", "classification_report", "confusion_matrix", "evaluate", "fit",
-    "most_confident_mistakes", "mse_on_softmax", "precision_recall_f1", "predict_probabilities", "restore_model",
-    "train_one_epoch", "train_run", "training_step_graph", "write_graph", "write_report",
+    "Evaluation",
+    "History",
+    "LOSSES",
+    "RunConfig",
+    "classification_report",
+    "confusion_matrix",
+    "evaluate",
+    "fit",
+    "most_confident_mistakes",
+    "mse_on_softmax",
+    "precision_recall_f1",
+    "predict_probabilities",
+    "restore_model",
+    "train_one_epoch",
+    "train_run",
+    "training_step_graph",
+    "write_graph",
+    "write_report",
 ]

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..file_io import atomic_write
+from ..base.file_io import atomic_write
 
 COLUMNS = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "lr", "seconds")
 

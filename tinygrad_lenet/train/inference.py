@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from ..autodiff.grad_mode import no_grad
+from ..base.errors import CheckpointError
 from ..data import input_transform
-from ..errors import CheckpointError
-from ..grad_mode import no_grad
 from ..models import MODELS, create_model
 from ..nn import Module
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from .training_checkpoint import TO_RESTORE, load_training_checkpoint
 
 
@@ -29,8 +29,10 @@ def restore_model(checkpoint: str | os.PathLike[str]) -> tuple[Module, dict[str,
     name, options = metadata["model"], metadata.get("model_options", {})
     spec = MODELS.get(name) if isinstance(name, str) else None
     if spec is None or not spec.trainable:
-        raise CheckpointError(f"{checkpoint}: its metadata names the model {name!r}, which is not one of the trained "
-                              f"models ({', '.join(n for n, s in MODELS.items() if s.trainable)})")
+        raise CheckpointError(
+            f"{checkpoint}: its metadata names the model {name!r}, which is not one of the trained "
+            f"models ({', '.join(n for n, s in MODELS.items() if s.trainable)})"
+        )
     accepted = inspect.signature(spec.build).parameters
     unknown = sorted(set(options) - set(accepted)) if isinstance(options, dict) else ["(not a dict)"]
     if unknown:
@@ -38,7 +40,9 @@ def restore_model(checkpoint: str | os.PathLike[str]) -> tuple[Module, dict[str,
     try:
         model = create_model(name, **options)
     except (TypeError, ValueError) as e:
-        raise CheckpointError(f"{checkpoint}: its metadata asks for {name} with {options}, which cannot be built: {e}") from None
+        raise CheckpointError(
+            f"{checkpoint}: its metadata asks for {name} with {options}, which cannot be built: {e}"
+        ) from None
     model.load_state_dict(state["model"])
     return model.eval(), {**metadata, "input_size": spec.input_size}
 
@@ -48,6 +52,8 @@ def predict_probabilities(model: Module, images: np.ndarray, input_size: int, ba
     """Class probabilities for uint8 28x28 images (N, 28, 28), preprocessed as in training."""
     model.eval()
     transform = input_transform(input_size)
-    chunks = [model(Tensor(transform(images[i : i + batch_size][:, None]))).softmax(1).numpy()
-              for i in range(0, len(images), batch_size)]
+    chunks = [
+        model(Tensor(transform(images[i : i + batch_size][:, None]))).softmax(1).numpy()
+        for i in range(0, len(images), batch_size)
+    ]
     return np.concatenate(chunks)

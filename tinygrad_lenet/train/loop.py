@@ -11,24 +11,25 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from ..allocator import tune_allocator
-from ..checkpoint import save
+from ..autodiff.grad_mode import no_grad
+from ..base.allocator import tune_allocator
+from ..base.errors import TrainingDiverged
+from ..base.random import generator, get_rng_state, set_rng_state
 from ..data.loader import DataLoader
-from ..errors import TrainingDiverged
-from ..grad_mode import no_grad
 from ..nn import functional as F
 from ..nn.module import Module
 from ..nn.rbf import rbf_map_loss, rbf_simple_loss
 from ..optim.lr_scheduler import LRScheduler
 from ..optim.optimizer import Optimizer
 from ..optim.sdlm import SDLM
-from ..random import generator, get_rng_state, set_rng_state
-from ..tensor import Tensor
+from ..serialization.checkpoint import save
+from ..tensor.tensor import Tensor
 from .history import History
 from .run_folder import RunFolder
 from .training_checkpoint import load_training_checkpoint
@@ -41,15 +42,20 @@ def mse_on_softmax(logits: Tensor, target: Tensor) -> Tensor:
     return F.mse_loss(logits.softmax(1), F.one_hot(target, logits.shape[1]).astype(logits.dtype))
 
 
-LOSSES: dict[str, LossFn] = {"cross_entropy": F.cross_entropy, "mse": mse_on_softmax, "rbf-map": rbf_map_loss,
-                             "rbf-simple": rbf_simple_loss}
+LOSSES: dict[str, LossFn] = {
+    "cross_entropy": F.cross_entropy,
+    "mse": mse_on_softmax,
+    "rbf-map": rbf_map_loss,
+    "rbf-simple": rbf_simple_loss,
+}
 """``rbf-map`` and ``rbf-simple`` are the 1998 paper's criteria (eq. 9 and 8) for ``lenet5-1998``'s RBF scores."""
 
 CURVATURE_SAMPLES = 500  # the paper's: SDLM's curvature is re-estimated on 500 patterns before each pass
 
 
-def estimate_curvature(model: Module, loader: DataLoader, optimizer: SDLM, loss_fn: LossFn,
-                       samples: int = CURVATURE_SAMPLES) -> float:
+def estimate_curvature(
+    model: Module, loader: DataLoader, optimizer: SDLM, loss_fn: LossFn, samples: int = CURVATURE_SAMPLES
+) -> float:
     """Re-estimate SDLM's per-parameter curvature on ``samples`` training patterns drawn at random
     (the package generator), transformed as ``loader`` does; returns their mean loss."""
     n = len(loader.dataset)
@@ -60,14 +66,20 @@ def estimate_curvature(model: Module, loader: DataLoader, optimizer: SDLM, loss_
 
 
 def train_one_epoch(
-    model: Module, loader: DataLoader, optimizer: Optimizer, loss_fn: LossFn = F.cross_entropy,
-    progress: bool = True, description: str = "train",
+    model: Module,
+    loader: DataLoader,
+    optimizer: Optimizer,
+    loss_fn: LossFn = F.cross_entropy,
+    progress: bool = True,
+    description: str = "train",
 ) -> tuple[float, float]:
     """One pass over ``loader`` with an optimizer step per batch; returns (mean loss, accuracy).
 
     The progress bar shows only when ``progress`` and the output is a terminal (tqdm's
     ``disable=None``): logs and pipes get the per-epoch lines of ``fit`` instead."""
-    from tqdm import tqdm  # loaded on first use, like every optional library (tqdm.auto warns in Jupyter without ipywidgets)
+    from tqdm import (
+        tqdm,  # loaded on first use, like every optional library (tqdm.auto warns in Jupyter without ipywidgets)
+    )
 
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
@@ -121,11 +133,19 @@ def evaluate(model: Module, loader: DataLoader, loss_fn: LossFn = F.cross_entrop
 
 
 def fit(
-    model: Module, train_loader: DataLoader, test_loader: DataLoader, optimizer: Optimizer, epochs: int,
-    scheduler: LRScheduler | None = None, loss_fn: LossFn = F.cross_entropy,
-    out_dir: str | os.PathLike[str] | RunFolder | None = None, metadata: dict[str, Any] | None = None,
-    resume: str | os.PathLike[str] | dict[str, Any] | None = None, progress: bool = True,
-    log: Callable[[str], None] = print, overwrite: bool = False,
+    model: Module,
+    train_loader: DataLoader,
+    test_loader: DataLoader,
+    optimizer: Optimizer,
+    epochs: int,
+    scheduler: LRScheduler | None = None,
+    loss_fn: LossFn = F.cross_entropy,
+    out_dir: str | os.PathLike[str] | RunFolder | None = None,
+    metadata: dict[str, Any] | None = None,
+    resume: str | os.PathLike[str] | dict[str, Any] | None = None,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+    overwrite: bool = False,
 ) -> History:
     """Train for ``epochs`` epochs (in total, counting those of a resumed run) and evaluate after each.
 
@@ -140,18 +160,51 @@ def fit(
     """
     tune_allocator()
     if out_dir is None or isinstance(out_dir, RunFolder):
-        return _fit(model, train_loader, test_loader, optimizer, epochs, scheduler, loss_fn, out_dir, metadata,
-                    resume, progress, log)
+        return _fit(
+            model,
+            train_loader,
+            test_loader,
+            optimizer,
+            epochs,
+            scheduler,
+            loss_fn,
+            out_dir,
+            metadata,
+            resume,
+            progress,
+            log,
+        )
     resume_path = resume if resume is None or isinstance(resume, (str, os.PathLike)) else None
     with RunFolder(out_dir, resume=resume_path, overwrite=overwrite, log=log) as folder:
-        return _fit(model, train_loader, test_loader, optimizer, epochs, scheduler, loss_fn, folder, metadata,
-                    resume, progress, log)
+        return _fit(
+            model,
+            train_loader,
+            test_loader,
+            optimizer,
+            epochs,
+            scheduler,
+            loss_fn,
+            folder,
+            metadata,
+            resume,
+            progress,
+            log,
+        )
 
 
 def _fit(
-    model: Module, train_loader: DataLoader, test_loader: DataLoader, optimizer: Optimizer, epochs: int,
-    scheduler: LRScheduler | None, loss_fn: LossFn, folder: RunFolder | None, metadata: dict[str, Any] | None,
-    resume: str | os.PathLike[str] | dict[str, Any] | None, progress: bool, log: Callable[[str], None],
+    model: Module,
+    train_loader: DataLoader,
+    test_loader: DataLoader,
+    optimizer: Optimizer,
+    epochs: int,
+    scheduler: LRScheduler | None,
+    loss_fn: LossFn,
+    folder: RunFolder | None,
+    metadata: dict[str, Any] | None,
+    resume: str | os.PathLike[str] | dict[str, Any] | None,
+    progress: bool,
+    log: Callable[[str], None],
 ) -> History:
     history = History()
     if resume is not None:
@@ -169,15 +222,26 @@ def _fit(
         lr = optimizer.param_groups[0]["lr"]
         if isinstance(optimizer, SDLM):
             estimate_curvature(model, train_loader, optimizer, loss_fn)
-        train_loss, train_accuracy = train_one_epoch(model, train_loader, optimizer, loss_fn, progress, f"epoch {epoch}/{epochs}")
+        train_loss, train_accuracy = train_one_epoch(
+            model, train_loader, optimizer, loss_fn, progress, f"epoch {epoch}/{epochs}"
+        )
         result = evaluate(model, test_loader, loss_fn)
         if scheduler is not None:
             scheduler.step()
         seconds = time.perf_counter() - start
-        history.append(epoch=epoch, train_loss=train_loss, train_accuracy=train_accuracy, test_loss=result.loss,
-                       test_accuracy=result.accuracy, lr=lr, seconds=seconds)
-        line = (f"epoch {epoch:3d}/{epochs}  train loss {train_loss:.4f} acc {train_accuracy:.2%}  "
-                f"test loss {result.loss:.4f} acc {result.accuracy:.2%}  lr {lr:.3g}  {seconds:.1f} s")
+        history.append(
+            epoch=epoch,
+            train_loss=train_loss,
+            train_accuracy=train_accuracy,
+            test_loss=result.loss,
+            test_accuracy=result.accuracy,
+            lr=lr,
+            seconds=seconds,
+        )
+        line = (
+            f"epoch {epoch:3d}/{epochs}  train loss {train_loss:.4f} acc {train_accuracy:.2%}  "
+            f"test loss {result.loss:.4f} acc {result.accuracy:.2%}  lr {lr:.3g}  {seconds:.1f} s"
+        )
         log(line)
         if folder is not None:
             _save_epoch(folder, model, optimizer, scheduler, history, metadata, result.accuracy > best_accuracy, line)
@@ -185,15 +249,25 @@ def _fit(
     return history
 
 
-def _save_epoch(folder: RunFolder, model: Module, optimizer: Optimizer, scheduler: LRScheduler | None,
-                history: History, metadata: dict[str, Any] | None, is_best: bool, line: str) -> None:
+def _save_epoch(
+    folder: RunFolder,
+    model: Module,
+    optimizer: Optimizer,
+    scheduler: LRScheduler | None,
+    history: History,
+    metadata: dict[str, Any] | None,
+    is_best: bool,
+    line: str,
+) -> None:
     """Write one epoch's files. last.safetensors goes last: it is what a resume continues from, so
     a run killed at any moment resumes from a consistent epoch and redoes the rest."""
     row = history.rows[-1]
     state = {
-        "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
         "scheduler": scheduler.state_dict() if scheduler is not None else {},
-        "history": history.rows, "rng": get_rng_state(),
+        "history": history.rows,
+        "rng": get_rng_state(),
         "metadata": {**(metadata or {}), "epoch": row["epoch"], "test_accuracy": row["test_accuracy"]},
     }
     if is_best:

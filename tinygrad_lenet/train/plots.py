@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..file_io import atomic_write
+from ..base.file_io import atomic_write
 from .history import History
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(fig: "matplotlib.figure.Figure", path: str | os.PathLike[str]) -> Path:
+def _save(fig: matplotlib.figure.Figure, path: str | os.PathLike[str]) -> Path:
     """Write the figure atomically (in full, or not at all) in the format of the file's suffix."""
     path = Path(path)
     fig.tight_layout()
@@ -51,8 +52,13 @@ def plot_history(history: History, path: str | os.PathLike[str], title: str = ""
     ax_loss.set(xlabel="epoch", ylabel="loss", title="loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     best = history.best()
-    ax_acc.annotate(f"best test {100 * best['test_accuracy']:.2f}%", (best["epoch"], 100 * best["test_accuracy"]),
-                    textcoords="offset points", xytext=(-60, -20), fontsize=8)
+    ax_acc.annotate(
+        f"best test {100 * best['test_accuracy']:.2f}%",
+        (best["epoch"], 100 * best["test_accuracy"]),
+        textcoords="offset points",
+        xytext=(-60, -20),
+        fontsize=8,
+    )
     for ax in (ax_loss, ax_acc):
         ax.xaxis.set_major_locator(_integer_ticks())
         ax.grid(alpha=0.3)
@@ -70,14 +76,29 @@ def plot_confusion_matrix(cm: np.ndarray, path: str | os.PathLike[str], title: s
     ax.imshow(np.log1p(errors), cmap="Reds")
     for t in range(len(cm)):
         for p in range(len(cm)):
-            ax.text(p, t, str(cm[t, p]), ha="center", va="center", fontsize=7,
-                    color="black" if t != p else "darkgreen", fontweight="bold" if t == p else "normal")
+            ax.text(
+                p,
+                t,
+                str(cm[t, p]),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="black" if t != p else "darkgreen",
+                fontweight="bold" if t == p else "normal",
+            )
     ax.set(xticks=range(len(cm)), yticks=range(len(cm)), xlabel="predicted", ylabel="true", title=title)
     return _save(fig, path)
 
 
-def image_grid(images: np.ndarray, titles: Sequence[str], path: str | os.PathLike[str], title: str = "",
-               cmap: str = "gray", columns: int = 8, symmetric: bool = False) -> Path:
+def image_grid(
+    images: np.ndarray,
+    titles: Sequence[str],
+    path: str | os.PathLike[str],
+    title: str = "",
+    cmap: str = "gray",
+    columns: int = 8,
+    symmetric: bool = False,
+) -> Path:
     """Images (N, H, W) in a grid, each with a caption."""
     n = len(images)
     rows = max(1, math.ceil(n / columns))
@@ -93,8 +114,13 @@ def image_grid(images: np.ndarray, titles: Sequence[str], path: str | os.PathLik
     return _save(fig, path)
 
 
-def plot_mistakes(images: np.ndarray, targets: np.ndarray, probabilities: np.ndarray, indices: np.ndarray,
-                  path: str | os.PathLike[str]) -> Path:
+def plot_mistakes(
+    images: np.ndarray,
+    targets: np.ndarray,
+    probabilities: np.ndarray,
+    indices: np.ndarray,
+    path: str | os.PathLike[str],
+) -> Path:
     """The given test digits with their true label, the prediction and its probability."""
     predictions = probabilities[indices].argmax(axis=1)
     titles = [f"{targets[i]} as {p} ({probabilities[i, p]:.0%})" for i, p in zip(indices, predictions)]

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from .. import viz
+from ..autodiff.grad_mode import no_grad
+from ..base.errors import GraphvizNotFound
+from ..base.file_io import atomic_write
 from ..data import MNIST, input_transform
-from ..errors import GraphvizNotFound
-from ..file_io import atomic_write
-from ..grad_mode import no_grad
 from ..nn import Conv2d, Linear, Module
 from ..nn import functional as F
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 from . import plots
 from .history import History
 from .loop import Evaluation
@@ -24,19 +24,30 @@ from .metrics import classification_report, confusion_matrix, most_confident_mis
 def report_and_confusion(cm: np.ndarray, out: Path, title: str = "confusion matrix") -> list[Path]:
     """report.txt (per-class precision, recall, F1) and confusion.png of a confusion matrix."""
     out.mkdir(parents=True, exist_ok=True)
-    return [atomic_write(out / "report.txt", (classification_report(cm) + "\n").encode()),
-            plots.plot_confusion_matrix(cm, out / "confusion.png", title)]
+    return [
+        atomic_write(out / "report.txt", (classification_report(cm) + "\n").encode()),
+        plots.plot_confusion_matrix(cm, out / "confusion.png", title),
+    ]
 
 
-def write_report(model: Module, result: Evaluation, test_set: MNIST, out: Path, input_size: int,
-                 history: History | None = None, title: str = "") -> list[Path]:
+def write_report(
+    model: Module,
+    result: Evaluation,
+    test_set: MNIST,
+    out: Path,
+    input_size: int,
+    history: History | None = None,
+    title: str = "",
+) -> list[Path]:
     """The text report and the plots of a trained model's evaluation, into ``out``."""
     files = report_and_confusion(confusion_matrix(result.targets, result.predictions), out)
     if history is not None and len(history):
         files.append(plots.plot_history(history, out / "curves.png", title))
     mistakes = most_confident_mistakes(result.probabilities, result.targets, 24)
     if len(mistakes):
-        files.append(plots.plot_mistakes(test_set.data, result.targets, result.probabilities, mistakes, out / "mistakes.png"))
+        files.append(
+            plots.plot_mistakes(test_set.data, result.targets, result.probabilities, mistakes, out / "mistakes.png")
+        )
     first = next((m for m in model.modules() if isinstance(m, (Conv2d, Linear))), None)
     if first is not None:
         files.append(plots.plot_filters(first.weight.numpy(), out / "filters.png"))
@@ -45,8 +56,9 @@ def write_report(model: Module, result: Evaluation, test_set: MNIST, out: Path, 
     return files
 
 
-def training_step_graph(model: Module, images: np.ndarray, labels: np.ndarray, input_size: int,
-                        backward: bool = True) -> Tensor:
+def training_step_graph(
+    model: Module, images: np.ndarray, labels: np.ndarray, input_size: int, backward: bool = True
+) -> Tensor:
     """The cross-entropy loss of ``model`` on a few uint8 digits, its graph recorded (and its
     gradients computed, with every intermediate one kept, when ``backward``): what to draw."""
     model.train()
@@ -75,4 +87,6 @@ def _feature_maps(model: Module, conv: Conv2d, test_set: MNIST, input_size: int,
     """What the first convolution (the model's first layer) makes of the first test digit."""
     model.eval()
     x = Tensor(input_transform(input_size)(test_set.data[:1][:, None]))
-    return plots.plot_feature_maps(x.numpy()[0, 0], conv(x).numpy()[0], path, "first convolution of the first test digit")
+    return plots.plot_feature_maps(
+        x.numpy()[0, 0], conv(x).numpy()[0], path, "first convolution of the first test digit"
+    )

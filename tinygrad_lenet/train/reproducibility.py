@@ -23,6 +23,9 @@ def environment() -> dict[str, Any]:
     """numpy's version, the BLAS libraries numpy uses with their thread counts, and the CPU count."""
     from threadpoolctl import threadpool_info  # loaded on first use: importing the package stays light
 
-    blas = [{key: info.get(key) for key in ("internal_api", "version", "num_threads", "architecture")}
-            for info in threadpool_info() if info.get("user_api") == "blas"]
+    blas = [
+        {key: info.get(key) for key in ("internal_api", "version", "num_threads", "architecture")}
+        for info in threadpool_info()
+        if info.get("user_api") == "blas"
+    ]
     return {"numpy": np.__version__, "python": platform.python_version(), "cpus": os.cpu_count(), "blas": blas}

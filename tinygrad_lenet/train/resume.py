@@ -14,16 +14,28 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from ..errors import ResumeError
+from ..base.errors import ResumeError
 from ..optim import DEFAULT_LR, create_optimizer, create_scheduler
 
 KEPT = ("model", "model_options", "optimizer", "loss", "data", "seed")
 """Options a resumed run cannot change: they would make it another run."""
 
-CHANGEABLE = ("epochs", "batch_size", "lr", "momentum", "mu", "weight_decay", "schedule", "step_size", "gamma", "decay",
-              "augment")
+CHANGEABLE = (
+    "epochs",
+    "batch_size",
+    "lr",
+    "momentum",
+    "mu",
+    "weight_decay",
+    "schedule",
+    "step_size",
+    "gamma",
+    "decay",
+    "augment",
+)
 """Options a resumed run applies from its next epoch, with a note."""
 
 OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: SDLM scales its step by it
@@ -31,8 +43,15 @@ OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # b
 
 def optimizer_of(config: Any, model: Any) -> Any:
     """The optimizer a :class:`RunConfig` asks for, over ``model``'s parameters."""
-    return create_optimizer(config.optimizer, model.parameters(), config.lr, config.momentum, config.weight_decay,
-                            config.batch_size, config.mu)
+    return create_optimizer(
+        config.optimizer,
+        model.parameters(),
+        config.lr,
+        config.momentum,
+        config.weight_decay,
+        config.batch_size,
+        config.mu,
+    )
 
 
 def scheduler_of(config: Any, optimizer: Any) -> Any:
@@ -53,7 +72,9 @@ def merge_config(config: Any, saved: dict[str, Any], given: Iterable[str]) -> tu
     """
     given = set(given)
     fields = {f.name for f in dataclasses.fields(config)}
-    refused = [name for name in KEPT if name in given and name in saved and not _same(getattr(config, name), saved[name])]
+    refused = [
+        name for name in KEPT if name in given and name in saved and not _same(getattr(config, name), saved[name])
+    ]
     if refused:
         name = refused[0]
         raise ResumeError(
@@ -64,12 +85,17 @@ def merge_config(config: Any, saved: dict[str, Any], given: Iterable[str]) -> tu
     values = {name: saved[name] for name in fields if name in saved and name not in given}
     merged = dataclasses.replace(config, **values)
     before = {**saved, "lr": DEFAULT_LR.get(saved.get("optimizer")) if saved.get("lr") is None else saved.get("lr")}
-    notes = [f"{name.replace('_', ' ')} {before[name]!r} -> {getattr(merged, name)!r}" for name in CHANGEABLE
-             if name in given and name in saved and not _same(getattr(merged, name), before[name])]
+    notes = [
+        f"{name.replace('_', ' ')} {before[name]!r} -> {getattr(merged, name)!r}"
+        for name in CHANGEABLE
+        if name in given and name in saved and not _same(getattr(merged, name), before[name])
+    ]
     return merged, notes
 
 
-def resumed_training_state(state: dict[str, Any], config: Any, model: Any, given: Iterable[str]) -> tuple[Any, Any, dict]:
+def resumed_training_state(
+    state: dict[str, Any], config: Any, model: Any, given: Iterable[str]
+) -> tuple[Any, Any, dict]:
     """The optimizer and scheduler of the resumed run, and the state ``fit`` resumes from.
 
     The optimizer is built from ``config`` and loads the saved state; the optimizer settings the

@@ -15,12 +15,12 @@ import json
 import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Callable
 
-from ..errors import RunFolderError
-from ..file_io import atomic_write
+from ..base.errors import RunFolderError
+from ..base.file_io import atomic_write
 
 CHECKPOINTS = ("last.safetensors", "best.safetensors")
 LOCK = ".lock"
@@ -48,8 +48,13 @@ class RunFolder:
     file, holds another run, or is locked by a running process.
     """
 
-    def __init__(self, path: str | os.PathLike[str], resume: str | os.PathLike[str] | None = None,
-                 overwrite: bool = False, log: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        resume: str | os.PathLike[str] | None = None,
+        overwrite: bool = False,
+        log: Callable[[str], None] = print,
+    ) -> None:
         self.dir = Path(path)
         self.resume = Path(resume) if resume is not None else None
         self.overwrite, self.log = overwrite, log
@@ -57,7 +62,7 @@ class RunFolder:
         self._locked = False
 
     # --- entering: check, lock, check again -----------------------------------------------------
-    def __enter__(self) -> "RunFolder":
+    def __enter__(self) -> RunFolder:
         if self.dir.exists() and not self.dir.is_dir():
             raise RunFolderError(f"{self.dir} is a file, not a folder: give --out a folder for the run")
         try:
@@ -107,7 +112,9 @@ class RunFolder:
         """Create ``.lock`` atomically (written in full under a temporary name, then hard-linked
         into place, which fails if a lock exists); take over a lock whose process is gone."""
         lock = self.dir / LOCK
-        body = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S")})
+        body = json.dumps(
+            {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+        )
         for _ in range(2):
             tmp = atomic_write(self.dir / f".lock.{os.getpid()}", body.encode())
             try:
@@ -121,8 +128,10 @@ class RunFolder:
                         f"{self.dir} is in use by another training (process {holder.get('pid')} on "
                         f"{holder.get('host')}, started {holder.get('started')}): wait for it, or choose another --out"
                     ) from None
-                self.log(f"{self.dir}: removed the stale lock of a run that is gone "
-                         f"(process {holder.get('pid') if holder else 'unknown'})")
+                self.log(
+                    f"{self.dir}: removed the stale lock of a run that is gone "
+                    f"(process {holder.get('pid') if holder else 'unknown'})"
+                )
                 with contextlib.suppress(FileNotFoundError):
                     lock.unlink()
             finally:

@@ -5,16 +5,17 @@ log, report, plots, graph)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from .. import random as tl_random
+from ..base import random as tl_random
+from ..base.errors import ResumeError
+from ..base.threads import set_num_threads
 from ..data import MNIST, MNIST_MEAN, MNIST_STD, SAMPLE_CAVEAT, DataLoader, describe, input_transform, load_mnist
-from ..errors import ResumeError
 from ..models import MODELS, create_model
 from ..optim import APPLIES_TO
-from ..threads import set_num_threads
 from .loop import LOSSES, evaluate, fit
 from .metrics import confusion_matrix
 from .report import report_and_confusion, write_graph, write_report
@@ -56,8 +57,22 @@ class RunConfig:
     threads: int | str | None = None  # numpy's BLAS threads (None: numpy's default), or "auto" (threads.py)
 
 
-TRAINING_ONLY = ("epochs", "batch_size", "optimizer", "lr", "momentum", "mu", "weight_decay", "schedule", "step_size",
-                 "gamma", "decay", "loss", "augment", "resume")
+TRAINING_ONLY = (
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "lr",
+    "momentum",
+    "mu",
+    "weight_decay",
+    "schedule",
+    "step_size",
+    "gamma",
+    "decay",
+    "loss",
+    "augment",
+    "resume",
+)
 """Options of gradient training, which a fitted model (k-NN) does not take."""
 
 
@@ -80,19 +95,30 @@ def _optimizer_extras(optimizer: Any) -> str:
 
 def _refuse_ignored(config: RunConfig, given: set[str], trainable: bool) -> None:
     """Options that the model, optimizer or schedule of ``config`` would not use are an error."""
-    unused = [name for name in TRAINING_ONLY if name in given] if not trainable else [
-        name for name, users in APPLIES_TO.items() if name in given and config.optimizer not in users
-        and config.schedule not in users
-    ]
+    unused = (
+        [name for name in TRAINING_ONLY if name in given]
+        if not trainable
+        else [
+            name
+            for name, users in APPLIES_TO.items()
+            if name in given and config.optimizer not in users and config.schedule not in users
+        ]
+    )
     if unused:
         flags = ", ".join("--" + name.replace("_", "-") for name in unused)
         if not trainable:
-            raise ValueError(f"{flags} do not apply to --model {config.model}: it is fitted, not trained by gradient descent")
+            raise ValueError(
+                f"{flags} do not apply to --model {config.model}: it is fitted, not trained by gradient descent"
+            )
         uses = "; ".join(f"--{n.replace('_', '-')} applies to {' and '.join(APPLIES_TO[n])} only" for n in unused)
-        raise ValueError(f"{flags} would be ignored with --optimizer {config.optimizer} --schedule {config.schedule}: {uses}")
+        raise ValueError(
+            f"{flags} would be ignored with --optimizer {config.optimizer} --schedule {config.schedule}: {uses}"
+        )
 
 
-def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iterable[str] | None = None) -> dict[str, Any]:
+def train_run(
+    config: RunConfig, log: Callable[[str], None] = print, given: Iterable[str] | None = None
+) -> dict[str, Any]:
     """Train (or, for k-NN, fit) a registered model on MNIST and write the run folder.
 
     ``given`` names the options the user set (default: those that differ from ``RunConfig()``);
@@ -115,8 +141,10 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
     out = run_folder(config)
     if state is not None and len(state["history"]) >= config.epochs:
         done = len(state["history"])
-        log(f"{config.resume}: the run is finished ({done} of {config.epochs} epochs); nothing was changed. "
-            f"To train it further, give --epochs with more than {done}.")
+        log(
+            f"{config.resume}: the run is finished ({done} of {config.epochs} epochs); nothing was changed. "
+            f"To train it further, give --epochs with more than {done}."
+        )
         return {"finished": True, "epochs": done, "files": []}
     if config.threads is not None:
         set_num_threads(config.threads)
@@ -124,8 +152,10 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
     train_set, test_set = load_mnist(config.data, config.data_dir, log)
     dataset = {"train": len(train_set), "test": len(test_set), "sample": train_set.is_sample}
     if state is not None and state["metadata"].get("dataset", dataset) != dataset:
-        raise ResumeError(f"--resume {config.resume}: the run was trained on {state['metadata']['data']}, "
-                          f"but the data now is {describe(train_set)}; give the same --data / --data-dir")
+        raise ResumeError(
+            f"--resume {config.resume}: the run was trained on {state['metadata']['data']}, "
+            f"but the data now is {describe(train_set)}; give the same --data / --data-dir"
+        )
     with RunFolder(out, resume=config.resume, overwrite=config.overwrite, log=log) as folder:
         if not spec.trainable:
             return _fit_knn(create_model(config.model, **config.model_options), train_set, test_set, folder.dir, log)
@@ -136,35 +166,71 @@ def train_run(config: RunConfig, log: Callable[[str], None] = print, given: Iter
             for note in notes:
                 log(f"resume: {note}, from epoch {start}")
             if notes and scheduler is not None:
-                log(f"resume: schedule {config.schedule} rebuilt for {config.epochs} epochs; epoch {start} trains at lr "
-                    f"{optimizer.param_groups[0]['lr']:.3g}")
+                log(
+                    f"resume: schedule {config.schedule} rebuilt for {config.epochs} epochs; epoch {start} trains at lr "
+                    f"{optimizer.param_groups[0]['lr']:.3g}"
+                )
         else:
             optimizer = optimizer_of(config, model)
             scheduler = scheduler_of(config, optimizer)
-        train_loader = DataLoader(train_set, config.batch_size, shuffle=True,
-                                  transform=input_transform(spec.input_size, config.augment, spec.augmentation))
+        train_loader = DataLoader(
+            train_set,
+            config.batch_size,
+            shuffle=True,
+            transform=input_transform(spec.input_size, config.augment, spec.augmentation),
+        )
         test_loader = DataLoader(test_set, 1000, transform=input_transform(spec.input_size))
         metadata = {
-            "model": config.model, "model_options": config.model_options, "input_size": spec.input_size,
-            "normalize": [MNIST_MEAN, MNIST_STD], "data": describe(train_set), "dataset": dataset,
-            "config": dataclasses.asdict(config), "environment": environment(),
+            "model": config.model,
+            "model_options": config.model_options,
+            "input_size": spec.input_size,
+            "normalize": [MNIST_MEAN, MNIST_STD],
+            "data": describe(train_set),
+            "dataset": dataset,
+            "config": dataclasses.asdict(config),
+            "environment": environment(),
         }
-        log(f"{config.model}: {model.num_parameters():,} parameters; {describe(train_set)}; {config.epochs} epochs of "
+        log(
+            f"{config.model}: {model.num_parameters():,} parameters; {describe(train_set)}; {config.epochs} epochs of "
             f"{len(train_loader)} batches of {config.batch_size}; {optimizer.__class__.__name__} lr "
             f"{optimizer.param_groups[0]['lr']:g}{_optimizer_extras(optimizer)}; schedule {config.schedule}; "
-            f"augment {config.augment}")
-        history = fit(model, train_loader, test_loader, optimizer, config.epochs, scheduler, LOSSES[config.loss],
-                      folder, metadata, state, config.progress, log)
+            f"augment {config.augment}"
+        )
+        history = fit(
+            model,
+            train_loader,
+            test_loader,
+            optimizer,
+            config.epochs,
+            scheduler,
+            LOSSES[config.loss],
+            folder,
+            metadata,
+            state,
+            config.progress,
+            log,
+        )
         result = evaluate(model, test_loader, LOSSES[config.loss])
-        files = write_report(model, result, test_set, folder.dir, spec.input_size, history,
-                             f"{config.model} on {describe(train_set)}")
+        files = write_report(
+            model, result, test_set, folder.dir, spec.input_size, history, f"{config.model} on {describe(train_set)}"
+        )
         files += write_graph(model, test_set, spec.input_size, folder.dir, log)
     best = history.best()
-    summary = {"test_accuracy": result.accuracy, "best_test_accuracy": best["test_accuracy"], "best_epoch": best["epoch"],
-               "data": describe(train_set), "seconds": sum(history.column("seconds")), "files": files}
-    on_sample = f" on the bundled sample of {len(test_set):,} test digits ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
-    log(f"final test accuracy {result.accuracy:.2%} (best {best['test_accuracy']:.2%} at epoch {best['epoch']}){on_sample}; "
-        f"{summary['seconds']:.0f} s of training")
+    summary = {
+        "test_accuracy": result.accuracy,
+        "best_test_accuracy": best["test_accuracy"],
+        "best_epoch": best["epoch"],
+        "data": describe(train_set),
+        "seconds": sum(history.column("seconds")),
+        "files": files,
+    }
+    on_sample = (
+        f" on the bundled sample of {len(test_set):,} test digits ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
+    )
+    log(
+        f"final test accuracy {result.accuracy:.2%} (best {best['test_accuracy']:.2%} at epoch {best['epoch']}){on_sample}; "
+        f"{summary['seconds']:.0f} s of training"
+    )
     log(f"wrote {', '.join(p.name for p in files)} and the checkpoints last.safetensors, best.safetensors to {out}")
     return summary
 
@@ -174,7 +240,9 @@ def _fit_knn(knn: Any, train_set: MNIST, test_set: MNIST, out: Path, log: Callab
     knn.fit(transform(train_set.data), train_set.targets)
     predictions = knn.predict(transform(test_set.data))
     accuracy = float((predictions == test_set.targets).mean())
-    files = report_and_confusion(confusion_matrix(test_set.targets, predictions), out, f"{knn.k}-NN on {describe(train_set)}")
+    files = report_and_confusion(
+        confusion_matrix(test_set.targets, predictions), out, f"{knn.k}-NN on {describe(train_set)}"
+    )
     on_sample = f" (bundled sample; {SAMPLE_CAVEAT})" if test_set.is_sample else ""
     log(f"{knn.k}-nearest neighbours: test accuracy {accuracy:.2%} on {len(test_set)} digits{on_sample}")
     return {"test_accuracy": accuracy, "data": describe(train_set), "files": files}

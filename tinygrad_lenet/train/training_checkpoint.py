@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..checkpoint import load
-from ..errors import CheckpointError
+from ..base.errors import CheckpointError
+from ..serialization.checkpoint import load
 
 TO_RESUME = ("model", "optimizer", "history", "rng")
 TO_RESTORE = ("model", "metadata")  # a model built by name from the metadata
@@ -30,8 +30,10 @@ def load_training_checkpoint(path: str | os.PathLike[str], parts: tuple[str, ...
         raise CheckpointError(f"{path}: not a training checkpoint of tinygrad-lenet (no model name in its metadata)")
     missing = [part for part in parts if part not in state]
     if missing:
-        raise CheckpointError(f"{path}: not a training checkpoint of tinygrad-lenet (it has no {', '.join(missing)}); "
-                              "it cannot be " + ("resumed" if "optimizer" in missing else "used"))
+        raise CheckpointError(
+            f"{path}: not a training checkpoint of tinygrad-lenet (it has no {', '.join(missing)}); "
+            "it cannot be " + ("resumed" if "optimizer" in missing else "used")
+        )
     if not isinstance(state["model"], dict):
         raise CheckpointError(f"{path}: its 'model' is not a state dict of named weights")
     for name, array in state["model"].items():

@@ -12,34 +12,53 @@ transform has a batched form, a DataLoader reads whole batches in one vectorized
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from ..base.errors import DataError
 from ..data.dataset import Dataset
 from ..data.download import download
 from ..data.mnist import FILES, download_mnist, find_file, read_mnist_folder
-from ..errors import DataError
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 
 
 class MNIST(Dataset):
     """The MNIST digits in torchvision's layout (``root/MNIST/raw``)."""
 
-    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six", "7 - seven",
-               "8 - eight", "9 - nine"]
+    classes = [
+        "0 - zero",
+        "1 - one",
+        "2 - two",
+        "3 - three",
+        "4 - four",
+        "5 - five",
+        "6 - six",
+        "7 - seven",
+        "8 - eight",
+        "9 - nine",
+    ]
 
-    def __init__(self, root: str | os.PathLike[str], train: bool = True, transform: Callable[[Any], Any] | None = None,
-                 target_transform: Callable[[int], Any] | None = None, download: bool = False) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        train: bool = True,
+        transform: Callable[[Any], Any] | None = None,
+        target_transform: Callable[[int], Any] | None = None,
+        download: bool = False,
+    ) -> None:
         self.root, self.train = Path(root).expanduser(), train
         self.transform, self.target_transform = transform, target_transform
         split = "train" if train else "test"
         keys = (f"{split}-images", f"{split}-labels")
         if any(find_file(self.raw_folder, key) is None for key in keys):
             if not download:
-                raise DataError(f"{type(self).__name__}: {self.raw_folder} does not hold the {split} files; pass "
-                                "download=True, or put them there (torchvision's layout: root/MNIST/raw)")
+                raise DataError(
+                    f"{type(self).__name__}: {self.raw_folder} does not hold the {split} files; pass "
+                    "download=True, or put them there (torchvision's layout: root/MNIST/raw)"
+                )
             self._download(keys)
         images, labels = read_mnist_folder(self.raw_folder, train)
         self.data, self.targets = Tensor(images), Tensor(labels)
@@ -64,16 +83,19 @@ class MNIST(Dataset):
 
     def get_batch(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
         """A batch in one vectorized pass when every transform has a batched form, else one by one."""
-        if (self.transform is None or getattr(self.transform, "batchable", hasattr(self.transform, "batch"))) \
-                and self.target_transform is None:
+        if (
+            self.transform is None or getattr(self.transform, "batchable", hasattr(self.transform, "batch"))
+        ) and self.target_transform is None:
             images = self.data._array[indices]
             images = images if self.transform is None else self.transform.batch(images)
             return images, self.targets._array[indices]
         return super().get_batch(indices)
 
     def __repr__(self) -> str:
-        return f"Dataset {type(self).__name__}\n    Number of datapoints: {len(self)}\n    Root location: {self.root}\n" \
-               f"    Split: {'Train' if self.train else 'Test'}"
+        return (
+            f"Dataset {type(self).__name__}\n    Number of datapoints: {len(self)}\n    Root location: {self.root}\n"
+            f"    Split: {'Train' if self.train else 'Test'}"
+        )
 
 
 class FashionMNIST(MNIST):
@@ -81,11 +103,15 @@ class FashionMNIST(MNIST):
     its publishers' mirrors with ``download=True`` and checked against their published MD5s."""
 
     classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-    mirrors = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-               "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/")
+    mirrors = (
+        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+        "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+    )
     md5s = {  # of the .gz files, as Zalando publishes them
-        "train-images": "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "train-labels": "25c81989df183df01b3e8a0aad5dffbe",
-        "test-images": "bef4ecab320f06d8554ea6380940ec79", "test-labels": "bb300cfdad3c16e7a12a480ee83cd310",
+        "train-images": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+        "train-labels": "25c81989df183df01b3e8a0aad5dffbe",
+        "test-images": "bef4ecab320f06d8554ea6380940ec79",
+        "test-labels": "bb300cfdad3c16e7a12a480ee83cd310",
     }
 
     def _download(self, keys: tuple[str, ...]) -> None:

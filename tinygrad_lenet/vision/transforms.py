@@ -9,12 +9,13 @@ with one vectorized pass instead of one Python call per image.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..data import transforms as batched
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 
 
 def _array(image: Any) -> np.ndarray:
@@ -150,7 +151,9 @@ class Resize(_OnArrays):
         top = src[..., y0, :][..., :, x0] * (1 - wx) + src[..., y0, :][..., :, x1] * wx
         bottom = src[..., y1, :][..., :, x0] * (1 - wx) + src[..., y1, :][..., :, x1] * wx
         out = top * (1 - wy) + bottom * wy
-        return out.astype(images.dtype) if images.dtype.kind == "f" else np.clip(np.rint(out), 0, 255).astype(images.dtype)
+        return (
+            out.astype(images.dtype) if images.dtype.kind == "f" else np.clip(np.rint(out), 0, 255).astype(images.dtype)
+        )
 
     def __repr__(self) -> str:
         return f"Resize(size={self.size})"
@@ -170,11 +173,21 @@ class RandomAffine(_OnArrays):
     """Random rotation, translation, scaling and horizontal shear, as ``torchvision.transforms.RandomAffine``;
     each image (of a batch too) gets its own draw from the package generator."""
 
-    def __init__(self, degrees: float | Sequence[float], translate: Sequence[float] | None = None,
-                 scale: Sequence[float] | None = None, shear: float | Sequence[float] | None = None,
-                 fill: float = 0) -> None:
-        self.inner = batched.RandomAffine(degrees=_pair(degrees, "degrees"), translate=translate, scale=scale,
-                                          shear=_pair(shear, "shear") if shear is not None else 0.0, fill=fill)
+    def __init__(
+        self,
+        degrees: float | Sequence[float],
+        translate: Sequence[float] | None = None,
+        scale: Sequence[float] | None = None,
+        shear: float | Sequence[float] | None = None,
+        fill: float = 0,
+    ) -> None:
+        self.inner = batched.RandomAffine(
+            degrees=_pair(degrees, "degrees"),
+            translate=translate,
+            scale=scale,
+            shear=_pair(shear, "shear") if shear is not None else 0.0,
+            fill=fill,
+        )
 
     def batch(self, images: np.ndarray) -> np.ndarray:
         return self.inner(images.astype(np.float32, copy=False))

@@ -1,37 +1,57 @@
 """Drawing computation graphs with Graphviz, and summarising models.
 
-    >>> graph = draw_graph(loss, params=model, depth=1)   # a graphviz.Digraph
-    >>> render(graph, "lenet5.svg")                       # lenet5.svg and lenet5.dot
-    >>> print(summary(model, (1, 1, 32, 32)))
-    >>> backward_steps(loss).save_html("backward.html")  # step through the backward pass
+>>> graph = draw_graph(loss, params=model, depth=1)   # a graphviz.Digraph
+>>> render(graph, "lenet5.svg")                       # lenet5.svg and lenet5.dot
+>>> print(summary(model, (1, 1, 32, 32)))
+>>> backward_steps(loss).save_html("backward.html")  # step through the backward pass
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine import topological_order
+from ..autodiff.engine import topological_order
 from ..nn import Module
-from ..tensor import Tensor
-from .steps import BackwardSteps, Frame, backward_steps
+from ..tensor.tensor import Tensor
 from .dot import to_dot
-from .graph import Graph, Node, collapse_modules, collapse_repeats, extract
 from .files import render
+from .graph import Graph, Node, collapse_modules, collapse_repeats, extract
 from .model_summary import Summary, summary
+from .steps import BackwardSteps, Frame, backward_steps
 
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["BackwardSteps", "Frame", "Graph", "Node", "Summary", "backward_steps", "draw_graph", "draw_model", "render", "retain_grads", "summary"]
+__all__ = [
+    "BackwardSteps",
+    "Frame",
+    "Graph",
+    "Node",
+    "Summary",
+    "backward_steps",
+    "draw_graph",
+    "draw_model",
+    "render",
+    "retain_grads",
+    "summary",
+]
 
 
 def draw_graph(
-    output: Tensor, params: Any = None, show_shapes: bool = True, show_grads: bool = False, depth: int | None = None,
-    rankdir: str = "TB", collapse: bool = False, max_nodes: int = 300, legend: bool = True,
-) -> "graphviz.Digraph":
+    output: Tensor,
+    params: Any = None,
+    show_shapes: bool = True,
+    show_grads: bool = False,
+    depth: int | None = None,
+    rankdir: str = "TB",
+    collapse: bool = False,
+    max_nodes: int = 300,
+    legend: bool = True,
+) -> graphviz.Digraph:
     """Draw the graph that computed ``output`` (any tensor: a loss, or one mid-way through a model).
 
     params: the model (or a dict of named tensors) whose parameter and module names label the
@@ -57,7 +77,8 @@ def draw_graph(
     if compact:
         warnings.warn(
             f"the graph has {len(graph.nodes):,} nodes; for a readable picture pass depth=1 (one node per module) "
-            "or collapse=True (merge repeated ops)", stacklevel=2,
+            "or collapse=True (merge repeated ops)",
+            stacklevel=2,
         )
     return to_dot(graph, rankdir, legend, modules, compact)
 
@@ -71,7 +92,7 @@ def _signature(node: Node, modules: dict[str, Module]) -> Any:
     return repr(module), None if node.tensor is None else node.tensor.shape
 
 
-def draw_model(model: Module, input_shape: Sequence[int], **options: Any) -> "graphviz.Digraph":
+def draw_model(model: Module, input_shape: Sequence[int], **options: Any) -> graphviz.Digraph:
     """Draw a model's forward pass on zeros of ``input_shape``, without running backward."""
     x = Tensor(np.zeros(tuple(input_shape), dtype=np.float32))
     was_training = model.training

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .graph import Graph, Node
 
@@ -19,8 +20,12 @@ STYLES: dict[str, dict[str, str]] = {
 }
 BAD = {"style": "filled,bold", "fillcolor": "#ff8080", "color": "red", "penwidth": "2"}
 LEGEND = {
-    "parameter": "parameter (leaf that\nrequires grad)", "input": "input", "constant": "constant",
-    "op": "op (grad_fn)", "module": "module (collapsed)", "output": "output",
+    "parameter": "parameter (leaf that\nrequires grad)",
+    "input": "input",
+    "constant": "constant",
+    "op": "op (grad_fn)",
+    "module": "module (collapsed)",
+    "output": "output",
 }
 
 
@@ -42,9 +47,15 @@ def _label(node: Node, modules: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict[str, Any] | None = None,
-           compact: bool = False, node_attrs: Mapping[str, dict[str, str]] | None = None,
-           edge_attrs: Mapping[tuple[str, str], dict[str, str]] | None = None) -> "graphviz.Digraph":
+def to_dot(
+    graph: Graph,
+    rankdir: str = "TB",
+    legend: bool = True,
+    modules: dict[str, Any] | None = None,
+    compact: bool = False,
+    node_attrs: Mapping[str, dict[str, str]] | None = None,
+    edge_attrs: Mapping[tuple[str, str], dict[str, str]] | None = None,
+) -> graphviz.Digraph:
     """A Digraph with one node per graph node; ops made inside a module are boxed in a cluster
     named after it, nested as the modules are. ``node_attrs`` / ``edge_attrs`` override the
     Graphviz attributes of single nodes (by id) and edges (by (source, target)): the highlighted
@@ -54,8 +65,13 @@ def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict
     modules, node_attrs, edge_attrs = modules or {}, node_attrs or {}, edge_attrs or {}
     size = "8" if compact else "10"
     dot = graphviz.Digraph(
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": size, "ranksep": "0.2" if compact else "0.35",
-                    "nodesep": "0.1" if compact else "0.25"},
+        graph_attr={
+            "rankdir": rankdir,
+            "fontname": "Helvetica",
+            "fontsize": size,
+            "ranksep": "0.2" if compact else "0.35",
+            "nodesep": "0.1" if compact else "0.25",
+        },
         node_attr={"fontname": "Helvetica", "fontsize": size, "height": "0.3"},
         edge_attr={"fontname": "Helvetica", "fontsize": "8", "arrowsize": "0.6"},
     )
@@ -65,14 +81,21 @@ def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict
 
     def fill(target: graphviz.Digraph, path: tuple[str, ...]) -> None:
         for node in clusters.get(path, []):
-            target.node(node.id, _label(node, modules),
-                        **{**STYLES[node.kind], **(BAD if node.bad else {}), **node_attrs.get(node.id, {})})
+            target.node(
+                node.id,
+                _label(node, modules),
+                **{**STYLES[node.kind], **(BAD if node.bad else {}), **node_attrs.get(node.id, {})},
+            )
         children = sorted({p[: len(path) + 1] for p in clusters if len(p) > len(path) and p[: len(path)] == path})
         for child in children:
             with target.subgraph(name=f"cluster_{child[-1]}") as sub:
                 module = modules.get(child[-1])
-                sub.attr(label=child[-1] + (f": {type(module).__name__}" if module is not None else ""),
-                         style="dashed,rounded", color="gray40", fontcolor="gray20")
+                sub.attr(
+                    label=child[-1] + (f": {type(module).__name__}" if module is not None else ""),
+                    style="dashed,rounded",
+                    color="gray40",
+                    fontcolor="gray20",
+                )
                 fill(sub, child)
 
     fill(dot, ())
@@ -86,5 +109,7 @@ def to_dot(graph: Graph, rankdir: str = "TB", legend: bool = True, modules: dict
             for kind in kinds:
                 sub.node(f"legend_{kind}", LEGEND[kind], **{**STYLES[kind], "fontsize": "8"})
             if bad:
-                sub.node("legend_bad", "holds NaN or Inf\n(value or gradient)", **{**STYLES["op"], **BAD, "fontsize": "8"})
+                sub.node(
+                    "legend_bad", "holds NaN or Inf\n(value or gradient)", **{**STYLES["op"], **BAD, "fontsize": "8"}
+                )
     return dot

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import GraphvizNotFound
-from ..file_io import atomic_write
+from ..base.errors import GraphvizNotFound
+from ..base.file_io import atomic_write
 
 if TYPE_CHECKING:
     import graphviz
@@ -19,7 +19,7 @@ INSTALL = (
 )
 
 
-def render(graph: "graphviz.Digraph", path: str | os.PathLike[str], format: str | None = None) -> Path:
+def render(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Draw ``graph`` into ``path`` (svg, png or pdf, by default from the suffix).
 
     Both files are written atomically (in full, or not at all).
@@ -30,16 +30,22 @@ def render(graph: "graphviz.Digraph", path: str | os.PathLike[str], format: str 
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".") or "svg").lower()
     if fmt not in (*FORMATS, "dot"):
-        raise ValueError(f"render: unknown format {fmt!r}; use one of {', '.join(FORMATS)} (or dot for the source only)")
+        raise ValueError(
+            f"render: unknown format {fmt!r}; use one of {', '.join(FORMATS)} (or dot for the source only)"
+        )
     source = atomic_write(path.with_suffix(".dot"), graph.source.encode())
     if fmt == "dot":
         return source
-    picture = pipe(graph, fmt, f"{path.name} was not drawn; its source is in {source}. To draw it, {INSTALL}; "
-                               f"then run: dot -T{fmt} {source} -o {path.with_suffix('.' + fmt)}")
+    picture = pipe(
+        graph,
+        fmt,
+        f"{path.name} was not drawn; its source is in {source}. To draw it, {INSTALL}; "
+        f"then run: dot -T{fmt} {source} -o {path.with_suffix('.' + fmt)}",
+    )
     return atomic_write(path.with_suffix("." + fmt), picture)
 
 
-def pipe(graph: "graphviz.Digraph", fmt: str = "svg", missing: str = "") -> bytes:
+def pipe(graph: graphviz.Digraph, fmt: str = "svg", missing: str = "") -> bytes:
     """The picture of ``graph`` in ``fmt`` as bytes; :class:`GraphvizNotFound` (saying ``missing``,
     or how to install Graphviz) when the ``dot`` program is not there."""
     import graphviz

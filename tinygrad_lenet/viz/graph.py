@@ -8,14 +8,15 @@ graph never changes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
-from ..engine import topological_order
-from ..function import Function
-from ..tensor import Tensor
+from ..autodiff.engine import topological_order
+from ..autodiff.function import Function
+from ..tensor.tensor import Tensor
 
 
 @dataclass
@@ -70,8 +71,7 @@ def _module_names(params: Any) -> tuple[dict[int, str], dict[int, str]]:
     if params is None:
         return {}, {}
     if hasattr(params, "named_parameters") and hasattr(params, "named_modules"):
-        return ({id(p): n for n, p in params.named_parameters()},
-                {id(m): n for n, m in params.named_modules()})
+        return ({id(p): n for n, p in params.named_parameters()}, {id(m): n for n, m in params.named_modules()})
     if isinstance(params, Mapping):
         return {id(t): n for n, t in params.items()}, {}
     raise TypeError(f"params must be a Module or a dict of named tensors, got {type(params).__name__}")
@@ -104,7 +104,9 @@ def extract(output: Tensor, params: Any = None, show_shapes: bool = True, show_g
                 continue
             if id(parent) not in leaf_ids:
                 leaf_ids[id(parent)] = f"t{id(parent)}"
-                graph.nodes[leaf_ids[id(parent)]] = _leaf(leaf_ids[id(parent)], parent, param_names, show_shapes, show_grads)
+                graph.nodes[leaf_ids[id(parent)]] = _leaf(
+                    leaf_ids[id(parent)], parent, param_names, show_shapes, show_grads
+                )
             graph.add_edge(leaf_ids[id(parent)], node.id, "")
     out = Node("output", "output", "output", tensor=output)
     _describe(out, output, show_shapes, show_grads)
@@ -192,9 +194,14 @@ def collapse_repeats(graph: Graph, signature: Callable[[Node], Any] | None = Non
         node = graph.nodes[node_id]
         inner = [s for s in chain_inputs[node_id] if graph.nodes[s].kind in ("op", "module")]
         side = [s for s in chain_inputs[node_id] if s not in inner]
-        if (node.kind in ("op", "module") and len(inner) == 1 and len(consumers[inner[0]]) == 1
-                and graph.nodes[inner[0]].kind == node.kind and key(graph.nodes[inner[0]]) == key(node)
-                and all(graph.nodes[s].kind == "constant" for s in side)):
+        if (
+            node.kind in ("op", "module")
+            and len(inner) == 1
+            and len(consumers[inner[0]]) == 1
+            and graph.nodes[inner[0]].kind == node.kind
+            and key(graph.nodes[inner[0]]) == key(node)
+            and all(graph.nodes[s].kind == "constant" for s in side)
+        ):
             first[node_id] = first.get(inner[0], inner[0])
     merged = Graph()
     for node_id in reversed(list(graph.nodes)):

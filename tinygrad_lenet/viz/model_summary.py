@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from ..grad_mode import no_grad
+from ..autodiff.grad_mode import no_grad
 from ..nn import Conv2d, Linear, Module
-from ..tensor import Tensor
+from ..tensor.tensor import Tensor
 
 
 @dataclass
@@ -68,9 +69,19 @@ def summary(model: Module, input_shape: Sequence[int], dtype: Any = np.float32) 
     handles = []
     for name, module in model.named_modules():
         if name and not list(module.children()):
+
             def record(m: Module, inputs: tuple, output: Any, name: str = name) -> None:
-                rows.append(LayerRow(name, type(m).__name__, tuple(output.shape), m.num_parameters(),
-                                     layer_macs(m, output), output._array.nbytes))
+                rows.append(
+                    LayerRow(
+                        name,
+                        type(m).__name__,
+                        tuple(output.shape),
+                        m.num_parameters(),
+                        layer_macs(m, output),
+                        output._array.nbytes,
+                    )
+                )
+
             handles.append(module.register_forward_hook(record))
     was_training = model.training
     try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .steps import Frame
@@ -46,7 +47,7 @@ show(0);
 """
 
 
-def page(frames: Sequence["Frame"], title: str) -> str:
+def page(frames: Sequence[Frame], title: str) -> str:
     """The whole page as a string."""
     body = "\n".join(
         f'<div class="frame" data-title="{html.escape(f.title)}" data-rule="{html.escape(f.rule)}" hidden>{f.svg}</div>'
@@ -63,7 +64,7 @@ def page(frames: Sequence["Frame"], title: str) -> str:
     )
 
 
-def iframe(frames: Sequence["Frame"]) -> str:
+def iframe(frames: Sequence[Frame]) -> str:
     """The page inside an ``<iframe srcdoc>``, tall enough for the tallest drawing (Jupyter's inline view)."""
     heights = [float(m.group(1)) for f in frames if (m := re.search(r'height="([\d.]+)pt"', f.svg))]
     height = min(900, int(max(heights, default=300) * 4 / 3) + 150)

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
-from ..engine import walk
-from ..errors import GradError
-from ..file_io import atomic_write
-from ..function import Function
-from ..tensor import Tensor
+from ..autodiff.engine import walk
+from ..autodiff.function import Function
+from ..base.errors import GradError
+from ..base.file_io import atomic_write
+from ..tensor.tensor import Tensor
 from .dot import to_dot
-from .graph import Graph, extract
 from .files import pipe
+from .graph import Graph, extract
 from .step_page import iframe, page
 
 SMALL = 6
@@ -89,8 +90,13 @@ class BackwardSteps(Sequence[Frame]):
         return iframe(self.frames)
 
 
-def backward_steps(output: Tensor, params: Any = None, gradient: Tensor | np.ndarray | None = None,
-                   show_shapes: bool = True, max_nodes: int = 120) -> BackwardSteps:
+def backward_steps(
+    output: Tensor,
+    params: Any = None,
+    gradient: Tensor | np.ndarray | None = None,
+    show_shapes: bool = True,
+    max_nodes: int = 120,
+) -> BackwardSteps:
     """The frames of the backward pass from ``output`` (a loss, or any tensor with ``gradient``).
 
     The pass runs once, with the graph kept (``retain_graph=True``) and without touching any
@@ -101,13 +107,17 @@ def backward_steps(output: Tensor, params: Any = None, gradient: Tensor | np.nda
     if not isinstance(output, Tensor):
         raise TypeError(f"backward_steps: output must be a Tensor, got {type(output).__name__}")
     if output.grad_fn is None:
-        raise GradError("backward_steps: the output has no graph to step through (it is a leaf tensor); "
-                        "pass a tensor computed from tensors with requires_grad=True")
+        raise GradError(
+            "backward_steps: the output has no graph to step through (it is a leaf tensor); "
+            "pass a tensor computed from tensors with requires_grad=True"
+        )
     seed = output._seed_gradient(gradient, "backward_steps()")
     graph = extract(output, params, show_shapes)
     if len(graph.nodes) > max_nodes:
-        raise ValueError(f"backward_steps: the graph has {len(graph.nodes)} nodes, more than max_nodes={max_nodes}; "
-                         "step through a smaller graph (one layer, or a few ops), or raise max_nodes")
+        raise ValueError(
+            f"backward_steps: the graph has {len(graph.nodes)} nodes, more than max_nodes={max_nodes}; "
+            "step through a smaller graph (one layer, or a few ops), or raise max_nodes"
+        )
     visits: list[_Visit] = []
     reached: dict[int, np.ndarray] = {}
 
@@ -123,8 +133,14 @@ def backward_steps(output: Tensor, params: Any = None, gradient: Tensor | np.nda
     return BackwardSteps(_frames(graph, output, seed, visits, reached, modules))
 
 
-def _frames(graph: Graph, output: Tensor, seed: np.ndarray, visits: list[_Visit], reached: dict[int, np.ndarray],
-            modules: dict[str, Any]) -> list[Frame]:
+def _frames(
+    graph: Graph,
+    output: Tensor,
+    seed: np.ndarray,
+    visits: list[_Visit],
+    reached: dict[int, np.ndarray],
+    modules: dict[str, Any],
+) -> list[Frame]:
     seed_edge = (f"op{id(output.grad_fn)}", "output")
     labels = {seed_edge: describe(seed)}
     frames = [_frame(graph, modules, labels, {"output": CURRENT}, "start: dL/dL = 1 (the seed gradient)", "")]
@@ -141,20 +157,39 @@ def _frames(graph: Graph, output: Tensor, seed: np.ndarray, visits: list[_Visit]
     leaves = dataclasses.replace(graph, nodes=dict(graph.nodes))
     for node_id, node in graph.nodes.items():
         if node.tensor is not None and id(node.tensor) in reached and node.kind == "parameter":
-            leaves.nodes[node_id] = dataclasses.replace(node, label=node.label + "\n.grad += " + describe(reached[id(node.tensor)]).removeprefix("grad "))
+            leaves.nodes[node_id] = dataclasses.replace(
+                node, label=node.label + "\n.grad += " + describe(reached[id(node.tensor)]).removeprefix("grad ")
+            )
     lit = {n: CURRENT for n, node in graph.nodes.items() if node.kind == "parameter"}
-    frames.append(_frame(leaves, modules, labels, {**done, **lit},
-                         "done: each leaf's .grad gets the sum of the gradients that reached it", ""))
+    frames.append(
+        _frame(
+            leaves,
+            modules,
+            labels,
+            {**done, **lit},
+            "done: each leaf's .grad gets the sum of the gradients that reached it",
+            "",
+        )
+    )
     return frames
 
 
-def _frame(graph: Graph, modules: dict[str, Any], labels: dict[tuple[str, str], str],
-           highlight: dict[str, dict[str, str]], title: str, rule_text: str) -> Frame:
-    edges = {edge: {**GRAD_EDGE, "label": (graph.edges.get(edge, "") + "\n" + text).strip()}
-             for edge, text in labels.items() if edge in graph.edges}
+def _frame(
+    graph: Graph,
+    modules: dict[str, Any],
+    labels: dict[tuple[str, str], str],
+    highlight: dict[str, dict[str, str]],
+    title: str,
+    rule_text: str,
+) -> Frame:
+    edges = {
+        edge: {**GRAD_EDGE, "label": (graph.edges.get(edge, "") + "\n" + text).strip()}
+        for edge, text in labels.items()
+        if edge in graph.edges
+    }
     dot = to_dot(graph, legend=False, modules=modules, node_attrs=highlight, edge_attrs=edges)
     svg = pipe(dot, "svg").decode()
-    return Frame(title, rule_text, svg[svg.index("<svg"):])
+    return Frame(title, rule_text, svg[svg.index("<svg") :])
 
 
 def describe(g: np.ndarray) -> str:
@@ -177,4 +212,7 @@ def rule(fn: Function) -> str:
     """The chain rule an op applies: the first paragraph of its ``backward`` docstring."""
     doc = (type(fn).backward.__doc__ or "").strip()
     first = doc.split("\n\n")[0]
-    return " ".join(line.strip() for line in first.splitlines()) or f"{fn.name}: no rule text (its backward has no docstring)"
+    return (
+        " ".join(line.strip() for line in first.splitlines())
+        or f"{fn.name}: no rule text (its backward has no docstring)"
+    )

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .dims import normalize_dim, sizes_from
-from .errors import ShapeError
-from .ops.movement import Clone, Expand, Flip, GetItem, Permute, Reshape
+from ..base.dims import normalize_dim, sizes_from
+from ..base.errors import ShapeError
+from ..ops.movement import Clone, Expand, Flip, GetItem, Permute, Reshape
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -26,7 +26,7 @@ class TensorMovement:
     __slots__ = ()
     data: np.ndarray
 
-    def reshape(self, *shape: Any) -> "Tensor":
+    def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape; one size may be -1 (inferred)."""
         target = sizes_from(shape)
         known = math.prod(s for s in target if s != -1)
@@ -34,22 +34,24 @@ class TensorMovement:
             known == self._array.size if -1 not in target else known > 0 and self._array.size % known == 0
         )
         if not fits:
-            raise ShapeError(f"reshape: cannot view a tensor of shape {self.shape} ({self._array.size} elements) as {target}")
+            raise ShapeError(
+                f"reshape: cannot view a tensor of shape {self.shape} ({self._array.size} elements) as {target}"
+            )
         return Reshape.apply(self, shape=target)
 
     view = reshape
 
-    def view_as(self, other: "Tensor") -> "Tensor":
+    def view_as(self, other: Tensor) -> Tensor:
         """``self.reshape(*other.shape)`` (a view whenever numpy can make one)."""
         return self.reshape(*other.shape)
 
     reshape_as = view_as
 
-    def clone(self) -> "Tensor":
+    def clone(self) -> Tensor:
         """A copy with its own memory, still in the graph (gradients flow through it)."""
         return Clone.apply(self)
 
-    def contiguous(self) -> "Tensor":
+    def contiguous(self) -> Tensor:
         """This tensor if its memory is in C order, else a C-ordered copy (``clone``)."""
         return self if self.is_contiguous() else Clone.apply(self)
 
@@ -57,18 +59,20 @@ class TensorMovement:
         """True when the elements lie in memory in C (row-major) order, as PyTorch's."""
         return bool(self._array.flags.c_contiguous)
 
-    def flip(self, *dims: Any) -> "Tensor":
+    def flip(self, *dims: Any) -> Tensor:
         """The elements in reverse order along ``dims``: ``x.flip(0)``, ``x.flip(2, 3)``."""
         axes = tuple(normalize_dim(d, self.ndim, "flip") for d in sizes_from(dims))
         return Flip.apply(self, dims=axes)
 
-    def t(self) -> "Tensor":
+    def t(self) -> Tensor:
         """The transpose of a tensor of at most 2 dims (``x.T`` for any number of dims)."""
         if self.ndim > 2:
-            raise ShapeError(f"t() expects a tensor of at most 2 dims, got shape {self.shape}; use transpose(dim0, dim1)")
+            raise ShapeError(
+                f"t() expects a tensor of at most 2 dims, got shape {self.shape}; use transpose(dim0, dim1)"
+            )
         return self.T if self.ndim == 2 else self
 
-    def repeat(self, *sizes: Any) -> "Tensor":
+    def repeat(self, *sizes: Any) -> Tensor:
         """Tile the tensor ``sizes[i]`` times along dim i (``torch.Tensor.repeat``, numpy's ``tile``)."""
         counts = sizes_from(sizes)
         if len(counts) < self.ndim:
@@ -78,7 +82,7 @@ class TensorMovement:
         tiled = spread.expand(*[n for c, s in zip(counts, shape) for n in (c, s)])
         return tiled.reshape(*[c * s for c, s in zip(counts, shape)])
 
-    def split(self, split_size_or_sections: int | list[int], dim: int = 0) -> tuple["Tensor", ...]:
+    def split(self, split_size_or_sections: int | list[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
         axis = normalize_dim(dim, self.ndim, "split")
         n = self.shape[axis]
@@ -97,14 +101,14 @@ class TensorMovement:
             start += size
         return tuple(pieces)
 
-    def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """``chunks`` pieces of equal size along ``dim`` (the last may be smaller), as ``torch.chunk``."""
         if chunks < 1:
             raise ValueError(f"chunk: chunks must be at least 1, got {chunks}")
         n = self.shape[normalize_dim(dim, self.ndim, "chunk")]
         return self.split(max(1, math.ceil(n / chunks)), dim)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge dims ``start_dim..end_dim`` into one (``flatten(1)`` keeps the batch dim)."""
         if self.ndim == 0:
             return self.reshape(1)
@@ -115,7 +119,7 @@ class TensorMovement:
         shape = self.shape
         return self.reshape(*shape[:start], math.prod(shape[start : end + 1]), *shape[end + 1 :])
 
-    def permute(self, *dims: Any) -> "Tensor":
+    def permute(self, *dims: Any) -> Tensor:
         """Reorder the dims: ``x.permute(0, 2, 1)``."""
         order = sizes_from(dims)
         axes = tuple(normalize_dim(d, self.ndim, "permute") for d in order)
@@ -123,7 +127,7 @@ class TensorMovement:
             raise ValueError(f"permute: {order} is not a permutation of the {self.ndim} dims of shape {self.shape}")
         return Permute.apply(self, dims=axes)
 
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dims."""
         axes = list(range(self.ndim))
         a, b = normalize_dim(dim0, self.ndim, "transpose"), normalize_dim(dim1, self.ndim, "transpose")
@@ -131,11 +135,11 @@ class TensorMovement:
         return Permute.apply(self, dims=tuple(axes))
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         """All dims reversed (the matrix transpose for 2-D tensors)."""
         return Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
-    def squeeze(self, dim: int | None = None) -> "Tensor":
+    def squeeze(self, dim: int | None = None) -> Tensor:
         """Drop size-1 dims (all of them, or just ``dim`` if it has size 1)."""
         shape = self.shape
         if dim is None:
@@ -145,33 +149,29 @@ class TensorMovement:
             return self.reshape(*shape)
         return self.reshape(*shape[:axis], *shape[axis + 1 :])
 
-    def unsqueeze(self, dim: int) -> "Tensor":
+    def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in ``[-ndim-1, ndim]``)."""
         axis = normalize_dim(dim, self.ndim + 1, "unsqueeze")
         shape = self.shape
         return self.reshape(*shape[:axis], 1, *shape[axis:])
 
-    def expand(self, *sizes: Any) -> "Tensor":
+    def expand(self, *sizes: Any) -> Tensor:
         """Repeat size-1 dims (and add leading dims) without copying; -1 keeps a size."""
         target = sizes_from(sizes)
         lead = len(target) - self.ndim
         if lead < 0:
             raise ShapeError(f"expand: cannot expand shape {self.shape} to fewer dims {target}")
-        resolved = tuple(
-            self.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(target)
-        )
-        ok = all(s >= 0 for s in resolved) and all(
-            self.shape[i] in (1, resolved[i + lead]) for i in range(self.ndim)
-        )
+        resolved = tuple(self.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(target))
+        ok = all(s >= 0 for s in resolved) and all(self.shape[i] in (1, resolved[i + lead]) for i in range(self.ndim))
         if not ok:
             raise ShapeError(f"expand: cannot expand shape {self.shape} to {target}: only size-1 dims can grow")
         return Expand.apply(self, shape=resolved)
 
-    def expand_as(self, other: "Tensor") -> "Tensor":
+    def expand_as(self, other: Tensor) -> Tensor:
         """``self.expand(*other.shape)``: broadcast to ``other``'s shape without copying."""
         return self.expand(*other.shape)
 
-    def __getitem__(self, index: Any) -> "Tensor":
+    def __getitem__(self, index: Any) -> Tensor:
         """numpy indexing: ints, slices, None, ..., integer arrays and boolean masks."""
         idx = self._numpy_index(index)
         try:
@@ -183,4 +183,3 @@ class TensorMovement:
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.shape[0]))
-

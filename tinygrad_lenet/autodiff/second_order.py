@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..base.errors import GradError
 from .engine import fit_to, store_grad, topological_order
-from .errors import GradError
 from .function import check_versions
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
-def run_backward_diag_gn(root: "Tensor") -> None:
+def run_backward_diag_gn(root: Tensor) -> None:
     """From a one-element loss E (dE/dE = 1, d2E/dE2 = 0): fill ``.grad`` and ``.diag_gn`` of the leaves."""
     if root.grad_fn is None:
         raise GradError("backward_diag_gn() needs a loss computed from tensors that require grad")

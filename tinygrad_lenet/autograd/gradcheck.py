@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from .errors import GradcheckError
-from .grad_mode import no_grad
-from .tensor import Tensor
+from ..autodiff.grad_mode import no_grad
+from ..base.errors import GradcheckError
+from ..tensor.tensor import Tensor
 
 
 def _as_float64(t: Any) -> Tensor:

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes
-from .devices import dtype_of_to
-from .dims import Size
-from .errors import DTypeError
-from .ops.elementwise import Cast
-from .tensor_autograd import TensorAutograd
-from .tensor_inplace import TensorInPlace
-from .tensor_math import TensorMath
-from .tensor_movement import TensorMovement
+from ..base import dtypes
+from ..base.devices import dtype_of_to
+from ..base.dims import Size
+from ..base.errors import DTypeError
+from ..ops.elementwise import Cast
+from .grad import TensorAutograd
+from .inplace import TensorInPlace
+from .math import TensorMath
+from .movement import TensorMovement
 
 if TYPE_CHECKING:
-    from .function import Function
+    from ..autodiff.function import Function
 
 
 class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
@@ -50,11 +50,11 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
 
     _array: np.ndarray  # the values; ops and optimizers read and write it, users see .data and .numpy()
     _version: int  # how many times the values were changed in place (see ``Function.apply``)
-    grad: "Tensor | None"
+    grad: Tensor | None
     requires_grad: bool
-    grad_fn: "Function | None"
-    hooks: "list | None"  # a leaf's gradient hooks (register_hook); a result's are on its grad_fn
-    diag_gn: "Tensor | None"  # d2E/dw2 estimates from backward_diag_gn() (second_order.py), like .grad
+    grad_fn: Function | None
+    hooks: list | None  # a leaf's gradient hooks (register_hook); a result's are on its grad_fn
+    diag_gn: Tensor | None  # d2E/dw2 estimates from backward_diag_gn() (second_order.py), like .grad
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         target = None if dtype is None else dtypes.to_dtype(dtype)
@@ -72,7 +72,9 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         if target is not None:
             array = array.astype(target, copy=False)
         elif array.dtype.kind not in "fiub":
-            raise DTypeError(f"Tensor data must be numbers or booleans, got dtype {array.dtype} from {type(data).__name__}")
+            raise DTypeError(
+                f"Tensor data must be numbers or booleans, got dtype {array.dtype} from {type(data).__name__}"
+            )
         self._array = array
         self._version = 0
         self.hooks = None
@@ -84,7 +86,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
             self.requires_grad_(True)
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> Tensor:
         """This tensor's values as a tensor outside the graph, sharing memory (``torch.Tensor.data``).
 
         Changes made through it (``p.data.add_(...)``, ``p.data -= ...``) change this tensor's
@@ -97,7 +99,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         self._array = value._array if isinstance(value, Tensor) else np.asarray(value)
 
     @staticmethod
-    def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: "Function | None" = None) -> "Tensor":
+    def _make(data: np.ndarray, requires_grad: bool = False, grad_fn: Function | None = None) -> Tensor:
         """Wrap an array the package computed, skipping the checks of ``__init__`` (hot path).
 
         Always a plain Tensor, also when reached through a Parameter: results of ops and
@@ -108,7 +110,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         t.diag_gn = None
         return t
 
-    def _operand(self, value: Any) -> "Tensor":
+    def _operand(self, value: Any) -> Tensor:
         """``value`` as a tensor to combine with this one: Tensors pass through; a Python scalar
         takes this tensor's dtype (``dtypes.scalar_dtype``); arrays and lists keep their own."""
         if isinstance(value, Tensor):
@@ -117,7 +119,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
             return Tensor._make(np.asarray(value, dtype=dtypes.scalar_dtype(self.dtype, value)))
         return Tensor(value)
 
-    def _operands(self, other: Any) -> tuple["Tensor", "Tensor"]:
+    def _operands(self, other: Any) -> tuple[Tensor, Tensor]:
         """This tensor and ``other`` in one dtype, by PyTorch's promotion (``dtypes.result_type``):
         a Python scalar takes this tensor's dtype (a float scalar makes an int tensor float32);
         float32 with an int64 tensor stays float32; a 0-d tensor does not widen a tensor with dims."""
@@ -211,8 +213,10 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
     def __index__(self) -> int:
         """A one-element integer tensor as an index (``items[t]``, ``range(t)``)."""
         if self.dtype.kind not in "iub" or self._array.size != 1:
-            raise TypeError(f"only integer tensors of a single element can be converted to an index, got {self.dtype} "
-                            f"of shape {self.shape}")
+            raise TypeError(
+                f"only integer tensors of a single element can be converted to an index, got {self.dtype} "
+                f"of shape {self.shape}"
+            )
         return int(self._array.item())
 
     def __format__(self, spec: str) -> str:
@@ -231,12 +235,10 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
 
     def __bool__(self) -> bool:
         if self._array.size != 1:
-            raise ValueError(
-                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
-            )
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()")
         return bool(self._array.item())
 
-    def astype(self, dtype: Any) -> "Tensor":
+    def astype(self, dtype: Any) -> Tensor:
         """This tensor in another dtype; differentiable between floating dtypes."""
         target = dtypes.to_dtype(dtype)
         if target == self.dtype:
@@ -245,7 +247,7 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
             return Tensor._make(self._array.astype(target))
         return Cast.apply(self, dtype=target)
 
-    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``, as PyTorch.
 
         The device must be the CPU (the tensor itself is returned); ``non_blocking`` and ``copy``
@@ -256,38 +258,47 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         result = self if target is None else self.astype(target)
         return result.clone() if copy and result is self else result
 
-    def cpu(self) -> "Tensor":
+    def cpu(self) -> Tensor:
         """The tensor itself: it is on the CPU already."""
         return self
 
-    def type(self, dtype: Any = None) -> "Tensor | str":
+    def type(self, dtype: Any = None) -> Tensor | str:
         """Without ``dtype``, PyTorch's type name (``"torch.FloatTensor"``); with it, ``astype``."""
         if dtype is None:
-            names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                     "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+            names = {
+                "float32": "Float",
+                "float64": "Double",
+                "float16": "Half",
+                "int64": "Long",
+                "int32": "Int",
+                "int16": "Short",
+                "int8": "Char",
+                "uint8": "Byte",
+                "bool": "Bool",
+            }
             return f"torch.{names.get(self.dtype.name, self.dtype.name)}Tensor"
         return self.astype(dtype)
 
-    def int(self) -> "Tensor":
+    def int(self) -> Tensor:
         """A copy as int32; outside the graph."""
         return self.astype(dtypes.int32)
 
-    def bool(self) -> "Tensor":
+    def bool(self) -> Tensor:
         """A copy as booleans (``torch.bool``); outside the graph."""
         return self.astype(dtypes.bool_)
 
-    def half(self) -> "Tensor":
+    def half(self) -> Tensor:
         """A copy as float16; differentiable (the gradient is cast back)."""
         return self.astype(dtypes.float16)
 
-    def float(self) -> "Tensor":
+    def float(self) -> Tensor:
         """A copy as float32; differentiable (the gradient is cast back)."""
         return self.astype(dtypes.float32)
 
-    def double(self) -> "Tensor":
+    def double(self) -> Tensor:
         """A copy as float64; differentiable (the gradient is cast back)."""
         return self.astype(dtypes.float64)
 
-    def long(self) -> "Tensor":
+    def long(self) -> Tensor:
         """A copy as int64 (class labels are long); outside the graph."""
         return self.astype(dtypes.int64)

@@ -46,7 +46,7 @@ class Generator:
     def __init__(self, device: str = "cpu") -> None:
         self.rng = np.random.default_rng()
 
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> Generator:
         """Restart the generator from ``seed`` (a non-negative integer); returns the generator."""
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"Generator.manual_seed expects a non-negative integer, got {seed!r}")
@@ -57,12 +57,12 @@ class Generator:
         """The generator's state (a dict), to restore later with ``set_state``."""
         return self.rng.bit_generator.state
 
-    def set_state(self, state: dict) -> "Generator":
+    def set_state(self, state: dict) -> Generator:
         """Restore a state from ``get_state``; returns the generator."""
         self.rng.bit_generator.state = state
         return self
 
 
-def rng_of(generator_: "Generator | None") -> np.random.Generator:
+def rng_of(generator_: Generator | None) -> np.random.Generator:
     """The numpy generator to draw from: ``generator_``'s, or the package's."""
     return _generator if generator_ is None else generator_.rng

@@ -15,19 +15,20 @@ from __future__ import annotations
 import os
 import sys
 import weakref
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import AnomalyError, GradError
+from ..base.errors import AnomalyError, GradError
+from ..base.module_stack import MODULE_STACK
 from .grad_mode import STATE
-from .module_stack import MODULE_STACK
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor.tensor import Tensor
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # tinygrad_lenet/
 
 Grads = tuple[np.ndarray | None, ...]
 """What ``backward`` returns: one gradient array per input, None where none is needed."""
@@ -59,7 +60,7 @@ def user_site() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
-def check_finite(fn: "Function", array: np.ndarray, stage: str) -> None:
+def check_finite(fn: Function, array: np.ndarray, stage: str) -> None:
     """Under ``detect_anomaly()``: raise if ``array`` (a result of ``fn``) holds NaN or Inf."""
     if array.dtype.kind in "fc" and not np.isfinite(array).all():
         bad = "NaN" if np.isnan(array).any() else "Inf"
@@ -69,7 +70,7 @@ def check_finite(fn: "Function", array: np.ndarray, stage: str) -> None:
         )
 
 
-def check_versions(fn: "Function") -> None:
+def check_versions(fn: Function) -> None:
     """Raise if an input whose values ``fn`` saved for backward was changed in place since."""
     for i, (parent, version) in enumerate(zip(fn.parents, fn.versions)):
         if parent._version == version:
@@ -86,7 +87,7 @@ def check_versions(fn: "Function") -> None:
 class AccumulateGrad:
     """The end of a path in ``next_functions``: where a leaf's gradient is summed into ``.grad``."""
 
-    def __init__(self, variable: "Tensor") -> None:
+    def __init__(self, variable: Tensor) -> None:
         self.variable = variable
 
     def __repr__(self) -> str:
@@ -96,15 +97,17 @@ class AccumulateGrad:
 class Function:
     """One primitive op: subclasses define ``forward`` and ``backward`` on numpy arrays."""
 
-    parents: tuple["Tensor", ...] = ()
+    parents: tuple[Tensor, ...] = ()
     needs_input_grad: tuple[bool, ...] = ()
     saved_tensors: tuple[np.ndarray, ...] | None = ()
     released: bool = False
-    retained_output: "weakref.ref[Tensor] | None" = None
+    retained_output: weakref.ref[Tensor] | None = None
     versions: tuple[int, ...] = ()  # each input's version counter when the op ran (see check_versions)
     output_hooks: list | None = None  # register_hook on the op's output tensor (see engine.walk)
     modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first (module_stack.py)
-    kwargs: Mapping[str, Any] = MappingProxyType({})  # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
+    kwargs: Mapping[str, Any] = MappingProxyType(
+        {}
+    )  # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
 
     @property
     def name(self) -> str:
@@ -119,7 +122,14 @@ class Function:
         """The nodes this one passes gradients to, as PyTorch's: ``(grad_fn, 0)`` of each input,
         ``(AccumulateGrad, 0)`` for a leaf that requires grad, ``(None, 0)`` for a constant."""
         return tuple(
-            (parent.grad_fn if parent.grad_fn is not None else AccumulateGrad(parent) if parent.requires_grad else None, 0)
+            (
+                parent.grad_fn
+                if parent.grad_fn is not None
+                else AccumulateGrad(parent)
+                if parent.requires_grad
+                else None,
+                0,
+            )
             for parent in self.parents
         )
 
@@ -134,8 +144,10 @@ class Function:
     def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:
         """The second-order rule of ``backward_diag_gn`` (second_order.py): given dE/dy and the
         diagonal estimate of d2E/dy2 of the output, that of each input. Ops without one refuse."""
-        raise GradError(f"{self.name} has no second-order rule: backward_diag_gn() works through the ops of "
-                        f"LeNet-5 (1998) (docs/lenet5-1998.md), not through {self.name}")
+        raise GradError(
+            f"{self.name} has no second-order rule: backward_diag_gn() works through the ops of "
+            f"LeNet-5 (1998) (docs/lenet5-1998.md), not through {self.name}"
+        )
 
     def routes_like_backward(self, grad: np.ndarray, h: np.ndarray) -> Grads:
         """``diag_gn`` of an op that only moves or adds elements with coefficient 1: d2E/dx2 is
@@ -152,7 +164,7 @@ class Function:
         self.released = True
 
     @classmethod
-    def apply(cls, *inputs: "Tensor", **kwargs: Any) -> "Tensor":
+    def apply(cls, *inputs: Tensor, **kwargs: Any) -> Tensor:
         """Run the op on tensors and record it in the graph when gradients are needed.
 
         The result is made by ``Tensor._make``, the one construction path of computed tensors.

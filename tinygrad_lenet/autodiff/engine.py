@@ -4,16 +4,17 @@ accumulation (and clearing) of the gradients it leaves in ``.grad``."""
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import GradError
+from ..base.errors import GradError
 from .function import Function, check_finite, check_versions, unbroadcast
 from .grad_mode import STATE
 
 if TYPE_CHECKING:
-    from .tensor import Tensor
+    from ..tensor.tensor import Tensor
 
 
 def topological_order(root: Function) -> list[Function]:
@@ -47,7 +48,7 @@ def topological_order_of(roots: list[Function]) -> list[Function]:
     return order
 
 
-def store_grad(tensor: "Tensor", grad: np.ndarray, attribute: str = "grad") -> None:
+def store_grad(tensor: Tensor, grad: np.ndarray, attribute: str = "grad") -> None:
     """Accumulate ``grad`` into ``tensor.grad`` (a fresh array, never a view of another grad), or
     into another attribute of the same kind (``diag_gn``, see second_order.py)."""
     current = getattr(tensor, attribute)
@@ -57,7 +58,7 @@ def store_grad(tensor: "Tensor", grad: np.ndarray, attribute: str = "grad") -> N
         current._array = current._array + grad
 
 
-def fit_to(g: np.ndarray, parent: "Tensor") -> np.ndarray:
+def fit_to(g: np.ndarray, parent: Tensor) -> np.ndarray:
     """An input's gradient in the input's shape and dtype: summed over the axes broadcasting
     added or stretched (``unbroadcast``: shared weights sum their terms), then cast."""
     if g.shape != parent.shape:
@@ -65,7 +66,7 @@ def fit_to(g: np.ndarray, parent: "Tensor") -> np.ndarray:
     return g.astype(parent.dtype) if g.dtype != parent.dtype else g
 
 
-def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
+def clear_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
     """What ``Module.zero_grad`` and ``Optimizer.zero_grad`` do: set each ``.grad`` to None,
     or (``set_to_none=False``) to zeros where a gradient exists."""
     for t in tensors:
@@ -75,14 +76,18 @@ def clear_grads(tensors: Iterable["Tensor"], set_to_none: bool = True) -> None:
             t.grad._array = np.zeros_like(t._array)
 
 
-def run_backward(root: "Tensor", gradient: np.ndarray, retain_graph: bool) -> None:
+def run_backward(root: Tensor, gradient: np.ndarray, retain_graph: bool) -> None:
     """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``."""
     walk([(root, gradient)], retain_graph, store_grad)
 
 
-def walk(roots: list[tuple["Tensor", np.ndarray]], retain_graph: bool, leaf: Callable[["Tensor", np.ndarray], None],
-         node: Callable[["Function", np.ndarray], None] | None = None,
-         sent: Callable[["Function", int, np.ndarray], None] | None = None) -> None:
+def walk(
+    roots: list[tuple[Tensor, np.ndarray]],
+    retain_graph: bool,
+    leaf: Callable[[Tensor, np.ndarray], None],
+    node: Callable[[Function, np.ndarray], None] | None = None,
+    sent: Callable[[Function, int, np.ndarray], None] | None = None,
+) -> None:
     """The backward pass from ``roots`` (each a tensor with its dL/dtensor), calling ``leaf(t, g)``
     for each gradient reaching a leaf that requires grad, ``node(fn, g)`` with each node's
     complete output gradient (``autograd.grad`` reads them there) and ``sent(fn, i, g)`` with
@@ -139,7 +144,7 @@ def walk(roots: list[tuple["Tensor", np.ndarray]], retain_graph: bool, leaf: Cal
                     pending[id(parent_node)] = g
 
 
-def _hooked(hooks: "list[Callable[[np.ndarray], np.ndarray | None]] | None", grad: np.ndarray) -> np.ndarray:
+def _hooked(hooks: list[Callable[[np.ndarray], np.ndarray | None]] | None, grad: np.ndarray) -> np.ndarray:
     """``grad`` after a tensor's hooks (see ``Tensor.register_hook``): each may return a replacement."""
     for hook in hooks or ():
         replacement = hook(grad)
@@ -148,7 +153,7 @@ def _hooked(hooks: "list[Callable[[np.ndarray], np.ndarray | None]] | None", gra
     return grad
 
 
-def retain(tensor: "Tensor") -> None:
+def retain(tensor: Tensor) -> None:
     """Make a non-leaf tensor keep its gradient in ``.grad`` during backward."""
     if tensor.grad_fn is not None:
         tensor.grad_fn.retained_output = weakref.ref(tensor)

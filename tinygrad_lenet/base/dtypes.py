@@ -27,7 +27,7 @@ int16 = np.dtype(np.int16)
 """16-bit integer (``torch.int16``)."""
 int8 = np.dtype(np.int8)
 """8-bit integer (``torch.int8``)."""
-float = float32  # noqa: A001 - PyTorch's aliases: tinygrad_lenet.float is float32, .int is int32, ...
+float = float32
 """PyTorch's alias: ``float32``."""
 double = float64
 """PyTorch's alias: ``float64``."""
@@ -35,11 +35,11 @@ half = float16
 """PyTorch's alias: ``float16``."""
 long = int64
 """PyTorch's alias: ``int64``."""
-int = int32  # noqa: A001
+int = int32
 """PyTorch's alias: ``int32``."""
 short = int16
 """PyTorch's alias: ``int16``."""
-bool = bool_  # noqa: A001
+bool = bool_
 """PyTorch's alias: ``bool_``."""
 
 DEFAULT_FLOAT = float32

@@ -19,7 +19,7 @@ import statistics
 import time
 from typing import Any, Literal
 
-_GOVERNOR: "ThreadGovernor | None" = None
+_GOVERNOR: ThreadGovernor | None = None
 
 
 def _blas_controllers() -> list[Any]:
@@ -41,8 +41,9 @@ class ThreadGovernor:
     steps. On a single core there is nothing to choose and the governor stays at 1.
     """
 
-    def __init__(self, counts: tuple[int, ...] | None = None, period: int = 25, trial: int = 3,
-                 max_period: int = 200) -> None:
+    def __init__(
+        self, counts: tuple[int, ...] | None = None, period: int = 25, trial: int = 3, max_period: int = 200
+    ) -> None:
         self.controllers = _blas_controllers()
         cores = os.cpu_count() or 1
         self.counts = counts or ((1, cores) if cores > 1 else (1,))
@@ -70,7 +71,7 @@ class ThreadGovernor:
         if self.last is not None:
             samples = self.timings[self.active]
             samples.append(now - self.last)
-            del samples[:-self.trial]
+            del samples[: -self.trial]
         self.last = now
         self.steps_left -= 1
         if self.steps_left > 0 or len(self.counts) == 1:

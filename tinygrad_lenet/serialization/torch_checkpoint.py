@@ -20,20 +20,28 @@ import collections
 import io
 import pickle
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from .errors import CheckpointError
-from .tensor import Tensor
+from ..base.errors import CheckpointError
+from ..tensor.tensor import Tensor
 
 ZIP_MAGIC = b"PK\x03\x04"
 STORAGE_DTYPES = {
-    "FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16, "BFloat16Storage": "bfloat16",
-    "LongStorage": np.int64, "IntStorage": np.int32, "ShortStorage": np.int16, "CharStorage": np.int8,
-    "ByteStorage": np.uint8, "BoolStorage": np.bool_,
+    "FloatStorage": np.float32,
+    "DoubleStorage": np.float64,
+    "HalfStorage": np.float16,
+    "BFloat16Storage": "bfloat16",
+    "LongStorage": np.int64,
+    "IntStorage": np.int32,
+    "ShortStorage": np.int16,
+    "CharStorage": np.int8,
+    "ByteStorage": np.uint8,
+    "BoolStorage": np.bool_,
 }
 LEGACY = (
     "is in PyTorch's legacy (before 1.6, non-zip) format, which is not read here; convert it once with PyTorch: "
@@ -69,20 +77,30 @@ def read_torch_checkpoint(blob: bytes, target: Path) -> Any:
         names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise CheckpointError(f"{target}: a damaged zip archive, not a readable PyTorch checkpoint ({e})") from None
-    pickles = [n for n in names if n.endswith("/data.pkl") and n.count("/") == 1] or [n for n in names if n == "data.pkl"]
+    pickles = [n for n in names if n.endswith("/data.pkl") and n.count("/") == 1] or [
+        n for n in names if n == "data.pkl"
+    ]
     if len(pickles) != 1:
-        raise CheckpointError(f"{target}: a zip archive without the data.pkl of a torch.save file (it holds {names[:5]})")
+        raise CheckpointError(
+            f"{target}: a zip archive without the data.pkl of a torch.save file (it holds {names[:5]})"
+        )
     prefix = pickles[0][: -len("data.pkl")]
-    byteorder = _read(archive, prefix + "byteorder", target).decode().strip() if prefix + "byteorder" in names else "little"
+    byteorder = (
+        _read(archive, prefix + "byteorder", target).decode().strip() if prefix + "byteorder" in names else "little"
+    )
     if byteorder not in ("little", "big"):
-        raise CheckpointError(f"{target}: unknown byte order {byteorder!r} in {prefix}byteorder (expected little or big)")
+        raise CheckpointError(
+            f"{target}: unknown byte order {byteorder!r} in {prefix}byteorder (expected little or big)"
+        )
     storages: dict[str, np.ndarray] = {}
 
     def storage(storage_type: Any, key: str, numel: int) -> np.ndarray:
         if not isinstance(storage_type, StorageType):
             raise CheckpointError(f"{target}: a storage of unknown type {storage_type!r}")
         if key not in storages:
-            storages[key] = _storage_array(_read(archive, f"{prefix}data/{key}", target), storage_type, byteorder, numel, target)
+            storages[key] = _storage_array(
+                _read(archive, f"{prefix}data/{key}", target), storage_type, byteorder, numel, target
+            )
         return storages[key]
 
     unpickler = _AllowlistUnpickler(io.BytesIO(_read(archive, pickles[0], target)), target, storage)
@@ -91,7 +109,9 @@ def read_torch_checkpoint(blob: bytes, target: Path) -> Any:
     except CheckpointError as e:
         raise CheckpointError(str(e) if str(e).startswith(str(target)) else f"{target}: {e}") from None
     except Exception as e:  # a truncated or malformed pickle stream
-        raise CheckpointError(f"{target}: the pickled structure in {pickles[0]} is damaged ({type(e).__name__}: {e})") from None
+        raise CheckpointError(
+            f"{target}: the pickled structure in {pickles[0]} is damaged ({type(e).__name__}: {e})"
+        ) from None
 
 
 def _read(archive: zipfile.ZipFile, name: str, target: Path) -> bytes:
@@ -107,16 +127,25 @@ def _storage_array(raw: bytes, storage_type: StorageType, byteorder: str, numel:
     """The storage's elements as a native-endian 1-D array (bfloat16, which numpy lacks, widened to float32)."""
     dtype = np.dtype(np.uint16 if storage_type.dtype == "bfloat16" else storage_type.dtype)
     if len(raw) != numel * dtype.itemsize:
-        raise CheckpointError(f"{target}: a {storage_type.name} of {numel} elements needs {numel * dtype.itemsize} bytes, "
-                              f"its data has {len(raw)}")
+        raise CheckpointError(
+            f"{target}: a {storage_type.name} of {numel} elements needs {numel * dtype.itemsize} bytes, "
+            f"its data has {len(raw)}"
+        )
     array = np.frombuffer(raw, dtype=dtype.newbyteorder("<" if byteorder == "little" else ">")).astype(dtype)
     if storage_type.dtype == "bfloat16":
         array = (array.astype(np.uint32) << 16).view(np.float32)
     return array
 
 
-def _rebuild_tensor(storage: np.ndarray, offset: int, size: tuple, stride: tuple, requires_grad: bool = False,
-                    backward_hooks: Any = None, metadata: Any = None) -> Tensor:
+def _rebuild_tensor(
+    storage: np.ndarray,
+    offset: int,
+    size: tuple,
+    stride: tuple,
+    requires_grad: bool = False,
+    backward_hooks: Any = None,
+    metadata: Any = None,
+) -> Tensor:
     """Stand-in for ``torch._utils._rebuild_tensor_v2``: the tensor of ``size`` and ``stride`` (in elements) at ``offset``."""
     if not isinstance(storage, np.ndarray):
         raise CheckpointError(f"a tensor whose storage is a {type(storage).__name__}, not a storage of the archive")
@@ -126,8 +155,10 @@ def _rebuild_tensor(storage: np.ndarray, offset: int, size: tuple, stride: tuple
     if not all(size):
         return Tensor(np.zeros(size, dtype=storage.dtype))
     if offset + sum((n - 1) * s for n, s in zip(size, stride)) >= len(storage):
-        raise CheckpointError(f"a tensor of size {size}, stride {stride} at offset {offset} reaches past its storage "
-                              f"of {len(storage)} elements")
+        raise CheckpointError(
+            f"a tensor of size {size}, stride {stride} at offset {offset} reaches past its storage "
+            f"of {len(storage)} elements"
+        )
     view = np.lib.stride_tricks.as_strided(storage[offset:], size, [s * storage.itemsize for s in stride])
     return Tensor(np.array(view))  # its own copy: views of one storage stay independent, as after torch.load
 
@@ -158,10 +189,15 @@ class _AllowlistUnpickler(pickle.Unpickler):
         found = ALLOWED.get(f"{module}.{name}")
         if found is None:
             module = "builtins" if module == "__builtin__" else module  # protocol 2 spells it the Python 2 way
-            hint = (" (a whole model or object was saved: save its state_dict() instead)"
-                    if module == "__main__" or module.split(".")[0] == "torch" else "")
-            raise CheckpointError(f"{self.target}: refused to load: the file asks for the global {module}.{name}, "
-                                  f"which is not on the allowlist of tensors, dicts and lists; nothing was run{hint}")
+            hint = (
+                " (a whole model or object was saved: save its state_dict() instead)"
+                if module == "__main__" or module.split(".")[0] == "torch"
+                else ""
+            )
+            raise CheckpointError(
+                f"{self.target}: refused to load: the file asks for the global {module}.{name}, "
+                f"which is not on the allowlist of tensors, dicts and lists; nothing was run{hint}"
+            )
         return found
 
     def persistent_load(self, pid: Any) -> np.ndarray:

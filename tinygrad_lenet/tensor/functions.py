@@ -6,15 +6,16 @@ They take tensors (or a tensor and Python scalars) and call a Tensor method or a
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from .dims import normalize_dim
-from .errors import ShapeError
-from .ops.movement import Cat
+from ..base.dims import normalize_dim
+from ..base.errors import ShapeError
+from ..ops.movement import Cat
+from .math import Dims, ValuesIndices
 from .tensor import Tensor
-from .tensor_math import Dims, ValuesIndices
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
@@ -67,7 +68,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return input.flatten(start_dim, end_dim)
 
 
-def sum(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.sum
+def sum(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
     """``input.sum(dim, keepdim)``: the sum over ``dim`` (all elements when None)."""
     return input.sum(dim, keepdim)
 
@@ -97,12 +98,12 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     return input.argmin(dim, keepdim)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:  # noqa: A001
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """``max(x)``, ``max(x, dim)`` (values and indices), or ``max(x, y)`` (elementwise), as ``torch.max``."""
     return input.maximum(dim) if isinstance(dim, Tensor) else input.max(dim, keepdim)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:  # noqa: A001
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """``min(x)``, ``min(x, dim)`` (values and indices), or ``min(x, y)`` (elementwise), as ``torch.min``."""
     return input.minimum(dim) if isinstance(dim, Tensor) else input.min(dim, keepdim)
 
@@ -127,7 +128,7 @@ def sqrt(input: Tensor) -> Tensor:
     return input.sqrt()
 
 
-def abs(input: Tensor) -> Tensor:  # noqa: A001 - torch.abs
+def abs(input: Tensor) -> Tensor:
     """``input.abs()``: elementwise |x|."""
     return input.abs()
 
@@ -157,12 +158,12 @@ def log_softmax(input: Tensor, dim: int) -> Tensor:
     return input.log_softmax(dim)
 
 
-def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
     """``input.clamp(min, max)``: each element limited to [min, max]."""
     return input.clamp(min, max)
 
 
-def clip(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+def clip(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
     """``torch.clip``, PyTorch's other name for :func:`clamp`."""
     return clamp(input, min, max)
 

@@ -13,14 +13,15 @@ Mixed into ``Tensor``; it never imports the tensor module.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import DTypeError, GradError, ShapeError
-from .grad_mode import STATE
-from .ops.movement import SetItem
-from .random import generator
+from ..autodiff.grad_mode import STATE
+from ..base.errors import DTypeError, GradError, ShapeError
+from ..base.random import generator
+from ..ops.movement import SetItem
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -31,7 +32,7 @@ class TensorInPlace:
 
     __slots__ = ()
 
-    def _inplace(self, name: str, compute: Callable[["Tensor"], "Tensor"]) -> "Tensor":
+    def _inplace(self, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
         """Give this tensor the values ``compute(self as it was)``, in place (see the module docstring)."""
         if STATE.grad_enabled and self.requires_grad and self.grad_fn is None:
             raise GradError(
@@ -42,8 +43,10 @@ class TensorInPlace:
         before = self._make(self._array, self.requires_grad, self.grad_fn)
         result = compute(before)
         if result.shape != self.shape:
-            raise ShapeError(f"{name}: the result has shape {result.shape}, which cannot be written into a tensor of "
-                             f"shape {self.shape} in place")
+            raise ShapeError(
+                f"{name}: the result has shape {result.shape}, which cannot be written into a tensor of "
+                f"shape {self.shape} in place"
+            )
         if result.dtype != self.dtype and not np.can_cast(result.dtype, self.dtype, casting="same_kind"):
             raise DTypeError(f"{name}: a {result.dtype} result cannot be written into a {self.dtype} tensor in place")
         if result.requires_grad:
@@ -57,75 +60,75 @@ class TensorInPlace:
         return self  # type: ignore[return-value]
 
     # --- arithmetic -----------------------------------------------------------------------------------
-    def add_(self, other: Any, alpha: float = 1) -> "Tensor":
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
         """In place: self += alpha * other; returns self (see 'in-place changes' in the autograd guide)."""
         return self._inplace("add_", lambda x: x + (other if alpha == 1 else other * alpha))
 
-    def sub_(self, other: Any, alpha: float = 1) -> "Tensor":
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
         """In place: self -= alpha * other; returns self."""
         return self._inplace("sub_", lambda x: x - (other if alpha == 1 else other * alpha))
 
-    def mul_(self, other: Any) -> "Tensor":
+    def mul_(self, other: Any) -> Tensor:
         """In place: self *= other; returns self."""
         return self._inplace("mul_", lambda x: x * other)
 
-    def div_(self, other: Any) -> "Tensor":
+    def div_(self, other: Any) -> Tensor:
         """In place: self /= other; returns self."""
         return self._inplace("div_", lambda x: x / other)
 
-    def clamp_(self, min: float | None = None, max: float | None = None) -> "Tensor":
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
         """In place: each element limited to [min, max]; returns self."""
         return self._inplace("clamp_", lambda x: x.clamp(min, max))
 
     clip_ = clamp_
 
-    def __iadd__(self, other: Any) -> "Tensor":
+    def __iadd__(self, other: Any) -> Tensor:
         return self.add_(other)
 
-    def __isub__(self, other: Any) -> "Tensor":
+    def __isub__(self, other: Any) -> Tensor:
         return self.sub_(other)
 
-    def __imul__(self, other: Any) -> "Tensor":
+    def __imul__(self, other: Any) -> Tensor:
         return self.mul_(other)
 
-    def __itruediv__(self, other: Any) -> "Tensor":
+    def __itruediv__(self, other: Any) -> Tensor:
         return self.div_(other)
 
     # --- filling ----------------------------------------------------------------------------------------
-    def _replaced(self, x: "Tensor", value: Any) -> "Tensor":
+    def _replaced(self, x: Tensor, value: Any) -> Tensor:
         """``value`` broadcast to ``x``'s shape, as a result of ``x`` whose gradient to ``x`` is 0
         (``where`` with a condition that is false everywhere; NaN in ``x`` does not leak through)."""
         return x.where(self._make(np.zeros(x.shape, dtype=bool)), value)
 
-    def fill_(self, value: Any) -> "Tensor":
+    def fill_(self, value: Any) -> Tensor:
         """Every element set to ``value`` (a number or a one-element tensor)."""
         return self._inplace("fill_", lambda x: self._replaced(x, value))
 
-    def zero_(self) -> "Tensor":
+    def zero_(self) -> Tensor:
         """In place: every element set to 0; returns self."""
         return self.fill_(0)
 
-    def copy_(self, src: Any) -> "Tensor":
+    def copy_(self, src: Any) -> Tensor:
         """The values of ``src``, broadcast to this tensor's shape and cast to its dtype."""
         return self._inplace("copy_", lambda x: self._replaced(x, self._operand(src).astype(self.dtype)))
 
-    def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
         """In place: the elements where ``mask`` is true set to ``value``; returns self."""
         return self._inplace("masked_fill_", lambda x: x.masked_fill(mask, value))
 
-    def masked_fill(self, mask: Any, value: Any) -> "Tensor":
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """``value`` where ``mask`` is True, this tensor elsewhere (``mask`` broadcasts)."""
         mask_t = self._operand(mask)
         if mask_t.dtype != np.bool_:
             raise DTypeError(f"masked_fill: the mask must be a bool tensor, got {mask_t.dtype}")
         return self.where(self._make(~mask_t._array), value)
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0) -> "Tensor":
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
         """Values drawn uniformly from [a, b) by the package's generator (see ``manual_seed``)."""
         drawn = generator().uniform(a, b, self.shape).astype(self.dtype)
         return self._inplace("uniform_", lambda x: self._replaced(x, self._make(drawn)))
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> "Tensor":
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
         """Values drawn from N(mean, std²) by the package's generator (see ``manual_seed``)."""
         drawn = generator().normal(mean, std, self.shape).astype(self.dtype)
         return self._inplace("normal_", lambda x: self._replaced(x, self._make(drawn)))
@@ -143,7 +146,7 @@ class TensorInPlace:
             self._version += 1
             return
 
-        def write(x: "Tensor") -> "Tensor":
+        def write(x: Tensor) -> Tensor:
             try:
                 return SetItem.apply(x, v.astype(x.dtype) if v.dtype != x.dtype else v, index=idx)
             except (IndexError, ValueError) as e:

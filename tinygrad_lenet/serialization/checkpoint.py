@@ -16,15 +16,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from .devices import check_device
-from .errors import CheckpointError
-from .file_io import atomic_write, read_bytes
-from .tensor import Tensor
+from ..base.devices import check_device
+from ..base.errors import CheckpointError
+from ..base.file_io import atomic_write, read_bytes
+from ..tensor.tensor import Tensor
 from .torch_checkpoint import LEGACY, is_legacy_torch, is_torch_zip, read_torch_checkpoint
 
 FORMAT = "tinygrad_lenet.checkpoint"
@@ -142,7 +143,9 @@ def load(path: str | os.PathLike[str], map_location: Any = None, weights_only: b
     try:
         document = json.loads(structure)
         if document["version"] != VERSION:
-            raise CheckpointError(f"{target}: checkpoint format version {document['version']}, this tinygrad_lenet reads {VERSION}")
+            raise CheckpointError(
+                f"{target}: checkpoint format version {document['version']}, this tinygrad_lenet reads {VERSION}"
+            )
         return _decode(document["tree"], arrays)
     except (ValueError, KeyError, TypeError) as e:
         raise CheckpointError(f"{target}: the checkpoint's structure is damaged ({e})") from None

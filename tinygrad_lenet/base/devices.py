@@ -12,10 +12,10 @@ from types import SimpleNamespace
 from typing import Any
 
 
-class device:  # noqa: N801 - PyTorch's name
+class device:
     """A device name: only ``"cpu"`` (``"cpu:0"``) exists here."""
 
-    def __init__(self, kind: "str | device" = "cpu", index: int | None = None) -> None:
+    def __init__(self, kind: str | device = "cpu", index: int | None = None) -> None:
         self.type = check_device(kind)
         self.index = index
 
@@ -45,7 +45,9 @@ def check_device(where: Any) -> str:
 
 def is_device(value: Any) -> bool:
     """True for a device object or a device name (what ``.to()`` receives besides dtypes)."""
-    return isinstance(value, device) or (isinstance(value, str) and value.split(":")[0] in ("cpu", "cuda", "mps", "xpu"))
+    return isinstance(value, device) or (
+        isinstance(value, str) and value.split(":")[0] in ("cpu", "cuda", "mps", "xpu")
+    )
 
 
 def dtype_of_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -77,5 +79,7 @@ cuda = SimpleNamespace(is_available=_false, device_count=lambda: 0)
 accelerator = SimpleNamespace(is_available=_false, current_accelerator=lambda: None, device_count=lambda: 0)
 """``tl.accelerator.is_available()`` is False: there is no accelerator support."""
 
-backends = SimpleNamespace(mps=SimpleNamespace(is_available=_false), cudnn=SimpleNamespace(deterministic=False, benchmark=False))
+backends = SimpleNamespace(
+    mps=SimpleNamespace(is_available=_false), cudnn=SimpleNamespace(deterministic=False, benchmark=False)
+)
 """``tl.backends.mps.is_available()`` is False; ``tl.backends.cudnn`` flags are accepted and do nothing."""

@@ -6,14 +6,15 @@ Mixed into ``Tensor``; it never imports the tensor module (results are made by `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes
-from .engine import retain, run_backward
-from .errors import DTypeError, GradError, ShapeError
-from .second_order import run_backward_diag_gn
+from ..autodiff.engine import retain, run_backward
+from ..autodiff.second_order import run_backward_diag_gn
+from ..base import dtypes
+from ..base.errors import DTypeError, GradError, ShapeError
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -25,12 +26,12 @@ class TensorAutograd:
     _array: np.ndarray
     requires_grad: bool
     grad_fn: Any
-    hooks: "list | None"
-    _make: Callable[..., "Tensor"]
+    hooks: list | None
+    _make: Callable[..., Tensor]
     shape: Any
     dtype: Any
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only) and return the tensor."""
         if requires_grad and not dtypes.is_floating(self.dtype):
             raise DTypeError(
@@ -42,7 +43,7 @@ class TensorAutograd:
         self.requires_grad = bool(requires_grad)
         return self
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """A tensor sharing this data, cut out of the graph (no grad, no history)."""
         return self._make(self._array)
 
@@ -52,7 +53,7 @@ class TensorAutograd:
             raise GradError("retain_grad() on a tensor that does not require grad")
         retain(self)
 
-    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> "RemovableHook":
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHook:
         """Call ``hook(grad)`` with this tensor's gradient once backward has computed it; a tensor it
         returns replaces the gradient. ``.remove()`` the returned handle to stop."""
         if not self.requires_grad:
@@ -60,8 +61,11 @@ class TensorAutograd:
 
         def on_array(grad: np.ndarray) -> np.ndarray | None:
             result = hook(self._make(grad))
-            return None if result is None else np.asarray(result._array if isinstance(result, TensorAutograd) else result,
-                                                            dtype=grad.dtype)
+            return (
+                None
+                if result is None
+                else np.asarray(result._array if isinstance(result, TensorAutograd) else result, dtype=grad.dtype)
+            )
 
         if self.grad_fn is None:  # a leaf: its hooks see the gradient before it goes into .grad
             self.hooks = hooks = self.hooks or []
@@ -70,7 +74,7 @@ class TensorAutograd:
         hooks.append(on_array)
         return RemovableHook(hooks, on_array)
 
-    def backward(self, gradient: "Tensor | np.ndarray | None" = None, retain_graph: bool = False) -> None:
+    def backward(self, gradient: Tensor | np.ndarray | None = None, retain_graph: bool = False) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad; accumulate it in ``.grad``.
 
         ``gradient`` is dL/d(self); it may be omitted only for a one-element tensor (it is 1).
@@ -78,7 +82,7 @@ class TensorAutograd:
         """
         run_backward(self, self._seed_gradient(gradient, "backward()"), retain_graph)
 
-    def _seed_gradient(self, gradient: "Tensor | np.ndarray | None", caller: str) -> np.ndarray:
+    def _seed_gradient(self, gradient: Tensor | np.ndarray | None, caller: str) -> np.ndarray:
         """dL/d(self) that a backward pass from this tensor starts with: ``gradient``, or 1 for a
         one-element tensor; ``caller`` names the public call in the errors."""
         if not self.requires_grad:

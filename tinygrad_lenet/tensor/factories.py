@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
-from .devices import check_device
-from .random import Generator, rng_of
+from ..base import dtypes
+from ..base.devices import check_device
+from ..base.dims import sizes_from
+from ..base.random import Generator, rng_of
 from .tensor import Tensor
-from .dims import sizes_from
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
@@ -42,7 +42,14 @@ def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = 
     return Tensor(np.full(sizes_from((size,)), fill_value, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def arange(start: float, end: float | None = None, step: float = 1, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+) -> Tensor:
     """``[start, end)`` in steps; int64 for int arguments, float32 otherwise (as PyTorch)."""
     check_device(device or "cpu")
     if end is None:
@@ -59,22 +66,30 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
     return Tensor(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None,
-         device: Any = None) -> Tensor:
+def rand(
+    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None, device: Any = None
+) -> Tensor:
     """Uniform on [0, 1), drawn from ``generator`` or the package's generator (see ``manual_seed``)."""
     check_device(device or "cpu")
     return Tensor(rng_of(generator).random(sizes_from(size)).astype(_float_dtype(dtype)), requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None,
-          device: Any = None) -> Tensor:
+def randn(
+    *size: Any, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None, device: Any = None
+) -> Tensor:
     """Standard normal, drawn from ``generator`` or the package's generator (see ``manual_seed``)."""
     check_device(device or "cpu")
     return Tensor(rng_of(generator).standard_normal(sizes_from(size)).astype(_float_dtype(dtype)), requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None, generator: Generator | None = None,
-            device: Any = None) -> Tensor:
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Any = (),
+    dtype: Any = None,
+    generator: Generator | None = None,
+    device: Any = None,
+) -> Tensor:
     """Integers uniform in [low, high) (``randint(high, size)`` starts at 0), int64 by default."""
     check_device(device or "cpu")
     if high is None:
@@ -137,7 +152,9 @@ def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, dev
     return Tensor(np.ones(shape, dtype=dt), requires_grad)
 
 
-def full_like(input: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def full_like(
+    input: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """A tensor of ``input``'s shape and dtype with every element ``fill_value``."""
     check_device(device or "cpu")
     shape, dt = _like(input, dtype)

@@ -179,6 +179,58 @@ def test_the_bottom_layers_are_folders() -> None:
     )
 
 
+OLD_FLAT_MODULES = (
+    "errors",
+    "dtypes",
+    "dims",
+    "random",
+    "file_io",
+    "module_stack",
+    "allocator",
+    "devices",
+    "threads",
+    "grad_mode",
+    "function",
+    "engine",
+    "second_order",
+    "tensor_math",
+    "tensor_movement",
+    "tensor_inplace",
+    "tensor_autograd",
+    "factories",
+    "tensor_functions",
+    "gradcheck",
+    "checkpoint",
+    "torch_checkpoint",
+)  # the modules of layers 0-2 that were files in the package root (tensor and autograd kept their paths)
+
+
+def test_the_old_flat_module_paths_still_import_the_moved_modules() -> None:
+    """Code written before layers 0-2 moved into folders keeps working: each old path is the moved module itself."""
+    out = run_python("""
+        import importlib, json
+        import tinygrad_lenet
+        from tinygrad_lenet.function import Function, Grads
+        from tinygrad_lenet import threads
+        pairs = {old: importlib.import_module("tinygrad_lenet." + old).__name__ for old in tinygrad_lenet._MOVED_MODULES}
+        print(json.dumps({"pairs": pairs, "function": Function is tinygrad_lenet.Function,
+                          "threads": threads.__name__}))
+    """)
+    result = json.loads(out)
+    assert result["pairs"] == {old: f"tinygrad_lenet.{new}" for old, new in _moved_modules().items()}
+    assert (
+        sorted(result["pairs"]) == sorted(OLD_FLAT_MODULES)
+        and result["function"]
+        and result["threads"] == "tinygrad_lenet.base.threads"
+    )
+
+
+def _moved_modules() -> dict[str, str]:
+    import tinygrad_lenet
+
+    return dict(tinygrad_lenet._MOVED_MODULES)
+
+
 def test_no_import_cycle() -> None:
     graph = import_graph()
     state: dict[str, str] = {}

@@ -212,7 +212,8 @@ def test_the_old_flat_module_paths_still_import_the_moved_modules() -> None:
         import tinygrad_lenet
         from tinygrad_lenet.function import Function, Grads
         from tinygrad_lenet import threads
-        pairs = {old: importlib.import_module("tinygrad_lenet." + old).__name__ for old in tinygrad_lenet._MOVED_MODULES}
+        old_names = tinygrad_lenet._MOVED_MODULES
+        pairs = {old: importlib.import_module("tinygrad_lenet." + old).__name__ for old in old_names}
         print(json.dumps({"pairs": pairs, "function": Function is tinygrad_lenet.Function,
                           "threads": threads.__name__}))
     """)

@@ -9,8 +9,8 @@ sibling mixin (``where``, ``__getitem__``). The mixins derive from it, and ``Ten
 so ``Tensor``'s own definitions override these declarations; at run time the class adds
 nothing but the slots and the three properties, and ``_make`` is found on ``Tensor`` directly.
 
-This module imports no other part of the package: the tensor module stays the only one that
-builds a Tensor.
+At run time this module imports only ``base.dims`` (for ``Size``): the tensor module stays the
+only one that builds a Tensor.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..autodiff.function import Function
     from .tensor import Tensor
 
-GradHook = Callable[[np.ndarray], "np.ndarray | None"]
+GradHook = Callable[[np.ndarray], np.ndarray | None]
 """A gradient hook as the engine stores it: the gradient array in, a replacement (or None) out."""
 
 

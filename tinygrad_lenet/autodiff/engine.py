@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -14,7 +14,10 @@ from .function import Function, check_finite, check_versions, unbroadcast
 from .grad_mode import STATE
 
 if TYPE_CHECKING:
+    from ..tensor.base import TensorBase
     from ..tensor.tensor import Tensor
+
+    Root = TypeVar("Root", bound=TensorBase)
 
 
 def topological_order(root: Function) -> list[Function]:
@@ -48,7 +51,7 @@ def topological_order_of(roots: list[Function]) -> list[Function]:
     return order
 
 
-def store_grad(tensor: Tensor, grad: np.ndarray, attribute: str = "grad") -> None:
+def store_grad(tensor: TensorBase, grad: np.ndarray, attribute: str = "grad") -> None:
     """Accumulate ``grad`` into ``tensor.grad`` (a fresh array, never a view of another grad), or
     into another attribute of the same kind (``diag_gn``, see second_order.py)."""
     current = getattr(tensor, attribute)
@@ -76,22 +79,23 @@ def clear_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
             t.grad._array = np.zeros_like(t._array)
 
 
-def run_backward(root: Tensor, gradient: np.ndarray, retain_graph: bool) -> None:
+def run_backward(root: TensorBase, gradient: np.ndarray, retain_graph: bool) -> None:
     """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``."""
     walk([(root, gradient)], retain_graph, store_grad)
 
 
 def walk(
-    roots: list[tuple[Tensor, np.ndarray]],
+    roots: list[tuple[Root, np.ndarray]],
     retain_graph: bool,
-    leaf: Callable[[Tensor, np.ndarray], None],
+    leaf: Callable[[Root | Tensor, np.ndarray], None],
     node: Callable[[Function, np.ndarray], None] | None = None,
     sent: Callable[[Function, int, np.ndarray], None] | None = None,
 ) -> None:
     """The backward pass from ``roots`` (each a tensor with its dL/dtensor), calling ``leaf(t, g)``
-    for each gradient reaching a leaf that requires grad, ``node(fn, g)`` with each node's
-    complete output gradient (``autograd.grad`` reads them there) and ``sent(fn, i, g)`` with
-    each gradient a node sends to its input ``i`` (``viz.backward_steps`` draws them).
+    for each gradient reaching a leaf that requires grad (a root, or an input of a node),
+    ``node(fn, g)`` with each node's complete output gradient (``autograd.grad`` reads them
+    there) and ``sent(fn, i, g)`` with each gradient a node sends to its input ``i``
+    (``viz.backward_steps`` draws them).
 
     Chain rule: for a node y = f(x1, ..., xk), dL/dxi = backward_i(dL/dy), summed over every
     path from the roots to xi. Nodes are visited in topological order, so each node's output
@@ -153,7 +157,7 @@ def _hooked(hooks: list[Callable[[np.ndarray], np.ndarray | None]] | None, grad:
     return grad
 
 
-def retain(tensor: Tensor) -> None:
+def retain(tensor: TensorBase) -> None:
     """Make a non-leaf tensor keep its gradient in ``.grad`` during backward."""
     if tensor.grad_fn is not None:
         tensor.grad_fn.retained_output = weakref.ref(tensor)

@@ -16,7 +16,7 @@ import os
 import sys
 import weakref
 from collections.abc import Mapping
-from types import MappingProxyType
+from types import FrameType, MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from ..base.module_stack import MODULE_STACK
 from .grad_mode import STATE
 
 if TYPE_CHECKING:
+    from ..tensor.base import TensorBase
     from ..tensor.tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # tinygrad_lenet/
@@ -52,7 +53,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 def user_site() -> str:
     """``file:line`` of the innermost caller outside this package (where the user made the op)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back
     if frame is None:
@@ -76,7 +77,7 @@ def check_versions(fn: Function) -> None:
         if parent._version == version:
             continue
         array = parent._array
-        if any(s is array or (s.base is not None and s.base is array) for s in fn.saved_tensors or ()):
+        if any(s is array or (s.base is not None and s.base is array) for s in fn.saved_tensors):
             raise GradError(
                 f"backward through {fn.name}: its input {i} (shape {parent.shape}) was changed in place after "
                 f"{fn.name} saved it for the backward pass (version {version} -> {parent._version}), so the "
@@ -99,15 +100,15 @@ class Function:
 
     parents: tuple[Tensor, ...] = ()
     needs_input_grad: tuple[bool, ...] = ()
-    saved_tensors: tuple[np.ndarray, ...] | None = ()
-    released: bool = False
-    retained_output: weakref.ref[Tensor] | None = None
+    saved_tensors: tuple[np.ndarray, ...] = ()  # emptied by release()
+    released: bool = False  # True once release() dropped saved_tensors: backward can no longer run
+    retained_output: weakref.ref[TensorBase] | None = None  # retain_grad() on the op's output (engine.retain)
     versions: tuple[int, ...] = ()  # each input's version counter when the op ran (see check_versions)
     output_hooks: list | None = None  # register_hook on the op's output tensor (see engine.walk)
     modules: tuple = ()  # the nn.Modules whose forward created this op, outermost first (module_stack.py)
-    kwargs: Mapping[str, Any] = MappingProxyType(
-        {}
-    )  # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
+    # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
+    kwargs: Mapping[str, Any] = MappingProxyType({})
+    site: str  # under detect_anomaly(): file:line where the user made the op (set by apply)
 
     @property
     def name(self) -> str:
@@ -133,8 +134,13 @@ class Function:
             for parent in self.parents
         )
 
-    def forward(self, *arrays: np.ndarray, **kwargs: Any) -> np.ndarray:
-        """Compute the output array from the input arrays."""
+    def forward(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        """Compute the output array from the input arrays.
+
+        A subclass declares its own signature: the input arrays, one per tensor given to
+        ``apply``, in order, then the op's non-tensor arguments as keywords (``apply``'s
+        ``**kwargs``), e.g. ``forward(self, x: np.ndarray, dim: int)``.
+        """
         raise NotImplementedError
 
     def backward(self, grad: np.ndarray) -> Grads:
@@ -160,14 +166,16 @@ class Function:
 
     def release(self) -> None:
         """Drop the saved arrays: the node can no longer run ``backward``."""
-        self.saved_tensors = None
+        self.saved_tensors = ()
         self.released = True
 
     @classmethod
-    def apply(cls, *inputs: Tensor, **kwargs: Any) -> Tensor:
+    def apply(cls, *inputs: TensorBase, **kwargs: Any) -> Tensor:
         """Run the op on tensors and record it in the graph when gradients are needed.
 
-        The result is made by ``Tensor._make``, the one construction path of computed tensors.
+        The inputs are typed by what ``apply`` uses of them, ``TensorBase``, so that the Tensor
+        mixins can pass ``self``; every instance of it is a Tensor. The result is made by
+        ``Tensor._make``, the one construction path of computed tensors.
         """
         fn = cls()
         needs = tuple(t.requires_grad for t in inputs)
@@ -181,7 +189,7 @@ class Function:
             check_finite(fn, data, "forward")
         make = inputs[0]._make
         if STATE.grad_enabled and any(needs):
-            fn.parents = inputs
+            fn.parents = inputs  # type: ignore[assignment]  # TensorBase's only concrete class is Tensor
             fn.versions = tuple(t._version for t in inputs)
             fn.modules = MODULE_STACK.running
             fn.kwargs = kwargs

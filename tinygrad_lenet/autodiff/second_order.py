@@ -28,10 +28,10 @@ from .engine import fit_to, store_grad, topological_order
 from .function import check_versions
 
 if TYPE_CHECKING:
-    from ..tensor.tensor import Tensor
+    from ..tensor.base import TensorBase
 
 
-def run_backward_diag_gn(root: Tensor) -> None:
+def run_backward_diag_gn(root: TensorBase) -> None:
     """From a one-element loss E (dE/dE = 1, d2E/dE2 = 0): fill ``.grad`` and ``.diag_gn`` of the leaves."""
     if root.grad_fn is None:
         raise GradError("backward_diag_gn() needs a loss computed from tensors that require grad")
@@ -49,9 +49,11 @@ def run_backward_diag_gn(root: Tensor) -> None:
             input_h = fn.diag_gn(grad, h)
             input_grads = fn.backward(grad)
             fn.release()
-            for parent, g, hp in zip(fn.parents, input_grads, input_h):
+            for i, (parent, g, hp) in enumerate(zip(fn.parents, input_grads, input_h)):
                 if g is None or not parent.requires_grad:
                     continue
+                if hp is None:
+                    raise GradError(f"{fn.name}.diag_gn returned None for input {i}, which backward gave a gradient")
                 g, hp = fit_to(g, parent), fit_to(hp, parent)
                 if parent.grad_fn is None:
                     store_grad(parent, g)

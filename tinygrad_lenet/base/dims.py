@@ -39,7 +39,7 @@ def pair(value: int | Sequence[int], name: str, op: str, minimum: int | None = N
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if minimum is not None and min(pair_) < minimum:
         raise ValueError(f"{op}: {name} must be at least {minimum}, got {value!r}")
-    return pair_  # type: ignore[return-value]
+    return pair_
 
 
 def positive_int(value: Any, name: str, op: str) -> int:

@@ -56,7 +56,7 @@ def to_dtype(dtype: Any) -> np.dtype:
     return result
 
 
-def is_floating(dtype: np.dtype) -> bool:
+def is_floating(dtype: np.dtype) -> builtins.bool:
     """True for the floating-point dtypes, the only ones that can carry gradients."""
     return dtype.kind == "f"
 
@@ -76,11 +76,13 @@ def scalar_dtype(tensor_dtype: np.dtype, scalar: Any) -> np.dtype:
     return tensor_dtype
 
 
-def _category(dtype: np.dtype) -> int:
+def _category(dtype: np.dtype) -> builtins.int:
     return {"b": 0, "u": 1, "i": 1, "f": 2}[dtype.kind]
 
 
-def result_type(a: np.dtype, a_is_scalar_tensor: bool, b: np.dtype, b_is_scalar_tensor: bool) -> np.dtype:
+def result_type(
+    a: np.dtype, a_is_scalar_tensor: builtins.bool, b: np.dtype, b_is_scalar_tensor: builtins.bool
+) -> np.dtype:
     """The dtype of an operation on two tensors, by PyTorch's promotion rule.
 
     The higher category (bool < integer < floating) wins: float32 with an int64 tensor stays

@@ -6,6 +6,8 @@ Initialisation, dropout masks, ``rand``/``randn`` and data shuffling all draw fr
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 _generator: np.random.Generator = np.random.default_rng()
@@ -25,10 +27,10 @@ def generator() -> np.random.Generator:
     return _generator
 
 
-def get_rng_state() -> dict:
+def get_rng_state() -> dict[str, Any]:
     """The generator's state (JSON-safe), to store in a checkpoint so that a resumed run draws
     the same numbers as an uninterrupted one."""
-    return _generator.bit_generator.state
+    return dict(_generator.bit_generator.state)
 
 
 def set_rng_state(state: dict) -> None:
@@ -53,9 +55,9 @@ class Generator:
         self.rng = np.random.default_rng(int(seed))
         return self
 
-    def get_state(self) -> dict:
+    def get_state(self) -> dict[str, Any]:
         """The generator's state (a dict), to restore later with ``set_state``."""
-        return self.rng.bit_generator.state
+        return dict(self.rng.bit_generator.state)
 
     def set_state(self, state: dict) -> Generator:
         """Restore a state from ``get_state``; returns the generator."""

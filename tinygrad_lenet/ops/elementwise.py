@@ -17,6 +17,7 @@ from ..autodiff.function import Function, Grads
 from ..base.errors import ShapeError
 
 if TYPE_CHECKING:
+    from ..tensor.base import TensorBase
     from ..tensor.tensor import Tensor
 
 
@@ -24,7 +25,7 @@ class BinaryOp(Function):
     """A broadcasting op; a shape mismatch raises ``ShapeError`` naming every operand's shape."""
 
     @classmethod
-    def apply(cls, *inputs: Tensor) -> Tensor:  # type: ignore[override]
+    def apply(cls, *inputs: TensorBase) -> Tensor:  # type: ignore[override]  # takes no keyword arguments
         try:
             return super().apply(*inputs)
         except ValueError:

@@ -23,7 +23,7 @@ class Linear(Function):
     """
 
     @classmethod
-    def apply(cls, x: Tensor, weight: Tensor, *bias: Tensor) -> Tensor:  # type: ignore[override]
+    def apply(cls, x: Tensor, weight: Tensor, *bias: Tensor) -> Tensor:  # type: ignore[override]  # its own inputs, checked first
         if weight.ndim != 2:
             raise ShapeError(f"linear: expected weight of shape (out_features, in_features), got {weight.shape}")
         if x.ndim == 0 or x.shape[-1] != weight.shape[1]:

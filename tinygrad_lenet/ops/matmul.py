@@ -20,7 +20,7 @@ def _swap(m: np.ndarray) -> np.ndarray:
 
 class Matmul(Function):
     @classmethod
-    def apply(cls, a: Tensor, b: Tensor) -> Tensor:  # type: ignore[override]
+    def apply(cls, a: Tensor, b: Tensor) -> Tensor:  # type: ignore[override]  # its own inputs, checked first
         if a.ndim == 0 or b.ndim == 0:
             raise ShapeError(f"Matmul: both operands need at least 1 dimension, got {a.shape} and {b.shape}")
         inner_a = a.shape[-1]

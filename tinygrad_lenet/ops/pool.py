@@ -18,7 +18,7 @@ class _Pool2d(Function):
     """Shared argument checks of the pooling ops."""
 
     @classmethod
-    def apply(  # type: ignore[override]
+    def apply(  # type: ignore[override]  # its own inputs, checked first
         cls, x: Tensor, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]
     ) -> Tensor:
         op = cls.__name__

@@ -24,7 +24,7 @@ class EuclideanRBF(Function):
     """
 
     @classmethod
-    def apply(cls, x: Tensor, centers: Tensor) -> Tensor:  # type: ignore[override]
+    def apply(cls, x: Tensor, centers: Tensor) -> Tensor:  # type: ignore[override]  # its own inputs, checked first
         if x.ndim != 2 or centers.ndim != 2 or x.shape[1] != centers.shape[1]:
             raise ShapeError(
                 f"EuclideanRBF: expected input (N, F) and centers (K, F) with the same F, got "
@@ -63,7 +63,7 @@ class MAPCriterion(Function):
     that keeps the criterion from rewarding pushing every distance up at once."""
 
     @classmethod
-    def apply(cls, y: Tensor, targets: np.ndarray, j: float) -> Tensor:  # type: ignore[override]
+    def apply(cls, y: Tensor, targets: np.ndarray, j: float) -> Tensor:  # type: ignore[override]  # its own inputs, checked first
         return super().apply(y, targets=targets, j=j)
 
     def forward(self, y: np.ndarray, targets: np.ndarray, j: float) -> np.ndarray:

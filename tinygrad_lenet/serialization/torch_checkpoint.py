@@ -146,7 +146,8 @@ def _rebuild_tensor(
     backward_hooks: Any = None,
     metadata: Any = None,
 ) -> Tensor:
-    """Stand-in for ``torch._utils._rebuild_tensor_v2``: the tensor of ``size`` and ``stride`` (in elements) at ``offset``."""
+    """Stand-in for ``torch._utils._rebuild_tensor_v2``: the tensor of ``size`` and ``stride``
+    (in elements) at ``offset``."""
     if not isinstance(storage, np.ndarray):
         raise CheckpointError(f"a tensor whose storage is a {type(storage).__name__}, not a storage of the archive")
     size, stride, offset = tuple(int(s) for s in size), tuple(int(s) for s in stride), int(offset)

@@ -110,7 +110,8 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
 
 
 def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of ``input``'s shape (and dtype, unless given); filled with zeros here (``torch.empty_like`` leaves it unset)."""
+    """A tensor of ``input``'s shape (and dtype, unless given); filled with zeros here
+    (``torch.empty_like`` leaves it unset)."""
     return zeros_like(input, dtype, requires_grad)
 
 

@@ -7,7 +7,7 @@ Mixed into ``Tensor``; it never imports the tensor module (results are made by `
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,23 +15,20 @@ from ..autodiff.engine import retain, run_backward
 from ..autodiff.second_order import run_backward_diag_gn
 from ..base import dtypes
 from ..base.errors import DTypeError, GradError, ShapeError
+from .base import TensorBase
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .tensor import Tensor
 
 
-class TensorAutograd:
+class TensorAutograd(TensorBase):
     """The graph side of a Tensor: what requires grad, and the passes back through the graph."""
 
-    _array: np.ndarray
-    requires_grad: bool
-    grad_fn: Any
-    hooks: list | None
-    _make: Callable[..., Tensor]
-    shape: Any
-    dtype: Any
+    __slots__ = ()
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
         """Set ``requires_grad`` in place (leaves only) and return the tensor."""
         if requires_grad and not dtypes.is_floating(self.dtype):
             raise DTypeError(

@@ -22,17 +22,20 @@ from ..autodiff.grad_mode import STATE
 from ..base.errors import DTypeError, GradError, ShapeError
 from ..base.random import generator
 from ..ops.movement import SetItem
+from .base import TensorBase
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .tensor import Tensor
 
 
-class TensorInPlace:
+class TensorInPlace(TensorBase):
     """In-place methods of a Tensor; each returns the tensor itself, as in PyTorch."""
 
     __slots__ = ()
 
-    def _inplace(self, name: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    def _inplace(self, name: str, compute: Callable[[Tensor], Tensor]) -> Self:
         """Give this tensor the values ``compute(self as it was)``, in place (see the module docstring)."""
         if STATE.grad_enabled and self.requires_grad and self.grad_fn is None:
             raise GradError(
@@ -57,41 +60,41 @@ class TensorInPlace:
         else:
             np.copyto(self._array, result._array, casting="same_kind")
         self._version += 1
-        return self  # type: ignore[return-value]
+        return self
 
     # --- arithmetic -----------------------------------------------------------------------------------
-    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+    def add_(self, other: Any, alpha: float = 1) -> Self:
         """In place: self += alpha * other; returns self (see 'in-place changes' in the autograd guide)."""
         return self._inplace("add_", lambda x: x + (other if alpha == 1 else other * alpha))
 
-    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+    def sub_(self, other: Any, alpha: float = 1) -> Self:
         """In place: self -= alpha * other; returns self."""
         return self._inplace("sub_", lambda x: x - (other if alpha == 1 else other * alpha))
 
-    def mul_(self, other: Any) -> Tensor:
+    def mul_(self, other: Any) -> Self:
         """In place: self *= other; returns self."""
         return self._inplace("mul_", lambda x: x * other)
 
-    def div_(self, other: Any) -> Tensor:
+    def div_(self, other: Any) -> Self:
         """In place: self /= other; returns self."""
         return self._inplace("div_", lambda x: x / other)
 
-    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Self:
         """In place: each element limited to [min, max]; returns self."""
         return self._inplace("clamp_", lambda x: x.clamp(min, max))
 
     clip_ = clamp_
 
-    def __iadd__(self, other: Any) -> Tensor:
+    def __iadd__(self, other: Any) -> Self:
         return self.add_(other)
 
-    def __isub__(self, other: Any) -> Tensor:
+    def __isub__(self, other: Any) -> Self:
         return self.sub_(other)
 
-    def __imul__(self, other: Any) -> Tensor:
+    def __imul__(self, other: Any) -> Self:
         return self.mul_(other)
 
-    def __itruediv__(self, other: Any) -> Tensor:
+    def __itruediv__(self, other: Any) -> Self:
         return self.div_(other)
 
     # --- filling ----------------------------------------------------------------------------------------
@@ -100,19 +103,19 @@ class TensorInPlace:
         (``where`` with a condition that is false everywhere; NaN in ``x`` does not leak through)."""
         return x.where(self._make(np.zeros(x.shape, dtype=bool)), value)
 
-    def fill_(self, value: Any) -> Tensor:
+    def fill_(self, value: Any) -> Self:
         """Every element set to ``value`` (a number or a one-element tensor)."""
         return self._inplace("fill_", lambda x: self._replaced(x, value))
 
-    def zero_(self) -> Tensor:
+    def zero_(self) -> Self:
         """In place: every element set to 0; returns self."""
         return self.fill_(0)
 
-    def copy_(self, src: Any) -> Tensor:
+    def copy_(self, src: Any) -> Self:
         """The values of ``src``, broadcast to this tensor's shape and cast to its dtype."""
         return self._inplace("copy_", lambda x: self._replaced(x, self._operand(src).astype(self.dtype)))
 
-    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+    def masked_fill_(self, mask: Any, value: Any) -> Self:
         """In place: the elements where ``mask`` is true set to ``value``; returns self."""
         return self._inplace("masked_fill_", lambda x: x.masked_fill(mask, value))
 
@@ -123,12 +126,12 @@ class TensorInPlace:
             raise DTypeError(f"masked_fill: the mask must be a bool tensor, got {mask_t.dtype}")
         return self.where(self._make(~mask_t._array), value)
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Self:
         """Values drawn uniformly from [a, b) by the package's generator (see ``manual_seed``)."""
         drawn = generator().uniform(a, b, self.shape).astype(self.dtype)
         return self._inplace("uniform_", lambda x: self._replaced(x, self._make(drawn)))
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
         """Values drawn from N(mean, std²) by the package's generator (see ``manual_seed``)."""
         drawn = generator().normal(mean, std, self.shape).astype(self.dtype)
         return self._inplace("normal_", lambda x: self._replaced(x, self._make(drawn)))

@@ -38,6 +38,7 @@ from ..ops.elementwise import (
 from ..ops.matmul import Matmul
 from ..ops.reduce import Amax, Sum
 from ..ops.softmax import LogSoftmax, LogSumExp, Softmax
+from .base import TensorBase
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -52,11 +53,10 @@ class ValuesIndices(NamedTuple):
     indices: Tensor
 
 
-class TensorMath:
+class TensorMath(TensorBase):
     """Arithmetic, elementwise functions, comparisons, matmul and reductions of a Tensor."""
 
     __slots__ = ()
-    data: np.ndarray
 
     # --- operators --------------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -116,10 +116,10 @@ class TensorMath:
             raise ShapeError(f"{name}: shapes {self.shape} and {other_t.shape} cannot be broadcast together") from None
         return self._make(np.asarray(result))
 
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]  # elementwise: a bool tensor, as in torch
         return self._compare(other, np.equal, "eq")
 
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]  # elementwise: a bool tensor, as in torch
         return self._compare(other, np.not_equal, "ne")
 
     def __lt__(self, other: Any) -> Tensor:
@@ -204,7 +204,8 @@ class TensorMath:
 
     # --- reductions -----------------------------------------------------------------------------
     def sum(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
-        """The sum over ``dim`` (an int, a tuple, or None for all elements), keeping reduced dimensions as size 1 when ``keepdim`` (op ``Sum``)."""
+        """The sum over ``dim`` (an int, a tuple, or None for all elements), keeping reduced
+        dimensions as size 1 when ``keepdim`` (op ``Sum``)."""
         return Sum.apply(self, axes=normalize_dims(dim, self.ndim, "sum"), keepdim=keepdim)
 
     def mean(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
@@ -265,7 +266,7 @@ class TensorMath:
         keys = -self._array if largest else self._array
         order = np.argsort(keys, axis=axis, kind="stable")
         indices = np.take(order, np.arange(k), axis=axis)
-        grid = list(np.indices(indices.shape, sparse=True))
+        grid: list[np.ndarray] = list(np.indices(indices.shape, sparse=True))
         grid[axis] = indices
         return ValuesIndices(self[tuple(self._make(g) for g in grid)], self._make(indices.astype(np.int64)))
 

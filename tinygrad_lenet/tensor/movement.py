@@ -10,21 +10,21 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..base.dims import normalize_dim, sizes_from
 from ..base.errors import ShapeError
 from ..ops.movement import Clone, Expand, Flip, GetItem, Permute, Reshape
+from .base import TensorBase
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .tensor import Tensor
 
 
-class TensorMovement:
+class TensorMovement(TensorBase):
     """Shape and indexing methods of a Tensor."""
 
     __slots__ = ()
-    data: np.ndarray
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape; one size may be -1 (inferred)."""
@@ -51,7 +51,7 @@ class TensorMovement:
         """A copy with its own memory, still in the graph (gradients flow through it)."""
         return Clone.apply(self)
 
-    def contiguous(self) -> Tensor:
+    def contiguous(self) -> Tensor | Self:
         """This tensor if its memory is in C order, else a C-ordered copy (``clone``)."""
         return self if self.is_contiguous() else Clone.apply(self)
 
@@ -64,7 +64,7 @@ class TensorMovement:
         axes = tuple(normalize_dim(d, self.ndim, "flip") for d in sizes_from(dims))
         return Flip.apply(self, dims=axes)
 
-    def t(self) -> Tensor:
+    def t(self) -> Tensor | Self:
         """The transpose of a tensor of at most 2 dims (``x.T`` for any number of dims)."""
         if self.ndim > 2:
             raise ShapeError(

@@ -1,11 +1,11 @@
 """The Tensor: a numpy array that remembers the op that made it, so gradients can flow back.
 
-The arithmetic, reduction, movement, in-place and autograd methods live in :mod:`tensor_math`,
-:mod:`tensor_movement`, :mod:`tensor_inplace` and :mod:`tensor_autograd` (mixed into
-:class:`Tensor`); this file holds what makes a Tensor a Tensor: its data, its place in the graph,
-its gradient, conversion to and from numpy, and the
-one construction path of computed tensors (``_make``), which ops and mixins reach through a
-tensor, so that no module below this one imports it.
+The arithmetic, reduction, movement, in-place and autograd methods live in :mod:`.math`,
+:mod:`.movement`, :mod:`.inplace` and :mod:`.grad` (mixed into :class:`Tensor`), on top of
+:mod:`.base`, which declares the slots (the data, the place in the graph, the gradient) and the
+interface the mixins use. This file holds the rest of what makes a Tensor a Tensor: construction,
+conversion to and from numpy, and the one construction path of computed tensors (``_make``),
+which ops and mixins reach through a tensor, so that no module below this one imports it.
 """
 
 from __future__ import annotations
@@ -44,17 +44,9 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         Convert the data to this dtype (``tinygrad_lenet.float64``, ``"float32"``, ...).
     """
 
-    __slots__ = ("_array", "_version", "grad", "requires_grad", "grad_fn", "hooks", "diag_gn", "__weakref__")
+    __slots__ = ()  # the slots are TensorBase's (base.py)
     __array_ufunc__ = None  # numpy defers to Tensor's reflected operators: ndarray * Tensor is a Tensor
     __hash__ = object.__hash__  # == builds a bool tensor, so hash by identity
-
-    _array: np.ndarray  # the values; ops and optimizers read and write it, users see .data and .numpy()
-    _version: int  # how many times the values were changed in place (see ``Function.apply``)
-    grad: Tensor | None
-    requires_grad: bool
-    grad_fn: Function | None
-    hooks: list | None  # a leaf's gradient hooks (register_hook); a result's are on its grad_fn
-    diag_gn: Tensor | None  # d2E/dw2 estimates from backward_diag_gn() (second_order.py), like .grad
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         target = None if dtype is None else dtypes.to_dtype(dtype)
@@ -139,21 +131,6 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
         return index._array if isinstance(index, Tensor) else index
 
     # --- what it is -------------------------------------------------------------------------
-    @property
-    def shape(self) -> Size:
-        """The sizes of the dimensions, a ``tl.Size`` (a tuple, as ``torch.Size``)."""
-        return Size(self._array.shape)
-
-    @property
-    def dtype(self) -> np.dtype:
-        """The element type, a numpy dtype (``tl.float32`` is ``np.float32``)."""
-        return self._array.dtype
-
-    @property
-    def ndim(self) -> int:
-        """The number of dimensions."""
-        return self._array.ndim
-
     @property
     def device(self) -> str:
         """Always ``"cpu"``: present so that PyTorch code reading ``.device`` ports unchanged."""

@@ -170,9 +170,10 @@ def fit(
     ``metadata`` (JSON-safe: model name, options, data) is stored in every checkpoint.
     ``resume`` continues from a ``last.safetensors`` (or the dict loaded from one): the next
     epoch is exactly the one the uninterrupted run would have trained. Before every epoch it
-    calls ``optimizer.before_epoch`` (SDLM re-estimates its curvature there; the others do
-    nothing). Progress bars show on a terminal only. It calls ``tune_allocator()`` (a
-    process-wide malloc setting that about doubles the speed on glibc) before the first epoch.
+    calls ``optimizer.before_epoch`` (see :class:`Optimizer`: an optimizer that measures
+    something on the data before a pass does it there; the others do nothing). Progress bars
+    show on a terminal only. It calls ``tune_allocator()`` (a process-wide malloc setting that
+    about doubles the speed on glibc) before the first epoch.
     """
     options = FitOptions(
         epochs=epochs,

@@ -42,7 +42,7 @@ CHANGEABLE = (
 )
 """Options a resumed run applies from its next epoch, with a note."""
 
-OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: SDLM scales its step by it
+OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: sdlm scales its step by it
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -29,7 +29,7 @@ class RunConfig:
     optimizer: str = "adam"
     lr: float | None = None  # None: the optimizer's default, optim.default_lr(optimizer)
     momentum: float = 0.9
-    mu: float = 0.02  # SDLM's step lr / (mu + h)
+    mu: float = 0.02  # --optimizer sdlm's step lr / (mu + h)
     weight_decay: float = 0.0
     schedule: str = "constant"
     step_size: int = 10

@@ -56,7 +56,8 @@ def options_given(config: RunConfig) -> set[str]:
 
 
 def _optimizer_extras(optimizer: Optimizer) -> str:
-    """The settings beside lr that the header of train.log names: SDLM's mu (empty for the others)."""
+    """The settings beside lr that the header of train.log names: mu, for an optimizer that has
+    one (empty for the others)."""
     group = optimizer.param_groups[0]
     return f" mu {group['mu']:g}" if "mu" in group else ""
 

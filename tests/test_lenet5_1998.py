@@ -12,7 +12,7 @@ import tinygrad_lenet as tl
 from tinygrad_lenet.models import LeNet5_1998, create_model
 from tinygrad_lenet.models.lenet5_1998 import C3_TABLE, bitmaps, squash
 from tinygrad_lenet.nn.rbf import rbf_map_loss, rbf_simple_loss
-from tinygrad_lenet.train.loop import estimate_curvature
+from tinygrad_lenet.train.loop import training_sample_loss
 
 
 @pytest.fixture
@@ -118,8 +118,15 @@ def test_curvature_is_estimated_on_500_random_training_patterns(model: LeNet5_19
     train, _ = tl.data.load_mnist("sample")
     loader = tl.data.DataLoader(train, 16, transform=tl.data.input_transform(32))
     opt = tl.optim.SDLM(model.parameters())
-    loss = estimate_curvature(model, loader, opt, rbf_map_loss)
-    assert loss > 0 and all("h" in opt.state[p] for p in model.parameters())
+    sample_loss, sizes = training_sample_loss(model, loader, rbf_map_loss), []
+
+    def counted(n: int) -> tl.Tensor:
+        sizes.append(n)
+        return sample_loss(n)
+
+    opt.before_epoch(counted)  # what fit calls before every pass
+    assert sizes == [500] and all("h" in opt.state[p] for p in model.parameters())
+    assert sample_loss(500).item() > 0
 
 
 def test_train_command_runs_sdlm_on_the_1998_model(tmp_path: Path) -> None:

@@ -98,9 +98,10 @@ def eval_(args: argparse.Namespace) -> None:
         test_set = train_set
     result = evaluate(model, DataLoader(test_set, 1000, transform=input_transform(metadata["input_size"])))
     on = f" on the BUNDLED SAMPLE ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
+    errors = int((result.predictions != result.targets).sum())
     print(
         f"{metadata['model']} from {args.checkpoint}: {args.split} accuracy {result.accuracy:.2%} "
-        f"({int((result.predictions != result.targets).sum())} errors in {len(result.targets)}), loss {result.loss:.4f}{on}"
+        f"({errors} errors in {len(result.targets)}), loss {result.loss:.4f}{on}"
     )
     if args.out:
         files = write_report(model, result, test_set, Path(args.out), metadata["input_size"])

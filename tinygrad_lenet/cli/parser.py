@@ -9,12 +9,12 @@ and their defaults come from the model registry.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, Literal
 
 from ..bench.workloads import WORKLOADS
 from ..models import MODELS, ModelOption
 from ..models.registry import positive_int
-from ..optim import APPLIES_TO, OPTIMIZERS, SCHEDULES
+from ..optim import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES
 from ..train import LOSSES, RunConfig
 
 EXAMPLES = """examples:
@@ -50,11 +50,10 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 def _data_arguments(parser: argparse.ArgumentParser, train: bool = False) -> None:
     """--data and --data-dir; for ``train`` without argparse defaults (see the module docstring)."""
-    default = {} if train else {"default": DEFAULTS.data}
     parser.add_argument(
         "--data",
         choices=("auto", "full", "sample"),
-        **default,
+        default=argparse.SUPPRESS if train else DEFAULTS.data,
         help=f"full MNIST, the bundled sample, or auto: full if it can be found or downloaded, "
         f"else the sample (default: {DEFAULTS.data})",
     )
@@ -105,6 +104,15 @@ def _model_arguments(parser: argparse.ArgumentParser) -> None:
             )
 
 
+def _default_lrs() -> str:
+    """The default learning rate of each optimizer, as ``--lr``'s help shows it (``0.05 for sgd; 0.01 for
+    momentum, ...``), read from ``optim.DEFAULT_LR``."""
+    names: dict[float, list[str]] = {}
+    for name, lr in DEFAULT_LR.items():
+        names.setdefault(lr, []).append(name)
+    return "; ".join(f"{lr:g} for {', '.join(optimizers)}" for lr, optimizers in names.items())
+
+
 def _train_parser(commands: Any) -> None:
     train = commands.add_parser(
         "train",
@@ -128,7 +136,7 @@ def _train_parser(commands: Any) -> None:
         choices=OPTIMIZERS,
         help=f"momentum/nesterov are SGD with (Nesterov) momentum (default: {d.optimizer})",
     )
-    train.add_argument("--lr", type=float, help="learning rate (default: 1e-3 for adam, 0.05 for sgd, ...)")
+    train.add_argument("--lr", type=float, help=f"learning rate (default: {_default_lrs()})")
     train.add_argument("--momentum", type=float, help=f"for --optimizer {uses['momentum']} (default: {d.momentum})")
     train.add_argument(
         "--mu",
@@ -178,15 +186,18 @@ def _train_parser(commands: Any) -> None:
     )
 
 
-def thread_count(text: str) -> int | str:
+def thread_count(text: str) -> int | Literal["auto"]:
     """``--threads``: an int >= 1 or ``auto`` (argparse reports anything else as a usage error)."""
-    if text == "auto" or (text.isdigit() and int(text) >= 1):
-        return text if text == "auto" else int(text)
+    if text == "auto":
+        return "auto"
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
     raise argparse.ArgumentTypeError(f"expected a number of threads >= 1 or 'auto', got {text!r}")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``tinygrad-lenet`` argument parser: one subcommand per entry of ``COMMANDS`` (train, eval, predict, graph, summary, bench, ...)."""
+    """The ``tinygrad-lenet`` argument parser: one subcommand per entry of ``COMMANDS`` (train, eval,
+    predict, graph, summary, bench, ...)."""
     parser = argparse.ArgumentParser(
         prog="tinygrad-lenet",
         description="Train and use LeNet-5, MLPs and softmax regression on MNIST, on numpy.",

@@ -5,7 +5,7 @@ from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax, NAdam
-from .by_name import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler
+from .by_name import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler, default_lr
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sdlm import SDLM
@@ -28,5 +28,6 @@ __all__ = [
     "SDLM",
     "create_optimizer",
     "create_scheduler",
+    "default_lr",
     "lr_scheduler",
 ]

@@ -26,7 +26,8 @@ DEFAULT_LR = {
     "adamw": 1e-3,
     "sdlm": 5e-4,
 }
-"""The learning rate each named optimizer uses when none is given."""
+"""The learning rate each named optimizer uses when none is given: the one home of these defaults
+(``create_optimizer``, the help of ``--lr`` and the notes of a resumed run read it)."""
 SCHEDULES = ("constant", "step", "exponential", "cosine", "inverse", "lecun1998", "lecun1998-scaled")
 """The learning-rate schedule names ``tinygrad-lenet train --schedule`` and ``optim.create_scheduler`` accept."""
 APPLIES_TO = {
@@ -37,6 +38,13 @@ APPLIES_TO = {
     "mu": ("sdlm",),
 }
 """The settings that only some optimizers or schedules use, and which ones (the others ignore them)."""
+
+
+def default_lr(name: str) -> float:
+    """The learning rate the optimizer ``name`` uses when none is given (``DEFAULT_LR``)."""
+    if name not in DEFAULT_LR:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    return DEFAULT_LR[name]
 
 
 def create_optimizer(
@@ -50,13 +58,11 @@ def create_optimizer(
 ) -> Optimizer:
     """An optimizer by name; "momentum" and "nesterov" are SGD with (Nesterov) momentum.
 
-    ``lr=None`` takes the name's default learning rate (``DEFAULT_LR``). ``batch_size`` and ``mu``
+    ``lr=None`` takes the name's default learning rate (``default_lr(name)``). ``batch_size`` and ``mu``
     are for "sdlm", which scales its step by the batch size (the paper's per-pattern steps) and
     divides it by ``mu + h`` (see ``SDLM``).
     """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
-    lr = DEFAULT_LR[name] if lr is None else lr
+    lr = default_lr(name) if lr is None else lr
     if name in ("sgd", "momentum", "nesterov"):
         return SGD(
             params,

@@ -92,8 +92,23 @@ class Optimizer:
         return loss
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
-        """Change ``p`` in place by one step of this optimizer's rule, given its gradient ``grad``, its group's hyperparameters and its per-parameter ``state``; each optimizer writes its rule here (``step`` calls it for every parameter with a gradient)."""
+        """Change ``p`` in place by one step of this optimizer's rule.
+
+        ``grad`` is its gradient, ``group`` its group's hyperparameters and ``state`` its
+        per-parameter state; each optimizer writes its rule here (``step`` calls it for every
+        parameter with a gradient)."""
         raise NotImplementedError
+
+    def before_epoch(self, sample_loss: Callable[[int], Tensor]) -> None:
+        """Prepare for a pass over the training data; ``train.fit`` calls it before every epoch.
+
+        ``sample_loss(n)`` returns the mean loss, in training mode, of ``n`` training patterns
+        drawn at random (drawing them uses the package's random generator, so an optimizer that
+        does not call it leaves a run's random numbers as they were). The default does nothing;
+        an optimizer that needs something measured on the data before a pass, such as
+        :class:`SDLM`'s curvature estimate, overrides it. A training loop of your own that may
+        get such an optimizer calls it as ``fit`` does.
+        """
 
     # --- saving and resuming -----------------------------------------------------------------------
     def _all_params(self) -> list[Tensor]:

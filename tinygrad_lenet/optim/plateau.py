@@ -50,7 +50,8 @@ class ReduceLROnPlateau:
         return value > bound
 
     def step(self, metrics: float) -> None:
-        """Record this epoch's ``metrics`` (e.g. the validation loss); when it has not improved for ``patience`` epochs, multiply every group's lr by ``factor``."""
+        """Record this epoch's ``metrics`` (e.g. the validation loss); when it has not improved for
+        ``patience`` epochs, multiply every group's lr by ``factor``."""
         value = float(metrics)
         self.last_epoch += 1
         if self._better(value):

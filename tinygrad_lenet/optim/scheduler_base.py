@@ -21,7 +21,8 @@ class LRScheduler:
         self.step()
 
     def lr_at(self, epoch: int, base_lr: float) -> float:
-        """The learning rate for ``epoch`` (counted from 0) of a group whose initial lr is ``base_lr``: the formula each schedule writes here."""
+        """The learning rate for ``epoch`` (counted from 0) of a group whose initial lr is
+        ``base_lr``: the formula each schedule writes here."""
         raise NotImplementedError
 
     def step(self) -> None:

@@ -19,13 +19,17 @@ class SDLM(Optimizer):
     of samples (the paper: 500) by ``estimate_curvature(closure)``, where ``closure()`` returns
     the mean loss over those samples; it runs ``loss.backward_diag_gn()`` and keeps each
     parameter's ``.diag_gn`` fixed until the next estimate. The paper estimates before every
-    pass; ``train.fit`` does so when the optimizer is an SDLM. ``mu`` keeps steps bounded where
-    the curvature is small.
+    pass on ``curvature_samples`` (500) random training patterns: ``before_epoch``, which
+    ``train.fit`` calls before every epoch, does so. ``mu`` keeps steps bounded where the
+    curvature is small.
 
     The paper updates after every pattern (``batch_size=1``). With mini-batches of B patterns
     and a mean loss, ``batch_size=B`` scales the step by B, so that one step moves as far as the
     B per-pattern steps it replaces would (to first order): the same ``lr`` then means the same.
     """
+
+    curvature_samples = 500
+    """How many random training patterns ``before_epoch`` estimates the curvature on (the paper's 500)."""
 
     def __init__(self, params: Iterable[Any], lr: float = 5e-4, mu: float = 0.02, batch_size: int = 1) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -49,6 +53,10 @@ class SDLM(Optimizer):
                 self.state.setdefault(p, {})["h"] = p.diag_gn._array.copy()  # >= 0: a sum of squares and curvatures
             p.grad = p.diag_gn = None
         return loss
+
+    def before_epoch(self, sample_loss: Callable[[int], Tensor]) -> None:
+        """Re-estimate the curvature on ``curvature_samples`` random training patterns before a pass."""
+        self.estimate_curvature(lambda: sample_loss(self.curvature_samples))
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         if "h" not in state:

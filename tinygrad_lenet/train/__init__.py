@@ -10,7 +10,8 @@ from .inference import predict_probabilities, restore_model
 from .loop import LOSSES, Evaluation, evaluate, fit, mse_on_softmax, train_one_epoch
 from .metrics import classification_report, confusion_matrix, most_confident_mistakes, precision_recall_f1
 from .report import training_step_graph, write_graph, write_report
-from .runs import RunConfig, train_run
+from .run_config import RunConfig
+from .runs import train_run
 
 __all__ = [
     "Evaluation",

@@ -27,7 +27,6 @@ from ..nn.module import Module
 from ..nn.rbf import rbf_map_loss, rbf_simple_loss
 from ..optim.lr_scheduler import LRScheduler
 from ..optim.optimizer import Optimizer
-from ..optim.sdlm import SDLM
 from ..serialization.checkpoint import save
 from ..tensor.tensor import Tensor
 from .history import History
@@ -50,19 +49,20 @@ LOSSES: dict[str, LossFn] = {
 }
 """``rbf-map`` and ``rbf-simple`` are the 1998 paper's criteria (eq. 9 and 8) for ``lenet5-1998``'s RBF scores."""
 
-CURVATURE_SAMPLES = 500  # the paper's: SDLM's curvature is re-estimated on 500 patterns before each pass
 
+def training_sample_loss(model: Module, loader: DataLoader, loss_fn: LossFn) -> Callable[[int], Tensor]:
+    """The ``sample_loss`` that ``fit`` gives ``Optimizer.before_epoch``: ``sample_loss(n)`` is the
+    mean loss, in training mode, of ``n`` training patterns drawn at random (the package
+    generator), transformed as ``loader`` does."""
 
-def estimate_curvature(
-    model: Module, loader: DataLoader, optimizer: SDLM, loss_fn: LossFn, samples: int = CURVATURE_SAMPLES
-) -> float:
-    """Re-estimate SDLM's per-parameter curvature on ``samples`` training patterns drawn at random
-    (the package generator), transformed as ``loader`` does; returns their mean loss."""
-    n = len(loader.dataset)
-    indices = np.sort(generator().choice(n, size=min(samples, n), replace=False))
-    x, y = loader.batch(indices)[:2]
-    model.train()
-    return optimizer.estimate_curvature(lambda: loss_fn(model(x), y)).item()
+    def sample_loss(samples: int) -> Tensor:
+        n = len(loader.dataset)
+        indices = np.sort(generator().choice(n, size=min(samples, n), replace=False))
+        x, y = loader.batch(indices)[:2]
+        model.train()
+        return loss_fn(model(x), y)
+
+    return sample_loss
 
 
 def train_one_epoch(
@@ -132,6 +132,21 @@ def evaluate(model: Module, loader: DataLoader, loss_fn: LossFn = F.cross_entrop
     return Evaluation(total_loss / len(t), float((p.argmax(axis=1) == t).mean()), t, p)
 
 
+@dataclass
+class FitOptions:
+    """The settings of one ``fit``, beside the model, data and optimizer it trains (see ``fit``)."""
+
+    epochs: int
+    scheduler: LRScheduler | None = None
+    loss_fn: LossFn = F.cross_entropy
+    out_dir: str | os.PathLike[str] | RunFolder | None = None
+    metadata: dict[str, Any] | None = None
+    resume: str | os.PathLike[str] | dict[str, Any] | None = None
+    progress: bool = True
+    log: Callable[[str], None] = print
+    overwrite: bool = False
+
+
 def fit(
     model: Module,
     train_loader: DataLoader,
@@ -154,42 +169,29 @@ def fit(
     aside) and a folder another run is writing is locked (see :class:`RunFolder`).
     ``metadata`` (JSON-safe: model name, options, data) is stored in every checkpoint.
     ``resume`` continues from a ``last.safetensors`` (or the dict loaded from one): the next
-    epoch is exactly the one the uninterrupted run would have trained. Progress bars show on a
-    terminal only. It calls ``tune_allocator()`` (a process-wide malloc setting that about
-    doubles the speed on glibc) before the first epoch.
+    epoch is exactly the one the uninterrupted run would have trained. Before every epoch it
+    calls ``optimizer.before_epoch`` (see :class:`Optimizer`: an optimizer that measures
+    something on the data before a pass does it there; the others do nothing). Progress bars
+    show on a terminal only. It calls ``tune_allocator()`` (a process-wide malloc setting that
+    about doubles the speed on glibc) before the first epoch.
     """
+    options = FitOptions(
+        epochs=epochs,
+        scheduler=scheduler,
+        loss_fn=loss_fn,
+        out_dir=out_dir,
+        metadata=metadata,
+        resume=resume,
+        progress=progress,
+        log=log,
+        overwrite=overwrite,
+    )
     tune_allocator()
     if out_dir is None or isinstance(out_dir, RunFolder):
-        return _fit(
-            model,
-            train_loader,
-            test_loader,
-            optimizer,
-            epochs,
-            scheduler,
-            loss_fn,
-            out_dir,
-            metadata,
-            resume,
-            progress,
-            log,
-        )
+        return _fit(model, train_loader, test_loader, optimizer, options, out_dir)
     resume_path = resume if resume is None or isinstance(resume, (str, os.PathLike)) else None
     with RunFolder(out_dir, resume=resume_path, overwrite=overwrite, log=log) as folder:
-        return _fit(
-            model,
-            train_loader,
-            test_loader,
-            optimizer,
-            epochs,
-            scheduler,
-            loss_fn,
-            folder,
-            metadata,
-            resume,
-            progress,
-            log,
-        )
+        return _fit(model, train_loader, test_loader, optimizer, options, folder)
 
 
 def _fit(
@@ -197,16 +199,13 @@ def _fit(
     train_loader: DataLoader,
     test_loader: DataLoader,
     optimizer: Optimizer,
-    epochs: int,
-    scheduler: LRScheduler | None,
-    loss_fn: LossFn,
+    options: FitOptions,
     folder: RunFolder | None,
-    metadata: dict[str, Any] | None,
-    resume: str | os.PathLike[str] | dict[str, Any] | None,
-    progress: bool,
-    log: Callable[[str], None],
 ) -> History:
+    """The epochs of ``fit``, writing into ``folder`` (the opened ``options.out_dir``) if given."""
+    epochs, scheduler, loss_fn, log = options.epochs, options.scheduler, options.loss_fn, options.log
     history = History()
+    resume = options.resume
     if resume is not None:
         state = resume if isinstance(resume, dict) else load_training_checkpoint(resume)
         model.load_state_dict(state["model"])
@@ -217,13 +216,13 @@ def _fit(
         set_rng_state(state["rng"])
         log(f"resumed {'from ' + str(resume) + ' ' if not isinstance(resume, dict) else ''}after epoch {len(history)}")
     best_accuracy = max(history.column("test_accuracy"), default=-1.0)
+    sample_loss = training_sample_loss(model, train_loader, loss_fn)
     for epoch in range(len(history) + 1, epochs + 1):
         start = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]
-        if isinstance(optimizer, SDLM):
-            estimate_curvature(model, train_loader, optimizer, loss_fn)
+        optimizer.before_epoch(sample_loss)
         train_loss, train_accuracy = train_one_epoch(
-            model, train_loader, optimizer, loss_fn, progress, f"epoch {epoch}/{epochs}"
+            model, train_loader, optimizer, loss_fn, options.progress, f"epoch {epoch}/{epochs}"
         )
         result = evaluate(model, test_loader, loss_fn)
         if scheduler is not None:
@@ -244,7 +243,8 @@ def _fit(
         )
         log(line)
         if folder is not None:
-            _save_epoch(folder, model, optimizer, scheduler, history, metadata, result.accuracy > best_accuracy, line)
+            is_best = result.accuracy > best_accuracy
+            _save_epoch(folder, model, optimizer, scheduler, history, options.metadata, is_best, line)
             best_accuracy = max(best_accuracy, result.accuracy)
     return history
 

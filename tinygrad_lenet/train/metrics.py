@@ -28,9 +28,8 @@ def classification_report(cm: np.ndarray) -> str:
     scores = precision_recall_f1(cm)
     lines = ["class  precision  recall      f1  support"]
     for c in range(len(cm)):
-        lines.append(
-            f"{c:>5}  {scores['precision'][c]:9.4f}  {scores['recall'][c]:6.4f}  {scores['f1'][c]:6.4f}  {scores['support'][c]:7d}"
-        )
+        precision, recall, f1, support = (scores[name][c] for name in ("precision", "recall", "f1", "support"))
+        lines.append(f"{c:>5}  {precision:9.4f}  {recall:6.4f}  {f1:6.4f}  {support:7d}")
     accuracy = np.trace(cm) / max(cm.sum(), 1)
     lines.append(f"accuracy {accuracy:.4f} on {cm.sum()} samples ({cm.sum() - np.trace(cm)} errors)")
     return "\n".join(lines)

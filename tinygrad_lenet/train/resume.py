@@ -18,7 +18,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..base.errors import ResumeError
-from ..optim import DEFAULT_LR, create_optimizer, create_scheduler
+from ..nn.module import Module
+from ..optim import default_lr
+from ..optim.lr_scheduler import LRScheduler
+from ..optim.optimizer import Optimizer
+from .run_config import RunConfig
 
 KEPT = ("model", "model_options", "optimizer", "loss", "data", "seed")
 """Options a resumed run cannot change: they would make it another run."""
@@ -38,25 +42,7 @@ CHANGEABLE = (
 )
 """Options a resumed run applies from its next epoch, with a note."""
 
-OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: SDLM scales its step by it
-
-
-def optimizer_of(config: Any, model: Any) -> Any:
-    """The optimizer a :class:`RunConfig` asks for, over ``model``'s parameters."""
-    return create_optimizer(
-        config.optimizer,
-        model.parameters(),
-        config.lr,
-        config.momentum,
-        config.weight_decay,
-        config.batch_size,
-        config.mu,
-    )
-
-
-def scheduler_of(config: Any, optimizer: Any) -> Any:
-    """The learning-rate schedule a :class:`RunConfig` asks for (None for "constant")."""
-    return create_scheduler(config.schedule, optimizer, config.epochs, config.step_size, config.gamma, config.decay)
+OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: sdlm scales its step by it
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -64,7 +50,7 @@ def _same(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
-def merge_config(config: Any, saved: dict[str, Any], given: Iterable[str]) -> tuple[Any, list[str]]:
+def merge_config(config: RunConfig, saved: dict[str, Any], given: Iterable[str]) -> tuple[RunConfig, list[str]]:
     """The configuration of the resumed run and the notes saying what changed.
 
     ``config`` is the new :class:`RunConfig`, ``saved`` the one stored in the checkpoint, and
@@ -84,7 +70,8 @@ def merge_config(config: Any, saved: dict[str, Any], given: Iterable[str]) -> tu
         )
     values = {name: saved[name] for name in fields if name in saved and name not in given}
     merged = dataclasses.replace(config, **values)
-    before = {**saved, "lr": DEFAULT_LR.get(saved.get("optimizer")) if saved.get("lr") is None else saved.get("lr")}
+    # a run saved without an lr trained at its optimizer's default (the optimizer is KEPT: merged has the run's)
+    before = {**saved, "lr": default_lr(merged.optimizer) if saved.get("lr") is None else saved["lr"]}
     notes = [
         f"{name.replace('_', ' ')} {before[name]!r} -> {getattr(merged, name)!r}"
         for name in CHANGEABLE
@@ -94,8 +81,8 @@ def merge_config(config: Any, saved: dict[str, Any], given: Iterable[str]) -> tu
 
 
 def resumed_training_state(
-    state: dict[str, Any], config: Any, model: Any, given: Iterable[str]
-) -> tuple[Any, Any, dict]:
+    state: dict[str, Any], config: RunConfig, model: Module, given: Iterable[str]
+) -> tuple[Optimizer, LRScheduler | None, dict[str, Any]]:
     """The optimizer and scheduler of the resumed run, and the state ``fit`` resumes from.
 
     The optimizer is built from ``config`` and loads the saved state; the optimizer settings the
@@ -104,7 +91,7 @@ def resumed_training_state(
     """
     given = set(given)
     done = len(state["history"])
-    optimizer = optimizer_of(config, model)
+    optimizer = config.build_optimizer(model)
     optimizer.load_state_dict(state["optimizer"])
     for group in optimizer.param_groups:
         for name in OPTIMIZER_SETTINGS:
@@ -114,7 +101,7 @@ def resumed_training_state(
             group["initial_lr"] = config.lr
         group["lr"] = group.get("initial_lr", group["lr"])
     optimizer.check_hyperparameters(optimizer.param_groups[0])
-    scheduler = scheduler_of(config, optimizer)
+    scheduler = config.build_scheduler(optimizer)
     if scheduler is not None:
         scheduler.last_epoch = done - 1
         scheduler.step()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,46 +15,15 @@ from ..base.threads import set_num_threads
 from ..data import MNIST, MNIST_MEAN, MNIST_STD, SAMPLE_CAVEAT, DataLoader, describe, input_transform, load_mnist
 from ..models import MODELS, create_model
 from ..optim import APPLIES_TO
+from ..optim.optimizer import Optimizer
 from .loop import LOSSES, evaluate, fit
 from .metrics import confusion_matrix
 from .report import report_and_confusion, write_graph, write_report
 from .reproducibility import environment
-from .resume import merge_config, optimizer_of, resumed_training_state, scheduler_of
+from .resume import merge_config, resumed_training_state
+from .run_config import RunConfig
 from .run_folder import RunFolder
 from .training_checkpoint import load_training_checkpoint
-
-
-@dataclass
-class RunConfig:
-    """Everything that defines a training run (what ``tinygrad-lenet train`` parses into).
-
-    ``out`` defaults to ``runs/MODEL``, or with ``resume`` to the folder of the checkpoint resumed.
-    """
-
-    model: str = "lenet5"
-    model_options: dict[str, Any] = field(default_factory=dict)
-    epochs: int = 10
-    batch_size: int = 64
-    optimizer: str = "adam"
-    lr: float | None = None
-    momentum: float = 0.9
-    mu: float = 0.02  # SDLM's step lr / (mu + h)
-    weight_decay: float = 0.0
-    schedule: str = "constant"
-    step_size: int = 10
-    gamma: float = 0.1
-    decay: float = 0.1
-    loss: str = "cross_entropy"
-    augment: bool = False
-    data: str = "auto"
-    data_dir: str | None = None
-    seed: int = 0
-    out: str | None = None
-    resume: str | None = None
-    overwrite: bool = False
-    progress: bool = True
-    threads: int | str | None = None  # numpy's BLAS threads (None: numpy's default), or "auto" (threads.py)
-
 
 TRAINING_ONLY = (
     "epochs",
@@ -87,8 +55,9 @@ def options_given(config: RunConfig) -> set[str]:
     return {f.name for f in dataclasses.fields(config) if getattr(config, f.name) != getattr(default, f.name)}
 
 
-def _optimizer_extras(optimizer: Any) -> str:
-    """The settings beside lr that the header of train.log names: SDLM's mu (empty for the others)."""
+def _optimizer_extras(optimizer: Optimizer) -> str:
+    """The settings beside lr that the header of train.log names: mu, for an optimizer that has
+    one (empty for the others)."""
     group = optimizer.param_groups[0]
     return f" mu {group['mu']:g}" if "mu" in group else ""
 
@@ -167,12 +136,12 @@ def train_run(
                 log(f"resume: {note}, from epoch {start}")
             if notes and scheduler is not None:
                 log(
-                    f"resume: schedule {config.schedule} rebuilt for {config.epochs} epochs; epoch {start} trains at lr "
-                    f"{optimizer.param_groups[0]['lr']:.3g}"
+                    f"resume: schedule {config.schedule} rebuilt for {config.epochs} epochs; "
+                    f"epoch {start} trains at lr {optimizer.param_groups[0]['lr']:.3g}"
                 )
         else:
-            optimizer = optimizer_of(config, model)
-            scheduler = scheduler_of(config, optimizer)
+            optimizer = config.build_optimizer(model)
+            scheduler = config.build_scheduler(optimizer)
         train_loader = DataLoader(
             train_set,
             config.batch_size,
@@ -201,14 +170,14 @@ def train_run(
             train_loader,
             test_loader,
             optimizer,
-            config.epochs,
-            scheduler,
-            LOSSES[config.loss],
-            folder,
-            metadata,
-            state,
-            config.progress,
-            log,
+            epochs=config.epochs,
+            scheduler=scheduler,
+            loss_fn=LOSSES[config.loss],
+            out_dir=folder,
+            metadata=metadata,
+            resume=state,
+            progress=config.progress,
+            log=log,
         )
         result = evaluate(model, test_loader, LOSSES[config.loss])
         files = write_report(
@@ -228,8 +197,8 @@ def train_run(
         f" on the bundled sample of {len(test_set):,} test digits ({SAMPLE_CAVEAT})" if test_set.is_sample else ""
     )
     log(
-        f"final test accuracy {result.accuracy:.2%} (best {best['test_accuracy']:.2%} at epoch {best['epoch']}){on_sample}; "
-        f"{summary['seconds']:.0f} s of training"
+        f"final test accuracy {result.accuracy:.2%} (best {best['test_accuracy']:.2%} at epoch {best['epoch']})"
+        f"{on_sample}; {summary['seconds']:.0f} s of training"
     )
     log(f"wrote {', '.join(p.name for p in files)} and the checkpoints last.safetensors, best.safetensors to {out}")
     return summary

@@ -95,17 +95,27 @@ class LeCunScale:
 class RandomAffine:
     """Random planar affine distortion of every image of a batch, each with its own draw.
 
-    Parameters (each ``None`` or 0 to leave it out):
-    degrees: rotation angle drawn from [-degrees, degrees].
-    translate: (fx, fy): shift drawn from [-fx W, fx W] horizontally and [-fy H, fy H] vertically.
-    scale: (lo, hi): zoom factor for both axes.
-    squeeze: (lo, hi): extra horizontal factor (the paper's "squeezing"), < 1 narrows the digit.
-    shear: horizontal shear angle in degrees, drawn from [-shear, shear].
-    fill: value of pixels that come from outside the image.
-    seed: seed of this transform's own generator; without one the package generator is used.
-
     Each output pixel is sampled from the input by bilinear interpolation at the position the
     inverse transform maps it to; the map is about the image centre. Input: float (..., H, W).
+
+    Parameters
+    ----------
+    degrees
+        Rotation angle drawn from [-degrees, degrees]; 0 leaves it out.
+    translate
+        ``(fx, fy)``: shift drawn from [-fx W, fx W] horizontally and [-fy H, fy H] vertically;
+        ``None`` leaves it out.
+    scale
+        ``(lo, hi)``: zoom factor for both axes; ``None`` leaves it out.
+    squeeze
+        ``(lo, hi)``: extra horizontal factor (the paper's "squeezing"), < 1 narrows the digit;
+        ``None`` leaves it out.
+    shear
+        Horizontal shear angle in degrees, drawn from [-shear, shear]; 0 leaves it out.
+    fill
+        Value of pixels that come from outside the image.
+    seed
+        Seed of this transform's own generator; without one the package generator is used.
     """
 
     def __init__(

@@ -33,14 +33,14 @@ class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
 
     Parameters
     ----------
-    data:
+    data
         A Tensor, numpy array, nested list or scalar. Python floats (and lists of them) become
         float32; numpy arrays keep their dtype and share memory with the tensor, like
         ``torch.from_numpy``; a Tensor shares its array.
-    requires_grad:
+    requires_grad
         Record the ops applied to this tensor so that ``backward()`` fills its ``.grad``.
         Only floating-point tensors can require grad.
-    dtype:
+    dtype
         Convert the data to this dtype (``tinygrad_lenet.float64``, ``"float32"``, ...).
     """
 

@@ -54,16 +54,30 @@ def draw_graph(
 ) -> graphviz.Digraph:
     """Draw the graph that computed ``output`` (any tensor: a loss, or one mid-way through a model).
 
-    params: the model (or a dict of named tensors) whose parameter and module names label the
+    Parameters
+    ----------
+    output
+        The tensor whose graph (``grad_fn`` and its parents, back to the leaves) is drawn.
+    params
+        The model (or a dict of named tensors) whose parameter and module names label the
         drawing; ops made inside a module's forward are boxed in a cluster named after it.
-    show_shapes: shapes and dtypes on tensor nodes, shapes on the edges between ops.
-    show_grads: after backward(), each parameter's (and each retained tensor's) gradient norm.
+    show_shapes
+        Shapes and dtypes on tensor nodes, shapes on the edges between ops.
+    show_grads
+        After backward(), each parameter's (and each retained tensor's) gradient norm.
         Nodes whose value or gradient holds NaN or Inf are red either way.
-    depth: draw each module at this depth (1: the model's children) as one node.
-    collapse: merge runs of the same op, or (with ``depth``) of identical modules, applied one
+    depth
+        Draw each module at this depth (1: the model's children) as one node.
+    rankdir
+        Graphviz's direction of the layout: ``"TB"`` top to bottom, ``"LR"`` left to right.
+    collapse
+        Merge runs of the same op, or (with ``depth``) of identical modules, applied one
         after another into one node with a count.
-    max_nodes: above this many nodes the layout is made compact and a warning suggests
+    max_nodes
+        Above this many nodes the layout is made compact and a warning suggests
         ``depth`` or ``collapse``.
+    legend
+        A box that explains the colours of the nodes.
     """
     if depth is not None and depth < 1:
         raise ValueError(f"depth must be 1 or more (1: one node per child module of the model), got {depth}")

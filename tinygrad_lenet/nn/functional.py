@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..autodiff.function import Function
 from ..base.dims import pair
 from ..base.dtypes import is_floating
 from ..base.errors import DTypeError, ShapeError
@@ -129,7 +130,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return LinearOp.apply(x, w.astype(x.dtype), b)
 
 
-def _pool(op: type, input: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> Tensor:
+def _pool(op: type[Function], input: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> Tensor:
     name = op.__name__
     x, unbatched = _batched(input, name)
     kernel = pair(kernel_size, "kernel_size", name)

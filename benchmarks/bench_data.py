@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import tinygrad_lenet as tl
@@ -24,6 +25,11 @@ def best_of(repeats: int, fn: Callable[[], object]) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def one_epoch(loader: DataLoader) -> int:
+    """Draw every batch of ``loader`` once; the number of images drawn."""
+    return sum(len(x) for x, _ in loader)
 
 
 def main() -> None:
@@ -43,7 +49,7 @@ def main() -> None:
     plain, augmented = input_transform(32), input_transform(32, augment=True)  # what training uses
     for name, transform in (("no transform", None), ("ToFloat+Pad+Normalize", plain), ("+ RandomAffine", augmented)):
         loader = DataLoader(train, args.batch_size, shuffle=True, seed=0, transform=transform)
-        seconds = best_of(args.repeats, lambda: sum(len(x) for x, _ in loader))
+        seconds = best_of(args.repeats, partial(one_epoch, loader))
         print(
             f"one epoch, batch {args.batch_size}, {name:<22}: {seconds:6.2f} s  {len(train) / seconds:>10,.0f} images/s"
         )

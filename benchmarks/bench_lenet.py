@@ -97,7 +97,8 @@ def main() -> None:
     for dtype in (np.float32, np.float64):
         train, infer = measure(np.dtype(dtype), args.batch_size, args.steps, args.repeats)
         print(
-            f"LeNet-5 {np.dtype(dtype).name}, batch {args.batch_size}: train {train:8,.0f} images/s   inference {infer:8,.0f} images/s"
+            f"LeNet-5 {np.dtype(dtype).name}, batch {args.batch_size}: train {train:8,.0f} images/s   "
+            f"inference {infer:8,.0f} images/s"
         )
     if args.profile:
         cProfile.runctx(

@@ -32,7 +32,8 @@ class KNearestNeighbors:
         return self
 
     def predict(self, images: np.ndarray) -> np.ndarray:
-        """The predicted class of each image: the majority label of its k nearest training images (Euclidean distance on the pixels)."""
+        """The predicted class of each image: the majority label of its k nearest training images
+        (Euclidean distance on the pixels)."""
         if self.train_x is None:
             raise RuntimeError("KNearestNeighbors.predict before fit()")
         queries = np.asarray(images, dtype=np.float32).reshape(len(images), -1)

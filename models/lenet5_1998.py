@@ -2,7 +2,8 @@
 
 input 32x32 scaled to [-0.1, 1.175] -> C1 6@5x5 -> S2 -> C3 16@5x5 over the paper's table of S2
 maps -> S4 -> C5 120@5x5 -> F6 84 -> Euclidean RBF to the 10 fixed 7x12 digit bitmaps.
-f(a) = 1.7159 tanh(2a/3) after every layer but the output; exactly 60,000 trainable parameters. ``forward`` returns minus the RBF distances (see ``tinygrad_lenet.nn.rbf``).
+f(a) = 1.7159 tanh(2a/3) after every layer but the output; exactly 60,000 trainable parameters.
+``forward`` returns minus the RBF distances (see ``tinygrad_lenet.nn.rbf``).
 docs/lenet5-1998.md gives the facts and the choices where the paper is silent.
 """
 
@@ -131,8 +132,8 @@ class TableConv2d(nn.Module):
 
 def _conv(in_channels: int, out_channels: int) -> nn.Conv2d:
     conv = nn.Conv2d(in_channels, out_channels, 5)
-    init_uniform(conv.weight, in_channels * 25)
-    init_uniform(conv.bias, in_channels * 25)
+    for p in conv.parameters():  # weight, then bias
+        init_uniform(p, in_channels * 25)
     return conv
 
 
@@ -148,8 +149,8 @@ class LeNet5_1998(nn.Module):
         self.s4 = Subsampling(16)
         self.c5 = _conv(16, 120)
         self.f6 = nn.Linear(120, 84)
-        init_uniform(self.f6.weight, 120)
-        init_uniform(self.f6.bias, 120)
+        for p in self.f6.parameters():  # weight, then bias
+            init_uniform(p, 120)
         self.output = nn.EuclideanRBF(bitmaps())
 
     def forward(self, x: tl.Tensor) -> tl.Tensor:

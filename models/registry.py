@@ -137,7 +137,8 @@ MODELS: dict[str, ModelSpec] = {
         options=(ModelOption("k", "number of neighbours", type=positive_int),),
     ),
 }
-"""The models the command line trains, by name (``--model``): each a ``ModelSpec`` with its class, options and input size."""
+"""The models the command line trains, by name (``--model``): each a ``ModelSpec`` with its class,
+options and input size."""
 
 
 def create_model(name: str, **options: Any) -> Any:

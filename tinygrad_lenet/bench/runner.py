@@ -170,15 +170,11 @@ def run(
         report["under_load"].append(result)
         log(_line(result, "under load: ") + f"   ours vs our quiet {result['vs_our_quiet']:.2f}x (target 0.5x)")
     if memory_steps and chosen:
-        entry = {
-            "workload": chosen[0].name,
-            "steps": memory_steps,
-            "peak_rss_mb": {name: peak_memory(name, chosen[0].name, memory_steps) for name in found},
-        }
-        report["memory"].append(entry)
+        peak = {name: peak_memory(name, chosen[0].name, memory_steps) for name in found}
+        report["memory"].append({"workload": chosen[0].name, "steps": memory_steps, "peak_rss_mb": peak})
         log(
             f"peak RSS training {chosen[0].name} for {memory_steps} steps: "
-            + ", ".join(f"{n} {m:.0f} MB" if m else f"{n} -" for n, m in entry["peak_rss_mb"].items())
+            + ", ".join(f"{n} {m:.0f} MB" if m else f"{n} -" for n, m in peak.items())
         )
     return report
 

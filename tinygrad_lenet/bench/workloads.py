@@ -135,4 +135,5 @@ WORKLOADS = [
         0.9,
     ),
 ]
-"""The workloads ``tinygrad-lenet bench`` times beside PyTorch (LeNet-5 training and inference, the examples net, an MLP)."""
+"""The workloads ``tinygrad-lenet bench`` times beside PyTorch (LeNet-5 training and inference, the
+examples net, an MLP)."""

@@ -13,10 +13,14 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..base.errors import DataError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PIXELS = 40_000_000
 """The largest image read (width x height): 40 megapixels, e.g. 8000 x 5000; a phone photo is 12-50."""
@@ -63,7 +67,7 @@ def to_mnist_format(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def _ink(img: Image.Image) -> np.ndarray:  # noqa: F821 - PIL.Image, imported lazily
+def _ink(img: Image.Image) -> np.ndarray:
     """The image as grayscale (H, W); for a drawing on a transparent background, its opacity."""
     if "A" in img.getbands() or (img.mode == "P" and "transparency" in img.info):
         alpha = np.asarray(img.convert("RGBA"))[..., 3]

@@ -98,23 +98,23 @@ def download_mnist(
 def read_mnist_folder(root: Path, train: bool) -> tuple[np.ndarray, np.ndarray]:
     """Images (N, H, W) uint8 and labels (N,) int64 of one split, structurally validated."""
     split = "train" if train else "test"
-    paths = {kind: find_file(root, f"{split}-{kind}") for kind in ("images", "labels")}
-    missing = [FILES[f"{split}-{kind}"][0] for kind, p in paths.items() if p is None]
-    if missing:
+    images_path, labels_path = find_file(root, f"{split}-images"), find_file(root, f"{split}-labels")
+    if images_path is None or labels_path is None:
+        missing = [
+            FILES[f"{split}-{kind}"][0] for kind, p in (("images", images_path), ("labels", labels_path)) if p is None
+        ]
         raise DataError(f"{root}: {', '.join(missing)}[.gz] not found. " + _where_to_put_files(root))
-    images, labels = read_idx(paths["images"]), read_idx(paths["labels"])
+    images, labels = read_idx(images_path), read_idx(labels_path)
     if images.ndim != 3 or images.dtype != np.uint8:
-        raise DataError(
-            f"{paths['images']}: expected uint8 images of shape (N, H, W), got {images.dtype} {images.shape}"
-        )
+        raise DataError(f"{images_path}: expected uint8 images of shape (N, H, W), got {images.dtype} {images.shape}")
     if labels.ndim != 1:
-        raise DataError(f"{paths['labels']}: expected labels of shape (N,), got {labels.shape}")
+        raise DataError(f"{labels_path}: expected labels of shape (N,), got {labels.shape}")
     if len(images) != len(labels):
         raise DataError(
-            f"{root}: {len(images)} images in {paths['images'].name} but {len(labels)} labels in {paths['labels'].name}"
+            f"{root}: {len(images)} images in {images_path.name} but {len(labels)} labels in {labels_path.name}"
         )
     if labels.size and (labels.min() < 0 or labels.max() > 9):
-        raise DataError(f"{paths['labels']}: labels must be digits 0-9, found {labels.min()}..{labels.max()}")
+        raise DataError(f"{labels_path}: labels must be digits 0-9, found {labels.min()}..{labels.max()}")
     return images, labels.astype(np.int64)
 
 

@@ -121,9 +121,9 @@ class RandomAffine:
     def __init__(
         self,
         degrees: float = 0.0,
-        translate: tuple[float, float] | None = None,
-        scale: tuple[float, float] | None = None,
-        squeeze: tuple[float, float] | None = None,
+        translate: Sequence[float] | None = None,
+        scale: Sequence[float] | None = None,
+        squeeze: Sequence[float] | None = None,
         shear: float = 0.0,
         fill: float = 0.0,
         seed: int | None = None,
@@ -141,8 +141,8 @@ class RandomAffine:
         """Per image: the 2x2 inverse linear map (n, 2, 2) and the shift (n, 2) in (x, y) order."""
         rng = self._rng or generator()
         angle = np.deg2rad(rng.uniform(-self.degrees, self.degrees, n))
-        zoom = rng.uniform(*self.scale, n) if self.scale else np.ones(n)
-        squeeze = rng.uniform(*self.squeeze, n) if self.squeeze else np.ones(n)
+        zoom = rng.uniform(self.scale[0], self.scale[1], n) if self.scale else np.ones(n)
+        squeeze = rng.uniform(self.squeeze[0], self.squeeze[1], n) if self.squeeze else np.ones(n)
         shear = np.tan(np.deg2rad(rng.uniform(-self.shear, self.shear, n)))
         fx, fy = self.translate or (0.0, 0.0)
         shift = np.stack([rng.uniform(-fx * w, fx * w, n), rng.uniform(-fy * h, fy * h, n)], axis=1)

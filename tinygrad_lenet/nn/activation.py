@@ -50,7 +50,8 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    """x Phi(x) = x (1 + erf(x / sqrt 2)) / 2; ``approximate="tanh"``: x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2."""
+    """x Phi(x) = x (1 + erf(x / sqrt 2)) / 2; with ``approximate="tanh"``,
+    x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2."""
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
         return input * 0.5 * (inner.tanh() + 1.0)
@@ -60,31 +61,35 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 class _Activation(Module):
-    """A module calling its function with the arguments it was made with."""
+    """A module calling its function with the arguments it was made with, kept as attributes of the
+    same names (PyTorch's); ``shown`` lists the ones its repr gives."""
 
-    def __init__(self, **options: object) -> None:
-        super().__init__()
-        options.pop("inplace", None)
-        self.options = options
+    shown: tuple[str, ...] = ()
 
     def extra_repr(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.options.items())
+        return ", ".join(f"{k}={getattr(self, k)}" for k in self.shown)
 
 
 class LeakyReLU(_Activation):
+    shown = ("negative_slope",)
+
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        super().__init__(negative_slope=negative_slope)
+        super().__init__()
+        self.negative_slope = negative_slope
 
     def forward(self, x: Tensor) -> Tensor:
-        return leaky_relu(x, **self.options)
+        return leaky_relu(x, self.negative_slope)
 
 
 class ELU(_Activation):
+    shown = ("alpha",)
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__(alpha=alpha)
+        super().__init__()
+        self.alpha = alpha
 
     def forward(self, x: Tensor) -> Tensor:
-        return elu(x, **self.options)
+        return elu(x, self.alpha)
 
 
 class ReLU6(_Activation):
@@ -96,11 +101,14 @@ class ReLU6(_Activation):
 
 
 class Softplus(_Activation):
+    shown = ("beta", "threshold")
+
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        super().__init__(beta=beta, threshold=threshold)
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
 
     def forward(self, x: Tensor) -> Tensor:
-        return softplus(x, **self.options)
+        return softplus(x, self.beta, self.threshold)
 
 
 class SiLU(_Activation):
@@ -128,8 +136,11 @@ class Hardswish(_Activation):
 
 
 class GELU(_Activation):
+    shown = ("approximate",)
+
     def __init__(self, approximate: str = "none") -> None:
-        super().__init__(approximate=approximate)
+        super().__init__()
+        self.approximate = approximate
 
     def forward(self, x: Tensor) -> Tensor:
-        return gelu(x, **self.options)
+        return gelu(x, self.approximate)

@@ -135,10 +135,10 @@ class ParameterList(Module):
         return self
 
     def __getitem__(self, index: int) -> Parameter:
-        return list(self._parameters.values())[index]
+        return list(self)[index]
 
     def __len__(self) -> int:
         return len(self._parameters)
 
     def __iter__(self) -> Iterator[Parameter]:
-        return iter(self._parameters.values())
+        return (p for p in self._parameters.values() if p is not None)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..autodiff.function import Function
 from ..base.dims import pair
 from ..base.dtypes import is_floating
 from ..base.errors import DTypeError, ShapeError
@@ -129,7 +130,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return LinearOp.apply(x, w.astype(x.dtype), b)
 
 
-def _pool(op: type, input: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> Tensor:
+def _pool(op: type[Function], input: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> Tensor:
     name = op.__name__
     x, unbatched = _batched(input, name)
     kernel = pair(kernel_size, "kernel_size", name)
@@ -198,6 +199,11 @@ def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...
     return input * Tensor(keep.astype(input.dtype) * np.asarray(scale, dtype=input.dtype))
 
 
+def _bins(n: int, m: int) -> list[tuple[int, int]]:
+    """The m adaptive-pooling cells along an axis of n: [floor(i n / m), ceil((i + 1) n / m)) for each i."""
+    return [(i * n // m, -(-(i + 1) * n // m)) for i in range(m)]
+
+
 def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
     """Average over the bins that divide (H, W) into ``output_size`` cells, as PyTorch: cell i along an
     axis of n covers [floor(i n / out), ceil((i + 1) n / out))."""
@@ -208,7 +214,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     if h % oh == 0 and w % ow == 0:
         out = avg_pool2d(x, (h // oh, w // ow))
     else:
-        bins = lambda n, m: [(i * n // m, -(-(i + 1) * n // m)) for i in range(m)]  # noqa: E731
-        rows = [[x[:, :, a:b, c:d].mean((2, 3)) for c, d in bins(w, ow)] for a, b in bins(h, oh)]
+        rows = [[x[:, :, a:b, c:d].mean((2, 3)) for c, d in _bins(w, ow)] for a, b in _bins(h, oh)]
         out = stack([stack(row, -1) for row in rows], -2)
     return out.squeeze(0) if unbatched else out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from ..base.module_stack import MODULE_STACK
 from ..tensor.tensor import Tensor
 
 ForwardHook = Callable[["Module", tuple, Any], None]
+T = TypeVar("T", bound=Tensor)
 
 
 class Parameter(Tensor):
@@ -66,6 +67,8 @@ class Module:
     """
 
     training: bool
+    _parameters: OrderedDict[str, Parameter | None]
+    _buffers: OrderedDict[str, Tensor | None]
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -83,7 +86,10 @@ class Module:
             self.__dict__.pop(name, None)
             for registry in (self._parameters, self._buffers, self._modules):
                 registry.pop(name, None)
-            (self._parameters if isinstance(value, Parameter) else self._modules)[name] = value
+            if isinstance(value, Parameter):
+                self._parameters[name] = value
+            else:
+                self._modules[name] = value
         elif name in self._buffers:
             self._buffers[name] = value
         elif name in self._parameters and value is None:
@@ -125,7 +131,8 @@ class Module:
 
     # --- calling ------------------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """The computation the module does, written by each subclass; call the module (``model(x)``), not ``forward``, so that hooks and module names in drawings apply."""
+        """The computation the module does, written by each subclass; call the module (``model(x)``),
+        not ``forward``, so that hooks and module names in drawings apply."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -172,11 +179,15 @@ class Module:
         """The direct submodules."""
         return (m for _, m in self.named_children())
 
-    def _named_members(self, registry: str, recurse: bool) -> Iterator[tuple[str, Tensor]]:
+    def _named_members(
+        self, registry: Callable[[Module], Mapping[str, T | None]], recurse: bool
+    ) -> Iterator[tuple[str, T]]:
+        """The members ``registry`` gives of each module (this one, and its submodules when ``recurse``),
+        each once, with its dotted name."""
         seen: set[int] = set()
         modules = self.named_modules() if recurse else iter([("", self)])
         for prefix, module in modules:
-            for name, value in getattr(module, registry).items():
+            for name, value in registry(module).items():
                 if value is None or id(value) in seen:
                     continue
                 seen.add(id(value))
@@ -184,18 +195,20 @@ class Module:
 
     def named_parameters(self, recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
         """Every parameter with its dotted name (``conv1.weight``), each once."""
-        return self._named_members("_parameters", recurse)  # type: ignore[return-value]
+        return self._named_members(lambda m: m._parameters, recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """The trainable parameters (each once, even if shared), the submodules' too when ``recurse``: what an optimizer takes."""
+        """The trainable parameters (each once, even if shared), the submodules' too when ``recurse``:
+        what an optimizer takes."""
         return (p for _, p in self.named_parameters(recurse))
 
     def named_buffers(self, recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
         """(dotted name, buffer) pairs, the submodules' too when ``recurse``."""
-        return self._named_members("_buffers", recurse)
+        return self._named_members(lambda m: m._buffers, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
-        """The module's buffers (tensors saved with it that are not trained, e.g. running means), its submodules' too when ``recurse``."""
+        """The module's buffers (tensors saved with it that are not trained, e.g. running means), its
+        submodules' too when ``recurse``."""
         return (b for _, b in self.named_buffers(recurse))
 
     def num_parameters(self, trainable_only: bool = False) -> int:

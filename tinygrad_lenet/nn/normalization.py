@@ -69,8 +69,10 @@ class _BatchNorm(Module):
             mean = Tensor(self.running_mean._array.reshape(shape))
             var = Tensor(self.running_var._array.reshape(shape))
         out = (x - mean) / (var + self.eps).sqrt()
-        if self.affine:
-            out = out * self.weight.reshape(shape) + self.bias.reshape(shape)
+        if self.weight is not None:
+            out = out * self.weight.reshape(shape)
+        if self.bias is not None:
+            out = out + self.bias.reshape(shape)
         return out
 
     def _update_running_stats(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:

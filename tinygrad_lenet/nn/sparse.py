@@ -35,10 +35,10 @@ class Embedding(Module):
     def forward(self, indices: Tensor) -> Tensor:
         if indices.dtype.kind not in "iu":
             raise DTypeError(f"Embedding: indices must be integers, got {indices.dtype}")
-        if indices.numel() and (indices.min().item() < 0 or indices.max().item() >= self.num_embeddings):
+        if indices.numel() and (indices.amin().item() < 0 or indices.amax().item() >= self.num_embeddings):
             raise IndexError(
                 f"Embedding: indices must be in [0, {self.num_embeddings - 1}], "
-                f"found {indices.min().item()}..{indices.max().item()}"
+                f"found {indices.amin().item()}..{indices.amax().item()}"
             )
         return self.weight[indices]
 

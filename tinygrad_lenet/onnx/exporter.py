@@ -106,7 +106,7 @@ def export(
         model.train(was_training)
     if not isinstance(out, Tensor) or out.grad_fn is None:
         raise ValueError("onnx.export: the model's output must be a tensor computed from its input")
-    graph = _graph(model, x, out, input_names[0], output_names[0], dynamic_batch)
+    graph = _graph(model, x, out, out.grad_fn, input_names[0], output_names[0], dynamic_batch)
     proto = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", opset_version)], producer_name="tinygrad_lenet"
     )
@@ -114,7 +114,10 @@ def export(
     return atomic_write(Path(path), proto.SerializeToString())
 
 
-def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: str, dynamic: bool) -> onnx.GraphProto:
+def _graph(
+    model: Module, x: Tensor, out: Tensor, root: Function, input_name: str, output_name: str, dynamic: bool
+) -> onnx.GraphProto:
+    """The graph that computed ``out`` (made by ``root``) from ``x``, as ONNX nodes, inputs first."""
     from onnx import helper, numpy_helper
 
     names = {id(p): n for n, p in model.named_parameters()}
@@ -123,8 +126,8 @@ def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: 
     ctx = Context(
         x, {id(x): input_name, id(out): output_name}, x.shape[0] if dynamic and x.ndim else None, module_names
     )
-    order = topological_order(out.grad_fn)[::-1]  # inputs first
-    output_of = {id(out.grad_fn): out}  # each node's result tensor
+    order = topological_order(root)[::-1]  # inputs first
+    output_of = {id(root): out}  # each node's result tensor
     for fn in order:
         for parent in fn.parents:
             if parent.grad_fn is not None:
@@ -143,7 +146,10 @@ def _graph(model: Module, x: Tensor, out: Tensor, input_name: str, output_name: 
             ctx.batched.add(id(result))
         exporter(ctx, fn, inputs, ctx.names[id(result)])
     elem = helper.np_dtype_to_tensor_dtype(x.dtype)
-    batch_dim = lambda shape: ["batch", *shape[1:]] if ctx.batch is not None else list(shape)  # noqa: E731
+
+    def batch_dim(shape: tuple[int, ...]) -> list[str | int]:
+        return ["batch", *shape[1:]] if ctx.batch is not None else list(shape)
+
     return helper.make_graph(
         ctx.nodes,
         type(model).__name__,

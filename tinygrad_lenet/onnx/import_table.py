@@ -27,16 +27,24 @@ def unsupported(op: str, what: str) -> NotImplementedError:
     return NotImplementedError(f"onnx.load: {op} with {what} is not supported here")
 
 
+def _input(xs: Sequence[Tensor | None], i: int) -> Tensor:
+    """The node's ``i``-th input, one the operator requires (only optional inputs may be omitted)."""
+    x = xs[i] if i < len(xs) else None
+    if x is None:
+        raise ValueError(f"onnx.load: the node omits its input {i}, which the operator requires")
+    return x
+
+
 def _values(t: Tensor | None) -> list[int]:
     return [] if t is None else [int(v) for v in np.asarray(t.numpy()).reshape(-1)]
 
 
 def _binary(op: Callable[[Tensor, Tensor], Tensor]) -> Importer:
-    return lambda xs, attrs: op(xs[0], xs[1])
+    return lambda xs, attrs: op(_input(xs, 0), _input(xs, 1))
 
 
 def _div(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    a, b = xs[0], xs[1]
+    a, b = _input(xs, 0), _input(xs, 1)
     if a.dtype.kind in "iu" and b.dtype.kind in "iu":  # ONNX divides integers by truncation
         return Tensor(np.trunc(a.numpy() / b.numpy()).astype(np.result_type(a.dtype, b.dtype)))
     return a / b
@@ -44,22 +52,23 @@ def _div(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
 
 def _variadic(op: Callable[[Tensor, Tensor], Tensor]) -> Importer:
     def run(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-        result = xs[0]
-        for x in xs[1:]:
-            result = op(result, x)
+        result = _input(xs, 0)
+        for i in range(1, len(xs)):
+            result = op(result, _input(xs, i))
         return result
 
     return run
 
 
 def _unary(method: str) -> Importer:
-    return lambda xs, attrs: getattr(xs[0], method)()
+    return lambda xs, attrs: getattr(_input(xs, 0), method)()
 
 
 def _clip(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
     low = xs[1].item() if len(xs) > 1 and xs[1] is not None else None
     high = xs[2].item() if len(xs) > 2 and xs[2] is not None else None
-    return xs[0] if low is None and high is None else xs[0].clamp(low, high)
+    x = _input(xs, 0)
+    return x if low is None and high is None else x.clamp(low, high)
 
 
 def _pads(
@@ -91,7 +100,7 @@ def _pads(
 
 
 def _conv(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    x, w = xs[0], xs[1]
+    x, w = _input(xs, 0), _input(xs, 1)
     if x.ndim != 4:
         raise unsupported("Conv", f"a {x.ndim - 2}-D input (only 2-D images, (N, C, H, W))")
     kernel = attrs.get("kernel_shape", list(w.shape[2:]))
@@ -113,7 +122,8 @@ def _conv(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
 
 
 def _ceil_extra(size: int, before: int, after: int, k: int, s: int) -> int:
-    """Padding ``ceil_mode`` adds after the end so that a last, partial window fits (none that starts in the padding)."""
+    """Padding ``ceil_mode`` adds after the end so that a last, partial window fits (none that
+    starts in the padding)."""
     out = math.ceil((size + before + after - k) / s) + 1
     if (out - 1) * s >= size + before:
         out -= 1
@@ -143,17 +153,21 @@ def _windows(
     """``combine`` (max or +) over each window of an unpadded pooling: our 2-D pool ops where they
     apply, else one strided slice per kernel offset, y = combine over o of x[.., o d + s r] per dimension."""
     if len(kernel) == 2 and list(dilations) == [1, 1]:
-        pooled = (F.max_pool2d if combine is maximum else F.avg_pool2d)(x, tuple(kernel), tuple(strides))
+        pooled = (F.max_pool2d if combine is maximum else F.avg_pool2d)(
+            x, (kernel[0], kernel[1]), (strides[0], strides[1])
+        )
         return pooled if combine is maximum else pooled * float(kernel[0] * kernel[1])
     outs = [(size - (k - 1) * d - 1) // s + 1 for size, k, s, d in zip(x.shape[2:], kernel, strides, dilations)]
-    result = None
-    for window in _window_slices(kernel, strides, dilations, outs):
-        result = x[window] if result is None else combine(result, x[window])
+    first, *rest = _window_slices(kernel, strides, dilations, outs)
+    result = x[first]
+    for window in rest:
+        result = combine(result, x[window])
     return result
 
 
 def _geometry(op: str, x: Tensor, attrs: dict[str, Any]) -> tuple[list[int], ...]:
-    """kernel, strides, dilations, pads before and after, the extra ``ceil_mode`` padding, and the widths for ``F.pad``."""
+    """kernel, strides, dilations, pads before and after, the extra ``ceil_mode`` padding, and the
+    widths for ``F.pad``."""
     n = x.ndim - 2
     if n not in (1, 2, 3):
         raise unsupported(op, f"a {n}-D input (1-, 2- and 3-D pooling are)")
@@ -173,8 +187,8 @@ def _max_pool_with_indices(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -
     """MaxPool's second output: where each maximum is, as an index into the flattened input (the first one on
     ties), row-major, or with the spatial axes in reverse order (column-major) when ``storage_order=1``."""
     values = IMPORTERS["MaxPool"](xs, attrs)
-    x = xs[0].numpy()
-    kernel, strides, dilations, before, after, extra, _ = _geometry("MaxPool", xs[0], attrs)
+    x = _input(xs, 0).numpy()
+    kernel, strides, dilations, before, after, extra, _ = _geometry("MaxPool", _input(xs, 0), attrs)
     widths = ((0, 0), (0, 0), *((b, a + e) for b, a, e in zip(before, after, extra)))
     padded = np.pad(x, widths, constant_values=-np.inf)
     flat = np.arange(x.size)
@@ -198,7 +212,7 @@ def _pool(op: str) -> Importer:
     """
 
     def run(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-        x = xs[0]
+        x = _input(xs, 0)
         kernel, strides, dilations, before, after, extra, widths = _geometry(op, x, attrs)
         spatial = x.shape[2:]
         if op == "MaxPool":
@@ -207,9 +221,14 @@ def _pool(op: str) -> Importer:
             (1, 1, *(sz + b + a + e for sz, b, a, e in zip(spatial, before, after, extra))), dtype=x.dtype
         )
         if attrs.get("count_include_pad", 0):
-            counted[(..., *(slice(0, sz + b + a) for sz, b, a in zip(spatial, before, after)))] = 1
-        counted[(..., *(slice(b, b + sz) for sz, b in zip(spatial, before)))] = 1
-        add = lambda a, b: a + b  # noqa: E731
+            declared: tuple[Any, ...] = (..., *(slice(0, sz + b + a) for sz, b, a in zip(spatial, before, after)))
+            counted[declared] = 1
+        real: tuple[Any, ...] = (..., *(slice(b, b + sz) for sz, b in zip(spatial, before)))
+        counted[real] = 1
+
+        def add(a: Tensor, b: Tensor) -> Tensor:
+            return a + b
+
         return _windows(F.pad(x, widths), kernel, strides, dilations, add) / _windows(
             Tensor(counted), kernel, strides, dilations, add
         )
@@ -218,41 +237,41 @@ def _pool(op: str) -> Importer:
 
 
 def _gemm(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    a, b = xs[0], xs[1]
+    a, b = _input(xs, 0), _input(xs, 1)
     a = a.T if attrs.get("transA", 0) else a
     b = b.T if attrs.get("transB", 0) else b
     y = (a @ b) * float(attrs.get("alpha", 1.0)) if attrs.get("alpha", 1.0) != 1.0 else a @ b
-    if len(xs) > 2 and xs[2] is not None:
-        c = xs[2] * float(attrs.get("beta", 1.0)) if attrs.get("beta", 1.0) != 1.0 else xs[2]
-        y = y + c
+    bias = xs[2] if len(xs) > 2 else None
+    if bias is not None:
+        y = y + (bias * float(attrs.get("beta", 1.0)) if attrs.get("beta", 1.0) != 1.0 else bias)
     return y
 
 
 def _reshape(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    x, shape = xs[0], _values(xs[1])
+    x, shape = _input(xs, 0), _values(xs[1])
     if not attrs.get("allowzero", 0):
         shape = [x.shape[i] if s == 0 else s for i, s in enumerate(shape)]
     return x.reshape(*shape)
 
 
 def _flatten(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    x = xs[0]
+    x = _input(xs, 0)
     axis = int(attrs.get("axis", 1))
     axis = axis + x.ndim if axis < 0 else axis
     return x.reshape(math.prod(x.shape[:axis]), math.prod(x.shape[axis:]))
 
 
 def _transpose(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    x = xs[0]
+    x = _input(xs, 0)
     return x.permute(*attrs.get("perm", list(range(x.ndim))[::-1]))
 
 
 def _softmax(method: str) -> Importer:
-    return lambda xs, attrs: getattr(xs[0], method)(int(attrs.get("axis", -1)))
+    return lambda xs, attrs: getattr(_input(xs, 0), method)(int(attrs.get("axis", -1)))
 
 
 def _reduce_sum(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    x, axes = xs[0], _values(xs[1]) if len(xs) > 1 else []
+    x, axes = _input(xs, 0), _values(xs[1]) if len(xs) > 1 else []
     keep = bool(attrs.get("keepdims", 1))
     if not axes:
         if attrs.get("noop_with_empty_axes", 0):
@@ -262,7 +281,7 @@ def _reduce_sum(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
 
 
 def _unsqueeze(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    x, axes = xs[0], _values(xs[1])
+    x, axes = _input(xs, 0), _values(xs[1])
     rank = x.ndim + len(axes)
     shape = list(x.shape)
     for axis in sorted(a % rank for a in axes):
@@ -286,7 +305,7 @@ IMPORTERS: dict[str, Importer] = {
     "Relu": _unary("relu"),
     "Sigmoid": _unary("sigmoid"),
     "Tanh": _unary("tanh"),
-    "Identity": lambda xs, attrs: xs[0],
+    "Identity": lambda xs, attrs: _input(xs, 0),
     "Clip": _clip,
     "Conv": _conv,
     "MaxPool": _pool("MaxPool"),

@@ -146,4 +146,5 @@ EXPORTERS: dict[str, Exporter] = {
     "EuclideanRBF": _rbf,
     "Clip": _clip,
 }
-"""Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported (the error names it)."""
+"""Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported
+(the error names it)."""

@@ -23,6 +23,7 @@ from ..data.dataset import Dataset
 from ..data.download import download
 from ..data.mnist import FILES, download_mnist, find_file, read_mnist_folder
 from ..tensor.tensor import Tensor
+from .transforms import BatchTransform
 
 
 class MNIST(Dataset):
@@ -83,12 +84,11 @@ class MNIST(Dataset):
 
     def get_batch(self, indices: np.ndarray) -> tuple[np.ndarray, ...]:
         """A batch in one vectorized pass when every transform has a batched form, else one by one."""
-        if (
-            self.transform is None or getattr(self.transform, "batchable", hasattr(self.transform, "batch"))
-        ) and self.target_transform is None:
-            images = self.data._array[indices]
-            images = images if self.transform is None else self.transform.batch(images)
-            return images, self.targets._array[indices]
+        if self.target_transform is None:
+            if self.transform is None:
+                return self.data._array[indices], self.targets._array[indices]
+            if isinstance(self.transform, BatchTransform) and getattr(self.transform, "batchable", True):
+                return self.transform.batch(self.data._array[indices]), self.targets._array[indices]
         return super().get_batch(indices)
 
     def __repr__(self) -> str:

@@ -10,7 +10,7 @@ with one vectorized pass instead of one Python call per image.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -20,6 +20,16 @@ from ..tensor.tensor import Tensor
 
 def _array(image: Any) -> np.ndarray:
     return image._array if isinstance(image, Tensor) else np.asarray(image)
+
+
+@runtime_checkable
+class BatchTransform(Protocol):
+    """A transform with a batched form: ``batch(x)`` does to a whole (N, ...) array what calling it
+    does to each image."""
+
+    def __call__(self, image: Any) -> Any: ...
+
+    def batch(self, images: np.ndarray) -> np.ndarray: ...
 
 
 class Compose:
@@ -35,10 +45,12 @@ class Compose:
 
     @property
     def batchable(self) -> bool:
-        return all(hasattr(t, "batch") for t in self.transforms)
+        return all(isinstance(t, BatchTransform) for t in self.transforms)
 
     def batch(self, images: np.ndarray) -> np.ndarray:
         for t in self.transforms:
+            if not isinstance(t, BatchTransform):
+                raise AttributeError(f"Compose.batch: {t!r} has no batched form (no batch method)")
             images = t.batch(images)
         return images
 

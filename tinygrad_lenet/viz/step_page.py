@@ -54,7 +54,8 @@ def page(frames: Sequence[Frame], title: str) -> str:
         for f in frames
     )
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{html.escape(title)}</title>'
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        f"<title>{html.escape(title)}</title>"
         f"<style>{STYLE}</style></head>\n<body>\n<h3>{html.escape(title)}</h3>\n"
         '<div id="controls"><button id="prev" title="previous (left arrow)">&#9664;</button>'
         f'<input type="range" id="step" min="0" max="{len(frames) - 1}" value="0" aria-label="step">'

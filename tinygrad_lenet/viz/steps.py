@@ -78,7 +78,8 @@ class BackwardSteps(Sequence[Frame]):
         return f"BackwardSteps({len(self.frames)} frames: " + ", ".join(f.title for f in self.frames[:4]) + ", ...)"
 
     def to_html(self, title: str = "Stepping through backward()") -> str:
-        """One self-contained HTML page (the drawings inline, no network needed): a slider, buttons and the arrow keys move between frames."""
+        """One self-contained HTML page (the drawings inline, no network needed): a slider, buttons
+        and the arrow keys move between frames."""
         return page(self.frames, title)
 
     def save_html(self, path: str | os.PathLike[str], title: str = "Stepping through backward()") -> Path:

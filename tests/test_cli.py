@@ -46,6 +46,7 @@ def test_train_writes_the_run_folder(trained: Path, capsys: pytest.CaptureFixtur
     assert "accuracy" in (trained / "report.txt").read_text()
 
 
+@pytest.mark.slow
 def test_resume_gives_the_identical_next_epoch(tmp_path: Path, trained: Path) -> None:
     args = ["train", "--model", "lenet5", "--batch-size", "32", *QUICK]
     assert main([*args, "--epochs", "1", "--out", str(tmp_path)]) == 0
@@ -103,6 +104,7 @@ def test_kaggle_submission(trained: Path, tmp_path: Path) -> None:
     assert (labels == test.targets[:50]).mean() > 0.85
 
 
+@pytest.mark.slow
 def test_other_models_train_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert (
         main(

@@ -122,6 +122,7 @@ def test_curvature_is_estimated_on_500_random_training_patterns(model: LeNet5_19
     assert loss > 0 and all("h" in opt.state[p] for p in model.parameters())
 
 
+@pytest.mark.slow
 def test_train_command_runs_sdlm_on_the_1998_model(tmp_path: Path) -> None:
     result = run(
         "train",

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="PyTorch is not installed (make parity installs torch==2.13.0)")
 
 import tinygrad_lenet as tl  # noqa: E402
 import tinygrad_lenet.nn.functional as tlF  # noqa: E402

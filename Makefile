@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 PARITY := $(VENV)/.parity
 # pytest-xdist workers: one per core by default (make test WORKERS=1 runs the suite in one process)
 WORKERS ?= auto
-# the slow end-to-end tests go first (tests/conftest.py), so loadgroup shares them out among the workers
-# before the quick ones; tests marked xdist_group (the browser's) run on one worker
+# loadgroup hands out one test at a time (a worker free takes the next), except the tests of one
+# xdist_group (those sharing a trained run, the browser's), which go to one worker together and first;
+# then the slow end-to-end tests (tests/conftest.py puts them first), so that none is left to the end
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 .PHONY: demo test test-fast lint parity docs serve-docs clean

@@ -10,8 +10,8 @@ from tinygrad_lenet import nn
 
 onnx = pytest.importorskip("onnx", reason="the onnx extra is not installed (pip install -e '.[onnx]')")
 
-from tinygrad_lenet.models import create_model  # noqa: E402
-from tinygrad_lenet.onnx.conformance import node_test_results  # noqa: E402
+from tinygrad_lenet.models import create_model  # noqa: E402  # after the importorskip above
+from tinygrad_lenet.onnx.conformance import node_test_results  # noqa: E402  # after the importorskip above
 
 
 @pytest.fixture(scope="module")

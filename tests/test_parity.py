@@ -16,8 +16,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed (make parity installs torch==2.13.0)")
 
-import tinygrad_lenet as tl  # noqa: E402
-import tinygrad_lenet.nn.functional as tlF  # noqa: E402
+import tinygrad_lenet as tl  # noqa: E402  # after the importorskip above
+import tinygrad_lenet.nn.functional as tlF  # noqa: E402  # after the importorskip above
 
 Idiom = Callable[[Any, Any, Any], Any]
 

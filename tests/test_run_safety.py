@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import random
+import shutil
 import signal
 import subprocess
 import threading
@@ -118,11 +119,19 @@ def test_a_second_run_into_a_folder_in_use_fails_at_once_and_a_stale_lock_is_tak
 
 
 # --- resume is explicit ----------------------------------------------------------------------------------
-@pytest.fixture()
-def cosine_run(tmp_path: Path) -> Path:
-    result = run(*SOFTMAX, "--epochs", "2", "--schedule", "cosine", "--out", "run", cwd=tmp_path)
+@pytest.fixture(scope="module")
+def cosine_trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished run of 2 epochs with a cosine schedule, trained once for the tests below."""
+    folder = tmp_path_factory.mktemp("cosine")
+    result = run(*SOFTMAX, "--epochs", "2", "--schedule", "cosine", "--out", "run", cwd=folder)
     assert result.returncode == 0, result.stderr
-    return tmp_path / "run"
+    return folder / "run"
+
+
+@pytest.fixture()
+def cosine_run(cosine_trained: Path, tmp_path: Path) -> Path:
+    """A copy of that run (times of the files kept) for one test to resume or change."""
+    return Path(shutil.copytree(cosine_trained, tmp_path / "run"))
 
 
 def test_resume_refuses_what_would_make_it_another_run(cosine_run: Path) -> None:

@@ -3,8 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PARITY := $(VENV)/.parity
+# pytest-xdist workers: one per core by default (make test WORKERS=1 runs the suite in one process)
+WORKERS ?= auto
+# loadgroup hands out one test at a time (a worker free takes the next), except the tests of one
+# xdist_group (those sharing a trained run, the browser's), which go to one worker together and first;
+# then the slow end-to-end tests (tests/conftest.py puts them first), so that none is left to the end
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
-.PHONY: demo test docs serve-docs clean
+.PHONY: demo test test-fast lint parity docs serve-docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +19,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the parity extra: PyTorch's CPU wheel, pinned to one release so pip never picks a CUDA build
+$(PARITY): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,parity]'
+	touch $(PARITY)
+
 ## demo: the main job: train LeNet-5 on MNIST (the bundled sample when offline) into runs/demo
 demo: $(STAMP)
 	$(BIN)/tinygrad-lenet train --model lenet5 --epochs 3 --out runs/demo --overwrite
 
-## test: run the test suite with line coverage of tinygrad_lenet/
+## test: run the whole test suite on every core, with line coverage of tinygrad_lenet/
 test: $(STAMP)
-	$(BIN)/python -m pytest --cov=tinygrad_lenet --cov-report=term-missing
+	$(PYTEST) --cov=tinygrad_lenet --cov-report=term-missing
+
+## test-fast: every test but the slow end-to-end ones (marked slow), for the edit-and-test loop
+test-fast: $(STAMP)
+	$(PYTEST) -m "not slow"
+
+## lint: ruff's checks, ruff's format check and mypy, with the versions pinned in the dev extra; runs all three, fails if any fails
+lint: $(STAMP)
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
+
+## parity: install PyTorch (CPU) too, so the tests that compare with PyTorch run instead of skipping
+parity: $(PARITY)
 
 ## docs: build the documentation site into site/, strictly (executes the notebook tutorials)
 docs: $(STAMP)

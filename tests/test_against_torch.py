@@ -12,7 +12,7 @@ import pytest
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", reason="PyTorch is not installed (make parity installs torch==2.13.0)")
 TF = torch.nn.functional
 
 

@@ -17,6 +17,12 @@ from tinygrad_lenet.data import MNIST
 QUICK = ["--data", "sample", "--no-progress"]
 
 
+def without_seconds(rows: list[dict]) -> list[dict]:
+    """History rows less their wall-clock seconds, the one column two identical runs differ in."""
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
+
+
+# the tests that use this run are one group (make test's --dist loadgroup), so that one worker trains it, not each
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A LeNet-5 run of 2 epochs on the sample, trained through the command line."""
@@ -25,6 +31,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.xdist_group("trained")
 def test_train_writes_the_run_folder(trained: Path, capsys: pytest.CaptureFixture) -> None:
     names = {p.name for p in trained.iterdir()}
     assert {
@@ -46,18 +53,20 @@ def test_train_writes_the_run_folder(trained: Path, capsys: pytest.CaptureFixtur
     assert "accuracy" in (trained / "report.txt").read_text()
 
 
+@pytest.mark.xdist_group("trained")
+@pytest.mark.slow
 def test_resume_gives_the_identical_next_epoch(tmp_path: Path, trained: Path) -> None:
     args = ["train", "--model", "lenet5", "--batch-size", "32", *QUICK]
     assert main([*args, "--epochs", "1", "--out", str(tmp_path)]) == 0
     assert main([*args, "--epochs", "2", "--out", str(tmp_path), "--resume", str(tmp_path / "last.safetensors")]) == 0
     ours = tl.load(tmp_path / "last.safetensors")
     straight = tl.load(trained / "last.safetensors")
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]  # noqa: E731
-    assert strip(ours["history"]) == strip(straight["history"])
+    assert without_seconds(ours["history"]) == without_seconds(straight["history"])
     for key, value in straight["model"].items():
         np.testing.assert_array_equal(ours["model"][key], value, err_msg=key)
 
 
+@pytest.mark.xdist_group("trained")
 def test_eval_reports_the_accuracy(trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert (
         main(["eval", "--checkpoint", str(trained / "best.safetensors"), "--data", "sample", "--out", str(tmp_path)])
@@ -73,6 +82,7 @@ def test_eval_reports_the_accuracy(trained: Path, tmp_path: Path, capsys: pytest
     assert "train accuracy" in capsys.readouterr().out.split("errors in 8000")[0]
 
 
+@pytest.mark.xdist_group("trained")
 def test_predict_a_png_the_test_writes(trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     test = MNIST.sample(train=False)
     paths = []
@@ -87,6 +97,7 @@ def test_predict_a_png_the_test_writes(trained: Path, tmp_path: Path, capsys: py
     assert all("0:" in line and "9:" in line for line in lines)
 
 
+@pytest.mark.xdist_group("trained")
 def test_kaggle_submission(trained: Path, tmp_path: Path) -> None:
     test = MNIST.sample(train=False)
     csv = tmp_path / "test.csv"
@@ -103,6 +114,7 @@ def test_kaggle_submission(trained: Path, tmp_path: Path) -> None:
     assert (labels == test.targets[:50]).mean() > 0.85
 
 
+@pytest.mark.slow
 def test_other_models_train_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert (
         main(

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_lenet as tl
-from tinygrad_lenet.data import DataLoader, Dataset, TensorDataset, ToFloat, random_split
+from tinygrad_lenet.data import DataLoader, Dataset, Subset, TensorDataset, ToFloat, random_split
 
 
 def numbered(n: int) -> TensorDataset:
@@ -96,7 +96,10 @@ def test_tensor_dataset_indexing_and_errors() -> None:
 def test_random_split_is_a_disjoint_seeded_partition() -> None:
     data = numbered(100)
     train, val = random_split(data, [80, 20], seed=0)
-    ids = lambda subset: subset.get_batch(np.arange(len(subset)))[0][:, 0, 0, 0].tolist()  # noqa: E731
+
+    def ids(subset: Subset) -> list:
+        return subset.get_batch(np.arange(len(subset)))[0][:, 0, 0, 0].tolist()
+
     assert len(train) == 80 and len(val) == 20 and sorted(ids(train) + ids(val)) == list(range(100))
     again, _ = random_split(data, [80, 20], seed=0)
     assert ids(again) == ids(train)

@@ -69,11 +69,17 @@ def test_random_affine_shapes_ranges_and_determinism() -> None:
 def test_random_affine_moves_pixels_the_way_it_says() -> None:
     x = digits(2)
     shifted = RandomAffine(translate=(0.25, 0.0), seed=0)(x)
-    centre = lambda img: (img.sum(axis=0) * np.arange(28)).sum() / img.sum()  # noqa: E731
+
+    def centre(img: np.ndarray) -> float:
+        return float((img.sum(axis=0) * np.arange(28)).sum() / img.sum())
+
     moved = [centre(shifted[i, 0]) - centre(x[i, 0]) for i in range(2)]
     assert all(abs(m) <= 7 + 1e-6 for m in moved) and any(abs(m) > 0.5 for m in moved)
     narrow = RandomAffine(squeeze=(0.5, 0.5), seed=0)(x)
-    width = lambda img: (img.sum(axis=0) > 0.5).sum()  # noqa: E731
+
+    def width(img: np.ndarray) -> int:
+        return int((img.sum(axis=0) > 0.5).sum())
+
     assert width(narrow[0, 0]) == width(x[0, 0]) // 2
     filled = RandomAffine(translate=(0.5, 0.5), fill=-1.0, seed=1)(x)
     assert filled.min() == -1.0

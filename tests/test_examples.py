@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import tinygrad_lenet as tl
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +28,7 @@ def run_example(name: str, *args: str, cwd: Path) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_train_examples_quick(tmp_path: Path) -> None:
     for name, model in (("train_lenet5.py", "lenet5"), ("train_mlp.py", "mlp"), ("train_softmax.py", "softmax")):
         out = run_example(name, "--quick", cwd=tmp_path)
@@ -35,11 +38,13 @@ def test_train_examples_quick(tmp_path: Path) -> None:
         assert tl.load(tmp_path / "runs" / f"{model}-quick" / "last.safetensors")["metadata"]["epoch"] == 2
 
 
+@pytest.mark.slow
 def test_predict_digit_quick(tmp_path: Path) -> None:
     out = run_example("predict_digit.py", "--quick", cwd=tmp_path)
     assert "wrote digit.png" in out and "digit.png: 7" in out
 
 
+@pytest.mark.slow
 def test_compare_quick_draws_a_figure(tmp_path: Path) -> None:
     out = run_example("compare.py", "losses", "--quick", "--out", "figures", cwd=tmp_path)
     accuracies = [float(a) for a in re.findall(r"test accuracy (\d+\.\d+)%", out)]

@@ -129,6 +129,7 @@ def test_curvature_is_estimated_on_500_random_training_patterns(model: LeNet5_19
     assert sample_loss(500).item() > 0
 
 
+@pytest.mark.slow
 def test_train_command_runs_sdlm_on_the_1998_model(tmp_path: Path) -> None:
     result = run(
         "train",

@@ -230,7 +230,7 @@ def test_module_attribute_errors_and_deletion() -> None:
         Forgot()
     model = nn.Linear(1, 1)
     with pytest.raises(AttributeError, match="'Linear' object has no attribute 'wieght'"):
-        model.wieght
+        _ = model.wieght  # reading the misspelt attribute raises
     del model.bias
     assert [k for k, _ in model.named_parameters()] == ["weight"]
     model.note = "plain attribute"

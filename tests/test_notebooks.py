@@ -41,6 +41,7 @@ def test_every_tutorial_is_in_the_site_navigation():
     assert NAMES and all(f"tutorials/{name}.py" in nav for name in NAMES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_tutorial_runs_without_errors(name):
     notebook = run(name)

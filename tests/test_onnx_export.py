@@ -9,10 +9,10 @@ from tinygrad_lenet import nn
 onnx = pytest.importorskip("onnx", reason="the onnx extra is not installed (pip install -e '.[onnx]')")
 ort = pytest.importorskip("onnxruntime", reason="the onnx extra is not installed (pip install -e '.[onnx]')")
 
-from data_paths import full_mnist_dir  # noqa: E402
-from installed_command import run  # noqa: E402
+from data_paths import full_mnist_dir  # noqa: E402  # after the importorskip above
+from installed_command import run  # noqa: E402  # after the importorskip above
 
-from tinygrad_lenet.models import MODELS, create_model  # noqa: E402
+from tinygrad_lenet.models import MODELS, create_model  # noqa: E402  # after the importorskip above
 
 CASES = [
     ("lenet5", {}),

@@ -10,8 +10,8 @@ from tinygrad_lenet import nn
 
 onnx = pytest.importorskip("onnx", reason="the onnx extra is not installed (pip install -e '.[onnx]')")
 
-from tinygrad_lenet.models import create_model  # noqa: E402
-from tinygrad_lenet.onnx.conformance import node_test_results  # noqa: E402
+from tinygrad_lenet.models import create_model  # noqa: E402  # after the importorskip above
+from tinygrad_lenet.onnx.conformance import node_test_results  # noqa: E402  # after the importorskip above
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,7 @@ def node_tests():
     return node_test_results()
 
 
+@pytest.mark.slow
 def test_every_backend_node_test_of_a_mapped_operator_passes_or_is_refused_by_name(node_tests):
     assert len(node_tests) >= 30
     failed = {case: why for outcome in node_tests.values() for case, why in outcome.failed.items()}

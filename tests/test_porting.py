@@ -223,18 +223,13 @@ def test_vision_transforms() -> None:
 def test_dataloader_takes_pytorchs_arguments_and_generator() -> None:
     data = TensorDataset(torch.arange(10.0).reshape(10, 1), torch.arange(10))
     assert [t.tolist() for t in data[2:4]] == [[[2.0], [3.0]], [2, 3]] and data[0][1].item() == 0
-    order = lambda g: [
-        y.tolist()
-        for _, y in DataLoader(
-            data,
-            3,
-            shuffle=True,
-            num_workers=2,
-            pin_memory=True,
-            persistent_workers=False,
-            generator=g,
+
+    def order(g: torch.Generator) -> list:
+        loader = DataLoader(
+            data, 3, shuffle=True, num_workers=2, pin_memory=True, persistent_workers=False, generator=g
         )
-    ]
+        return [y.tolist() for _, y in loader]
+
     assert order(torch.Generator().manual_seed(1)) == order(torch.Generator().manual_seed(1))
     first, second = random_split(data, [7, 3], generator=torch.Generator().manual_seed(0))
     assert len(first) == 7 and len(second) == 3

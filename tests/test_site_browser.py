@@ -24,6 +24,8 @@ import tinygrad_lenet as tl
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
+# one worker runs these tests (make test's --dist loadgroup): they share one browser and one server
+pytestmark = pytest.mark.xdist_group("browser")
 CHROMIUM = os.environ.get("TINYGRAD_LENET_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
     "--headless",

@@ -51,8 +51,9 @@ def test_import_loads_no_optional_library_and_no_app_layer() -> None:
     out = run_python(f"""
         import sys, json
         import tinygrad_lenet
+        app = [["tinygrad_lenet", n] for n in ("viz", "train", "models", "cli", "onnx")]
         print(json.dumps([m for m in sys.modules if m.split(".")[0] in {OPTIONAL_LIBRARIES!r}
-                          or m.split(".")[:2] in (["tinygrad_lenet", n] for n in ("viz", "train", "models", "cli", "onnx"))]))
+                          or m.split(".")[:2] in app]))
     """)
     assert json.loads(out) == []
 
@@ -261,6 +262,7 @@ def test_every_module_imports_only_from_its_layer_and_below() -> None:
     assert upward == []
 
 
+@pytest.mark.slow
 def test_each_module_imports_alone_and_in_any_order() -> None:
     """Fresh module state for each trial; the package's __init__ is bypassed for the order trials
     (a stub package), so the modules' own imports are what is tested, not __init__'s order."""
@@ -360,6 +362,7 @@ def test_the_private_use_check_finds_what_it_looks_for(tmp_path: Path) -> None:
 
 
 # --- the installed wheel --------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_wheel_installs_models_inside_the_package_only(tmp_path: Path) -> None:
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],

@@ -123,6 +123,15 @@ from .tensor.functions import (
 )
 from .tensor.tensor import Tensor
 
+# the torch.* functions of each op family: every module's __all__ (the families' names are listed there)
+from .tensor import binary, conversions, indexing, pointwise, reductions, structure  # isort: skip
+from .tensor.binary import *  # noqa: F403  # the family's __all__
+from .tensor.conversions import *  # noqa: F403  # the family's __all__
+from .tensor.indexing import *  # noqa: F403  # the family's __all__
+from .tensor.pointwise import *  # noqa: F403  # the family's __all__
+from .tensor.reductions import *  # noqa: F403  # the family's __all__
+from .tensor.structure import *  # noqa: F403  # the family's __all__
+
 __version__ = "0.1.0"
 
 _MOVED_MODULES = {
@@ -277,4 +286,11 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    *binary.__all__,
+    *conversions.__all__,
+    *indexing.__all__,
+    *pointwise.__all__,
+    *reductions.__all__,
+    *structure.__all__,
 ]
+del binary, conversions, indexing, pointwise, reductions, structure

@@ -19,16 +19,33 @@ from ..base.devices import dtype_of_to
 from ..base.dims import Size
 from ..base.errors import DTypeError
 from ..ops.elementwise import Cast
+from .binary import TensorBinary
+from .conversions import TensorConversions
 from .grad import TensorAutograd
+from .indexing import TensorIndexing
 from .inplace import TensorInPlace
 from .math import TensorMath
 from .movement import TensorMovement
+from .pointwise import TensorPointwise
+from .reductions import TensorReductions
+from .structure import TensorStructure
 
 if TYPE_CHECKING:
     from ..autodiff.function import Function
 
 
-class Tensor(TensorMath, TensorMovement, TensorInPlace, TensorAutograd):
+class Tensor(
+    TensorMath,
+    TensorMovement,
+    TensorInPlace,
+    TensorAutograd,
+    TensorPointwise,
+    TensorBinary,
+    TensorReductions,
+    TensorIndexing,
+    TensorStructure,
+    TensorConversions,
+):
     """An n-dimensional array with automatic differentiation, shaped after ``torch.Tensor``.
 
     Parameters

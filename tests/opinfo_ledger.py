@@ -1,0 +1,113 @@
+"""Write the OpInfo ledger (docs/parity.md) from a run of PyTorch's operator database, and keep the list of
+deliberate differences (tests/opinfo_differences.py) in step with it.
+
+    python tests/opinfo_ledger.py                      # docs/parity.md
+    python tests/opinfo_ledger.py --differences        # also rewrite opinfo_differences.py: every entry that
+                                                       # does not pass keeps its reason or gets "not yet: <error>"
+
+Needs PyTorch (``make parity``). ``tests/test_opinfo.py`` checks the same outcomes on every CI run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import pprint
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import opinfo  # noqa: E402  # found through the path above
+from opinfo_differences import DIFFERENCES  # noqa: E402  # found through the path above
+
+NOT_YET = "not yet:"
+
+
+def outcomes() -> list[opinfo.Outcome]:
+    ops = opinfo.in_scope_opinfos()
+    try:
+        from tqdm import tqdm
+
+        ops = tqdm(ops, desc="OpInfos", unit="op")
+    except ImportError:
+        pass
+    return [opinfo.run(op) for op in ops]
+
+
+def ledger(results: list[opinfo.Outcome]) -> str:
+    import torch
+
+    counts = collections.Counter(r.status for r in results)
+    passing = counts["pass"]
+    lines = [
+        "# PyTorch parity: the operator database",
+        "",
+        "Every entry of PyTorch's own operator test database (`op_db` in",
+        "`torch.testing._internal.common_methods_invocations`) named as a `torch` function, a `Tensor` method or",
+        "`nn.functional.*` runs its sample inputs through PyTorch and through tinygrad_lenet (float64, with",
+        "gradients): same shapes, dtypes, values and gradients, both spellings where PyTorch has both",
+        "(`tests/opinfo.py`). fft, linalg, special, masked, sparse and private ops are out of scope for now.",
+        "`tests/test_opinfo.py` runs it in CI; `python tests/opinfo_ledger.py` rewrites this page.",
+        "",
+        f"PyTorch {torch.__version__}: **{passing} of {len(results)} in-scope OpInfos pass all their samples"
+        f" ({100 * passing / len(results):.1f}%)**; "
+        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()) if status != "pass")
+        + ".",
+        "",
+        "A status other than pass is a difference: its reason says whether it is deliberate or not done yet.",
+        "",
+        "| OpInfo | status | samples | reason |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in sorted(results, key=lambda r: r.key):
+        reason = DIFFERENCES.get(r.key, "") if r.status != "pass" else ""
+        reason = reason.replace("|", "\\|")
+        lines.append(f"| `{r.key}` | {r.status} | {r.samples} | {reason} |")
+    return "\n".join(lines) + "\n"
+
+
+def differences(results: list[opinfo.Outcome]) -> dict[str, str]:
+    """Each entry that does not pass, with its kept deliberate reason or "not yet: <what happened>"."""
+    entries = {}
+    for r in sorted(results, key=lambda r: r.key):
+        if r.status == "pass":
+            continue
+        kept = DIFFERENCES.get(r.key)
+        entries[r.key] = kept if kept and not kept.startswith(NOT_YET) else f"{NOT_YET} {r.status}: {r.detail}"[:160]
+    return entries
+
+
+def write_differences(entries: dict[str, str]) -> None:
+    path = HERE / "opinfo_differences.py"
+    body = pprint.pformat(entries, width=116, sort_dicts=False)
+    path.write_text(
+        '"""The in-scope OpInfos that do not pass, each with its one-line reason (see tests/opinfo.py).\n\n'
+        'A reason starting "not yet:" is work to do; any other is a deliberate difference. An entry that\n'
+        "starts passing fails tests/test_opinfo.py until it is removed from here\n"
+        "(python tests/opinfo_ledger.py --differences).\n"
+        '"""\n\n'
+        f"DIFFERENCES: dict[str, str] = {body}\n"
+    )
+    subprocess.run([sys.executable, "-m", "ruff", "format", "--quiet", str(path)], check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--differences", action="store_true", help="also rewrite tests/opinfo_differences.py")
+    args = parser.parse_args()
+    results = outcomes()
+    if args.differences:
+        entries = differences(results)
+        write_differences(entries)
+        DIFFERENCES.clear()
+        DIFFERENCES.update(entries)
+    (HERE.parent / "docs" / "parity.md").write_text(ledger(results))
+    counts = collections.Counter(r.status for r in results)
+    print(f"{counts['pass']} of {len(results)} pass; " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+if __name__ == "__main__":
+    main()

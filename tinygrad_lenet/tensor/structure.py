@@ -1,0 +1,19 @@
+"""Structure and products: tril/triu, diag and diagonals, roll, rot90, movedim, splitting and stacking, einsum,
+outer, kron, tile, repeat_interleave, the batched matrix products.
+
+The Tensor methods live in :class:`TensorStructure` (mixed into ``Tensor``); the ``torch.*`` functions of the
+same ops follow it and are re-exported by the package (this module's ``__all__``).
+"""
+
+from __future__ import annotations
+
+from .base import TensorBase
+
+
+class TensorStructure(TensorBase):
+    """Tensor methods of this family (see the module docstring)."""
+
+    __slots__ = ()
+
+
+__all__: list[str] = []

@@ -4,6 +4,7 @@ deliberate differences (tests/opinfo_differences.py) in step with it.
     python tests/opinfo_ledger.py                      # docs/parity.md
     python tests/opinfo_ledger.py --differences        # also rewrite opinfo_differences.py: every entry that
                                                        # does not pass keeps its reason or gets "not yet: <error>"
+    python tests/opinfo_ledger.py --only sin cumsum    # print the outcome of these (and their variants) only
 
 Needs PyTorch (``make parity``). ``tests/test_opinfo.py`` checks the same outcomes on every CI run.
 """
@@ -97,7 +98,14 @@ def write_differences(entries: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--differences", action="store_true", help="also rewrite tests/opinfo_differences.py")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="print these OpInfos' outcomes (names or prefixes)")
     args = parser.parse_args()
+    if args.only:
+        for op in opinfo.in_scope_opinfos():
+            if any(opinfo.key(op) == n or opinfo.key(op).startswith(n + ".") for n in args.only):
+                r = opinfo.run(op)
+                print(f"{r.key}: {r.status} ({r.samples} samples) {r.detail}")
+        return
     results = outcomes()
     if args.differences:
         entries = differences(results)

@@ -124,11 +124,12 @@ from .tensor.functions import (
 from .tensor.tensor import Tensor
 
 # the torch.* functions of each op family: every module's __all__ (the families' names are listed there)
-from .tensor import binary, conversions, indexing, pointwise, reductions, structure  # isort: skip
+from .tensor import binary, conversions, indexing, pointwise, products, reductions, structure  # isort: skip
 from .tensor.binary import *  # noqa: F403  # the family's __all__
 from .tensor.conversions import *  # noqa: F403  # the family's __all__
 from .tensor.indexing import *  # noqa: F403  # the family's __all__
 from .tensor.pointwise import *  # noqa: F403  # the family's __all__
+from .tensor.products import *  # noqa: F403  # the family's __all__
 from .tensor.reductions import *  # noqa: F403  # the family's __all__
 from .tensor.structure import *  # noqa: F403  # the family's __all__
 
@@ -290,7 +291,8 @@ __all__ = [
     *conversions.__all__,
     *indexing.__all__,
     *pointwise.__all__,
+    *products.__all__,
     *reductions.__all__,
     *structure.__all__,
 ]
-del binary, conversions, indexing, pointwise, reductions, structure
+del binary, conversions, indexing, pointwise, products, reductions, structure

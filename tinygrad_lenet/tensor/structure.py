@@ -1,5 +1,5 @@
-"""Structure and products: tril/triu, diag and diagonals, roll, rot90, movedim, splitting and stacking, einsum,
-outer, kron, tile, repeat_interleave, the batched matrix products.
+"""Structure: tril/triu, diag and diagonals, roll, rot90, movedim, splitting and stacking,
+tile, repeat_interleave, broadcasting, views and their _copy variants.
 
 The Tensor methods live in :class:`TensorStructure` (mixed into ``Tensor``); the ``torch.*`` functions of the
 same ops follow it and are re-exported by the package (this module's ``__all__``).

@@ -27,6 +27,7 @@ from .inplace import TensorInPlace
 from .math import TensorMath
 from .movement import TensorMovement
 from .pointwise import TensorPointwise
+from .products import TensorProducts
 from .reductions import TensorReductions
 from .structure import TensorStructure
 
@@ -44,6 +45,7 @@ class Tensor(
     TensorReductions,
     TensorIndexing,
     TensorStructure,
+    TensorProducts,
     TensorConversions,
 ):
     """An n-dimensional array with automatic differentiation, shaped after ``torch.Tensor``.

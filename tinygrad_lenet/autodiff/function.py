@@ -96,7 +96,11 @@ class AccumulateGrad:
 
 
 class Function:
-    """One primitive op: subclasses define ``forward`` and ``backward`` on numpy arrays."""
+    """One primitive op: subclasses define ``forward`` and ``backward`` on numpy arrays.
+
+    A subclass whose ``forward`` is a ``@staticmethod`` taking ``ctx`` follows PyTorch's protocol instead
+    (``forward(ctx, *args)`` / ``backward(ctx, *grads)`` on Tensors): see ``custom_function.py``.
+    """
 
     parents: tuple[Tensor, ...] = ()
     needs_input_grad: tuple[bool, ...] = ()
@@ -109,6 +113,13 @@ class Function:
     # the op's non-tensor arguments (stride, padding, dim, ...), read by the ONNX export
     kwargs: Mapping[str, Any] = MappingProxyType({})
     site: str  # under detect_anomaly(): file:line where the user made the op (set by apply)
+    # forward is a @staticmethod taking ctx: PyTorch's protocol, run by custom_function.apply_with_ctx
+    uses_ctx: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "forward" in cls.__dict__:
+            cls.uses_ctx = isinstance(cls.__dict__["forward"], staticmethod)
 
     @property
     def name(self) -> str:
@@ -177,6 +188,10 @@ class Function:
         mixins can pass ``self``; every instance of it is a Tensor. The result is made by
         ``Tensor._make``, the one construction path of computed tensors.
         """
+        if cls.uses_ctx:
+            from .custom_function import apply_with_ctx
+
+            return apply_with_ctx(cls, inputs, kwargs)
         fn = cls()
         needs = tuple(t.requires_grad for t in inputs)
         fn.needs_input_grad = needs

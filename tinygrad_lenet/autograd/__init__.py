@@ -1,5 +1,8 @@
 """``torch.autograd`` under its PyTorch name: ``grad``, ``backward``, ``Function``, ``gradcheck``, ``detect_anomaly``.
 
+``Function`` takes both protocols: the project's ops (``forward``/``backward`` on numpy arrays) and PyTorch's
+(``@staticmethod forward(ctx, ...)``, ``ctx.save_for_backward``, ``backward(ctx, *grads)`` on Tensors).
+
 ``grad(outputs, inputs)`` returns the gradients of the outputs with respect to the inputs
 without touching any ``.grad``: the same backward walk as ``loss.backward()`` (``engine.walk``),
 reading each input's gradient where it is complete instead of storing it in the leaves.
@@ -12,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autodiff.custom_function import FunctionCtx, once_differentiable
 from ..autodiff.engine import store_grad, walk
 from ..autodiff.function import Function
 from ..autodiff.grad_mode import detect_anomaly, enable_grad, no_grad, set_grad_enabled
@@ -19,7 +23,18 @@ from ..base.errors import GradError, ShapeError
 from ..tensor.tensor import Tensor
 from .gradcheck import gradcheck
 
-__all__ = ["Function", "backward", "detect_anomaly", "enable_grad", "grad", "gradcheck", "no_grad", "set_grad_enabled"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "once_differentiable",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "no_grad",
+    "set_grad_enabled",
+]
 
 
 def _roots(outputs: Tensor | Sequence[Tensor], grad_outputs: Any) -> list[tuple[Tensor, np.ndarray]]:

@@ -66,9 +66,12 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def _at(self, step: int) -> tuple[float, float]:
-        """(lr, momentum) at ``step``."""
-        if step >= self.total_steps:
-            raise ValueError(f"OneCycleLR: stepped {step + 1} times, more than total_steps={self.total_steps}")
+        """(lr, momentum) at ``step``; as PyTorch's, the step after the last batch (``step == total_steps``, the
+        scheduler's step at the end of a loop of ``total_steps`` batches) is allowed, one more is not."""
+        if step > self.total_steps:
+            raise ValueError(
+                f"OneCycleLR: tried to step {step} times; the specified number of total steps is {self.total_steps}"
+            )
         start = 0.0
         for end, lr0, lr1, m0, m1 in self.phases:
             if step <= end or end == self.phases[-1][0]:

@@ -243,3 +243,14 @@ def test_linear_without_bias_and_none_parameter() -> None:
     layer = nn.Linear(3, 2, bias=False)
     assert layer.bias is None and [k for k, _ in layer.named_parameters()] == ["weight"]
     assert "bias" not in layer.state_dict()
+
+
+def test_a_reassigned_submodule_or_parameter_keeps_its_place() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    model.w = nn.Parameter(tl.zeros(1))
+    model.v = nn.Parameter(tl.zeros(1))
+    setattr(model, "0", nn.Linear(2, 3, bias=False))
+    model.w = nn.Parameter(tl.ones(1))
+    assert [name for name, _ in model.named_children()] == ["0", "1", "2"]
+    assert list(model.state_dict()) == ["w", "v", "0.weight", "2.weight", "2.bias"]
+    assert model.w.item() == 1.0

@@ -83,13 +83,13 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
         if isinstance(value, (Parameter, Module)):
+            # the other registries forget the name; its own keeps the name's place (model.conv1 = ... stays first)
+            target = self._parameters if isinstance(value, Parameter) else self._modules
             self.__dict__.pop(name, None)
             for registry in (self._parameters, self._buffers, self._modules):
-                registry.pop(name, None)
-            if isinstance(value, Parameter):
-                self._parameters[name] = value
-            else:
-                self._modules[name] = value
+                if registry is not target:
+                    registry.pop(name, None)
+            target[name] = value
         elif name in self._buffers:
             self._buffers[name] = value
         elif name in self._parameters and value is None:

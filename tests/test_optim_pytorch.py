@@ -190,3 +190,29 @@ def test_equal_to_pytorch_step_by_step() -> None:
                 path.append((opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"]))
             seen.append(path)
         np.testing.assert_allclose(seen[0], seen[1], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("name", "options"), [("Adam", {"lr": 0.01}), ("SGD", {"lr": 0.1, "momentum": 0.9}), ("RMSprop", {"lr": 0.01})]
+)
+def test_an_optimizer_state_dict_pytorch_wrote_loads_and_continues_identically(tmp_path, name, options) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (make parity installs torch==2.13.0)")
+    start = np.random.default_rng(0).standard_normal((3, 2))
+    target = np.random.default_rng(1).standard_normal((3, 2))
+
+    def steps(M, param, opt, n):
+        for _ in range(n):
+            opt.zero_grad()
+            ((param - M.tensor(target)) ** 2).sum().backward()
+            opt.step()
+
+    theirs = torch.nn.Parameter(torch.tensor(start))
+    their_opt = getattr(torch.optim, name)([theirs], **options)
+    steps(torch, theirs, their_opt, 3)
+    torch.save(their_opt.state_dict(), tmp_path / "opt.pt")  # with foreach, fused, differentiable, 0-d step tensors
+    ours = nn.Parameter(tl.tensor(theirs.detach().numpy().copy()))
+    our_opt = getattr(optim, name)([ours], **options)
+    our_opt.load_state_dict(tl.load(tmp_path / "opt.pt"))
+    steps(torch, theirs, their_opt, 3)
+    steps(tl, ours, our_opt, 3)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)

@@ -15,6 +15,38 @@ from ..base import threads
 from ..base.errors import StateDictError
 from ..tensor.tensor import Tensor
 
+PYTORCH_IMPLEMENTATION_KEYS = frozenset({"foreach", "fused", "differentiable", "capturable"})
+"""Keys of a PyTorch optimizer's param groups that choose how its step runs (loops, fused kernels, CUDA graphs),
+not what it computes: a state dict PyTorch wrote carries them; loading here drops them."""
+
+
+def _from_pytorch(groups: list[dict[str, Any]], defaults: dict[str, Any]) -> list[dict[str, Any]]:
+    """Param groups without PyTorch's implementation keys (and its ``decoupled_weight_decay=False``, Adam's default
+    in PyTorch 2.x, where this optimizer has no such option)."""
+    return [
+        {
+            k: v
+            for k, v in g.items()
+            if k not in PYTORCH_IMPLEMENTATION_KEYS
+            and not (k == "decoupled_weight_decay" and v is False and k not in defaults)
+        }
+        for g in groups
+    ]
+
+
+SCALAR_STATE = frozenset({"step", "mu_product"})
+"""State entries that are numbers here and 0-d tensors in a state dict PyTorch wrote."""
+
+
+def _state_value(name: str, value: Any) -> Any:
+    """A saved state entry as this optimizer keeps it: arrays for tensors, numbers for the step counter."""
+    if isinstance(value, Tensor):
+        value = value._array
+    if name in SCALAR_STATE and isinstance(value, np.ndarray) and value.ndim == 0:
+        number = value.item()
+        return int(number) if float(number).is_integer() else number
+    return value
+
 
 class Optimizer:
     """Holds parameter groups (each a dict of ``params`` and hyperparameters) and per-parameter state.
@@ -140,6 +172,7 @@ class Optimizer:
             raise StateDictError(
                 "optimizer state dict must have 'state' and 'param_groups' (from Optimizer.state_dict())"
             )
+        groups = _from_pytorch(groups, self.defaults)
         problems = []
         name = type(self).__name__
         saved_type = state_dict.get("type")
@@ -171,6 +204,7 @@ class Optimizer:
                 problems.append(f"state for parameter {i}, but there are only {len(params)} parameters")
                 continue
             p = params[i]
+            entry = {k: _state_value(k, v) for k, v in entry.items()}
             for name, value in entry.items():
                 if isinstance(value, np.ndarray) and value.shape != p.shape:
                     problems.append(f"state {name!r} of parameter {i} has shape {value.shape}, the parameter {p.shape}")

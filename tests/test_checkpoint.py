@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -29,6 +30,13 @@ def example_state() -> dict:
 
 
 def assert_same(a, b) -> None:
+    """``b`` (what tl.load gave) holds what ``a`` held, with a tensor wherever ``a`` had an array or a tensor."""
+    if isinstance(a, (np.ndarray, tl.Tensor)):
+        assert isinstance(b, tl.Tensor), (a, b)  # tl.load gives tensors, as torch.load does
+        a, b = np.asarray(a), b.numpy()
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+        return
     assert type(a) is type(b) or (isinstance(a, dict) and isinstance(b, dict)), (a, b)
     if isinstance(a, dict):
         assert list(a) == list(b)
@@ -38,9 +46,6 @@ def assert_same(a, b) -> None:
         assert len(a) == len(b)
         for x, y in zip(a, b):
             assert_same(x, y)
-    elif isinstance(a, np.ndarray):
-        assert a.dtype == b.dtype and a.shape == b.shape
-        np.testing.assert_array_equal(a, b)
     else:
         assert a == b
 
@@ -72,7 +77,6 @@ def test_round_trip_of_every_dtype_and_odd_values(tmp_path: Path) -> None:
     loaded = tl.load(tmp_path / "c.safetensors")
     assert loaded["tensor"].tolist() == [1.0, 2.0]
     assert np.isnan(loaded.pop("nan")) and np.isnan(state.pop("nan"))
-    state["tensor"] = state["tensor"].numpy()
     assert_same(state, loaded)
 
 
@@ -88,7 +92,7 @@ def test_arrays_are_readable_by_other_safetensors_tools(tmp_path: Path) -> None:
 def test_unsupported_values_are_refused_before_anything_is_written(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="cannot store Linear at model.*save model.state_dict"):
         tl.save({"model": nn.Linear(1, 1)}, tmp_path / "c.safetensors")
-    with pytest.raises(TypeError, match="save expects a dict"):
+    with pytest.raises(TypeError, match="cannot store Linear at the top level.*save model.state_dict"):
         tl.save(nn.Linear(1, 1), tmp_path / "c.safetensors")
     with pytest.raises(TypeError, match="keys must be str or int"):
         tl.save({(1, 2): 3}, tmp_path / "c.safetensors")
@@ -190,3 +194,18 @@ def test_a_newer_format_version_is_reported(tmp_path: Path) -> None:
     (tmp_path / "new.safetensors").write_bytes(safetensors.numpy.save({}, metadata=metadata))
     with pytest.raises(tl.CheckpointError, match="format version 2, this tinygrad_lenet reads 1"):
         tl.load(tmp_path / "new.safetensors")
+
+
+def test_what_torch_save_takes_that_is_data_saves_and_loads(tmp_path: Path) -> None:
+    tensor = tl.tensor([[1.0, 2.0]])
+    tl.save(tensor, tmp_path / "t.pt")
+    assert isinstance(tl.load(tmp_path / "t.pt"), tl.Tensor) and tl.load(tmp_path / "t.pt").tolist() == [[1.0, 2.0]]
+    nested = [tensor, (3, {"k": tl.zeros(2)}), "text"]
+    tl.save(nested, tmp_path / "n.pt")
+    loaded = tl.load(tmp_path / "n.pt")
+    assert loaded[0].tolist() == [[1.0, 2.0]] and loaded[1][0] == 3 and loaded[1][1]["k"].tolist() == [0.0, 0.0]
+    assert loaded[2] == "text" and isinstance(loaded[1], tuple)
+    buffer = io.BytesIO()
+    assert tl.save({"w": tensor}, buffer) is None
+    buffer.seek(0)
+    assert tl.load(buffer)["w"].tolist() == [[1.0, 2.0]]

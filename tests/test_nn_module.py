@@ -83,7 +83,10 @@ def test_state_dict_keys_and_shapes_are_pytorch_names() -> None:
         ("heads.1.weight", (3, 4)),
         ("heads.1.bias", (3,)),
     ]
-    assert all(isinstance(v, np.ndarray) for v in state.values())
+    assert all(isinstance(v, tl.Tensor) and not v.requires_grad for v in state.values())
+    assert state["heads.0.weight"].size() == (2, 4)  # a tensor, so the PyTorch idioms on its values work
+    state["heads.0.weight"].zero_()
+    assert model.heads[0].weight.abs().sum().item() > 0  # a copy: changing it leaves the model alone
     assert [k for k, _ in model.named_buffers()] == [
         "features.1.running_mean",
         "features.1.running_var",

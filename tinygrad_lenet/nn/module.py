@@ -84,7 +84,7 @@ class Module:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
         if isinstance(value, (Parameter, Module)):
             # the other registries forget the name; its own keeps the name's place (model.conv1 = ... stays first)
-            target = self._parameters if isinstance(value, Parameter) else self._modules
+            target: dict[str, Any] = self._parameters if isinstance(value, Parameter) else self._modules
             self.__dict__.pop(name, None)
             for registry in (self._parameters, self._buffers, self._modules):
                 if registry is not target:
@@ -278,12 +278,13 @@ class Module:
                     tensors[f"{prefix}.{name}" if prefix else name] = value
         return tensors
 
-    def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Copies of every parameter and buffer as numpy arrays, under PyTorch's key names.
+    def state_dict(self) -> OrderedDict[str, Tensor]:
+        """Every parameter and buffer as a tensor (detached, not requiring grad), under PyTorch's key names.
 
-        They are copies: training on afterwards does not change a state dict you kept.
+        They are copies (PyTorch's share memory with the parameters): training on afterwards does not change a
+        state dict you kept, so no ``copy.deepcopy`` is needed to keep the best weights.
         """
-        return OrderedDict((key, np.array(t._array, copy=True)) for key, t in self._state_tensors().items())
+        return OrderedDict((key, Tensor(np.array(t._array, copy=True))) for key, t in self._state_tensors().items())
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, after checking that all of them fit.

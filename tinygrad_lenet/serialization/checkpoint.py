@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -66,7 +66,7 @@ def _decode(value: Any, arrays: Mapping[str, np.ndarray]) -> Any:
         return [_decode(v, arrays) for v in value]
     if isinstance(value, dict):
         if "__array__" in value:
-            return arrays[value["__array__"]]
+            return Tensor(arrays[value["__array__"]])
         if "__tuple__" in value:
             return tuple(_decode(v, arrays) for v in value["__tuple__"])
         return {key: _decode(item, arrays) for key, item in value["__dict__"]}
@@ -83,19 +83,24 @@ def _digest(structure: str, arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def save(state: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
-    """Write a nested dict of arrays and JSON-safe values to ``path`` (safetensors), atomically.
+def save(state: Any, path: str | os.PathLike[str] | BinaryIO) -> Path | None:
+    """Write data (a tensor, or nested dicts/lists/tuples of tensors, arrays, numbers, strings) as safetensors.
+
+    ``path`` is a file name, written atomically (returned as a Path), or a binary file object (as ``torch.save``
+    takes; written with one ``write``, returns None). What ``torch.save`` takes beyond data, a whole module or any
+    other object, is refused: a checkpoint here never holds code.
 
     >>> save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}, "ckpt.safetensors")
     """
-    if not isinstance(state, Mapping):
-        raise TypeError(f"save expects a dict, got {type(state).__name__} (save model.state_dict(), not the model)")
     arrays: dict[str, np.ndarray] = {}
     structure = json.dumps({"version": VERSION, "tree": _encode(state, "", arrays)}, allow_nan=True)
     metadata = {FORMAT: structure, FORMAT + ".sha256": _digest(structure, arrays)}
     import safetensors.numpy  # loaded on first use: importing the package stays light
 
     blob = safetensors.numpy.save(arrays, metadata=metadata)
+    if hasattr(path, "write"):
+        path.write(blob)
+        return None
     return atomic_write(path, blob)
 
 
@@ -104,8 +109,9 @@ def _header(blob: bytes) -> dict[str, Any]:
     return json.loads(blob[8 : 8 + length])
 
 
-def load(path: str | os.PathLike[str], map_location: Any = None, weights_only: bool | None = None) -> dict[str, Any]:
-    """Read a checkpoint written by :func:`save` and return the same nested dict.
+def load(path: str | os.PathLike[str] | BinaryIO, map_location: Any = None, weights_only: bool | None = None) -> Any:
+    """Read a checkpoint written by :func:`save` (a file name or a binary file object) and return what was saved,
+    with a tensor wherever an array or a tensor was saved (as ``torch.load``).
 
     ``map_location`` (a CPU device) and ``weights_only`` are accepted for code written for
     ``torch.load``: everything loads on the CPU, and loading never runs code, whatever they say.
@@ -119,8 +125,12 @@ def load(path: str | os.PathLike[str], map_location: Any = None, weights_only: b
     """
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         check_device(map_location)
-    target = Path(path)
-    blob = read_bytes(target, CheckpointError, "checkpoint file")
+    if hasattr(path, "read"):
+        target = Path(str(getattr(path, "name", "<file object>")))
+        blob = path.read()
+    else:
+        target = Path(path)
+        blob = read_bytes(target, CheckpointError, "checkpoint file")
     if is_torch_zip(blob):
         return read_torch_checkpoint(blob, target)
     if is_legacy_torch(blob):
@@ -136,7 +146,7 @@ def load(path: str | os.PathLike[str], map_location: Any = None, weights_only: b
             f"or another kind of file): {e}"
         ) from None
     if FORMAT not in metadata:
-        return dict(arrays)
+        return {name: Tensor(array) for name, array in arrays.items()}
     structure = metadata[FORMAT]
     if metadata.get(FORMAT + ".sha256") != _digest(structure, arrays):
         raise CheckpointError(f"{target}: the data does not match its SHA-256 digest: the file is corrupted")

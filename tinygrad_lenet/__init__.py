@@ -26,9 +26,13 @@ from .base.allocator import tune_allocator
 from .base.devices import (
     accelerator,
     backends,
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
     cuda,
     device,
     get_default_device,
+    preserve_format,
     set_default_device,
 )
 from .base.dims import Size
@@ -189,6 +193,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "channels_last",
+    "channels_last_3d",
+    "contiguous_format",
+    "preserve_format",
     "get_default_device",
     "set_default_device",
     "bfloat16",

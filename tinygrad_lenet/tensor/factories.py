@@ -66,7 +66,7 @@ def _fill_dtype(fill_value: Any, dtype: Any) -> np.dtype:
 def _result(array: np.ndarray, requires_grad: builtins.bool, op: str) -> Tensor:
     if requires_grad and not dtypes.is_floating(array.dtype):
         raise TypeError(f"{op}: only floating-point tensors can require grad, got dtype {array.dtype}")
-    return Tensor(array, requires_grad)
+    return Tensor(array, requires_grad, array.dtype)
 
 
 def tensor(

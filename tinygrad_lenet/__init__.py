@@ -23,9 +23,21 @@ from .autodiff.function import Function
 from .autodiff.grad_mode import detect_anomaly, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.gradcheck import gradcheck
 from .base.allocator import tune_allocator
-from .base.devices import accelerator, backends, cuda, device
+from .base.devices import (
+    accelerator,
+    backends,
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    cuda,
+    device,
+    get_default_device,
+    preserve_format,
+    set_default_device,
+)
 from .base.dims import Size
 from .base.dtypes import (
+    bfloat16,
     bool,
     bool_,
     double,
@@ -33,6 +45,7 @@ from .base.dtypes import (
     float16,
     float32,
     float64,
+    get_default_dtype,
     half,
     int,
     int8,
@@ -40,6 +53,7 @@ from .base.dtypes import (
     int32,
     int64,
     long,
+    set_default_dtype,
     short,
     uint8,
 )
@@ -67,20 +81,29 @@ from .tensor.factories import (
     as_tensor,
     empty,
     empty_like,
+    empty_permuted,
+    empty_strided,
     eye,
     from_numpy,
     full,
     full_like,
     linspace,
+    logspace,
+    normal,
     ones,
     ones_like,
+    poisson,
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     randperm,
+    scalar_tensor,
     tensor,
+    tril_indices,
+    triu_indices,
     zeros,
     zeros_like,
 )
@@ -155,7 +178,7 @@ for _old, _new in _MOVED_MODULES.items():
     sys.modules[f"{__name__}.{_old}"] = importlib.import_module(f".{_new}", __name__)
 del _old, _new
 
-LAZY_SUBMODULES = ("viz", "train", "models", "vision", "onnx")
+LAZY_SUBMODULES = ("viz", "train", "models", "vision", "onnx", "amp", "distributed")
 """Subpackages imported on first attribute access: ``tl.viz`` works without ``import tinygrad_lenet.viz``."""
 
 
@@ -170,6 +193,26 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "channels_last",
+    "channels_last_3d",
+    "contiguous_format",
+    "preserve_format",
+    "get_default_device",
+    "set_default_device",
+    "bfloat16",
+    "get_default_dtype",
+    "set_default_dtype",
+    "empty_permuted",
+    "empty_strided",
+    "logspace",
+    "normal",
+    "poisson",
+    "randint_like",
+    "scalar_tensor",
+    "tril_indices",
+    "triu_indices",
+    "amp",
+    "distributed",
     "get_num_threads",
     "set_num_threads",
     "autograd",

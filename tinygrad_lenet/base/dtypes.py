@@ -42,23 +42,77 @@ short = int16
 bool = bool_
 """PyTorch's alias: ``bool_``."""
 
+
+class BFloat16:
+    """``torch.bfloat16``, a name users can write before anything needs its storage.
+
+    Its numpy dtype comes from ``ml_dtypes`` (imported when first needed, not with the package);
+    without ``ml_dtypes`` installed, storing a tensor as bfloat16 is a :class:`DTypeError` saying so.
+    ``np.dtype(tl.bfloat16)`` and comparisons with dtypes go through :attr:`dtype`.
+    """
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The numpy dtype (``ml_dtypes.bfloat16``)."""
+        try:
+            import ml_dtypes
+        except ImportError:
+            raise DTypeError(
+                "bfloat16 storage needs the ml_dtypes package (pip install ml_dtypes); "
+                "use tinygrad_lenet.float32 or float16 otherwise"
+            ) from None
+        return np.dtype(ml_dtypes.bfloat16)
+
+    def __eq__(self, other: object) -> builtins.bool:
+        if isinstance(other, BFloat16):
+            return True
+        return isinstance(other, np.dtype) and other.name == "bfloat16"
+
+    def __hash__(self) -> builtins.int:
+        return hash("bfloat16")
+
+    def __repr__(self) -> str:
+        return "bfloat16"
+
+
+bfloat16 = BFloat16()
+"""16-bit brain float (``torch.bfloat16``): storage through ``ml_dtypes``, when installed."""
+
 DEFAULT_FLOAT = float32
+"""The dtype of tensors made from Python floats and of float factories; see :func:`set_default_dtype`."""
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Make ``dtype`` (float32 or float64) the default floating dtype, as ``torch.set_default_dtype``:
+    Python floats, ``tl.tensor([1.5])``, ``zeros``, ``randn``, layers' parameters, ... take it."""
+    global DEFAULT_FLOAT
+    target = to_dtype(dtype)
+    if target not in (float32, float64):
+        raise DTypeError(f"set_default_dtype: the default dtype must be float32 or float64, got {target}")
+    DEFAULT_FLOAT = target
+
+
+def get_default_dtype() -> np.dtype:
+    """The default floating dtype (float32 unless :func:`set_default_dtype` changed it)."""
+    return DEFAULT_FLOAT
 
 
 def to_dtype(dtype: Any) -> np.dtype:
-    """A numpy dtype from a numpy dtype, a numpy scalar type or a name such as ``"float64"``."""
+    """A numpy dtype from a numpy dtype, a numpy scalar type, a name such as ``"float64"`` or ``tl.bfloat16``."""
+    if isinstance(dtype, BFloat16) or dtype == "bfloat16":
+        return bfloat16.dtype
     try:
         result = np.dtype(dtype)
     except TypeError:
         raise DTypeError(f"{dtype!r} is not a dtype; use e.g. tinygrad_lenet.float32 or 'float64'") from None
-    if result.kind not in "fiub":
-        raise DTypeError(f"tensors hold numbers or booleans, not {result} ({dtype!r})")
+    if result.kind not in "fiub" and result.name != "bfloat16":
+        raise DTypeError(f"tensors hold real numbers or booleans, not {result} ({dtype!r})")
     return result
 
 
 def is_floating(dtype: np.dtype) -> builtins.bool:
-    """True for the floating-point dtypes, the only ones that can carry gradients."""
-    return dtype.kind == "f"
+    """True for the floating-point dtypes (bfloat16 too), the only ones that can carry gradients."""
+    return dtype.kind == "f" or dtype.name == "bfloat16"
 
 
 def scalar_dtype(tensor_dtype: np.dtype, scalar: Any) -> np.dtype:

@@ -1,6 +1,6 @@
 """Neural-network building blocks with PyTorch's names: modules, layers, losses, init, functional."""
 
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .activation import ELU, GELU, Hardswish, LeakyReLU, Mish, ReLU6, SiLU, Softplus
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .layers import (
@@ -82,5 +82,6 @@ __all__ = [
     "Unflatten",
     "functional",
     "init",
+    "parallel",
     "utils",
 ]

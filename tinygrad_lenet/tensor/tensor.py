@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..base import dtypes
-from ..base.devices import dtype_of_to
 from ..base.dims import Size
 from ..base.errors import DTypeError
 from ..ops.elementwise import Cast
@@ -243,58 +242,6 @@ class Tensor(
             return Tensor._make(self._array.astype(target))
         return Cast.apply(self, dtype=target)
 
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``, as PyTorch.
-
-        The device must be the CPU (the tensor itself is returned); ``non_blocking`` and ``copy``
-        are accepted (``copy=True`` returns a copy).
-        """
-        copy = kwargs.pop("copy", False)
-        target = dtype_of_to(args, kwargs)
-        result = self if target is None else self.astype(target)
-        return result.clone() if copy and result is self else result
-
     def cpu(self) -> Tensor:
         """The tensor itself: it is on the CPU already."""
         return self
-
-    def type(self, dtype: Any = None) -> Tensor | str:
-        """Without ``dtype``, PyTorch's type name (``"torch.FloatTensor"``); with it, ``astype``."""
-        if dtype is None:
-            names = {
-                "float32": "Float",
-                "float64": "Double",
-                "float16": "Half",
-                "int64": "Long",
-                "int32": "Int",
-                "int16": "Short",
-                "int8": "Char",
-                "uint8": "Byte",
-                "bool": "Bool",
-            }
-            return f"torch.{names.get(self.dtype.name, self.dtype.name)}Tensor"
-        return self.astype(dtype)
-
-    def int(self) -> Tensor:
-        """A copy as int32; outside the graph."""
-        return self.astype(dtypes.int32)
-
-    def bool(self) -> Tensor:
-        """A copy as booleans (``torch.bool``); outside the graph."""
-        return self.astype(dtypes.bool_)
-
-    def half(self) -> Tensor:
-        """A copy as float16; differentiable (the gradient is cast back)."""
-        return self.astype(dtypes.float16)
-
-    def float(self) -> Tensor:
-        """A copy as float32; differentiable (the gradient is cast back)."""
-        return self.astype(dtypes.float32)
-
-    def double(self) -> Tensor:
-        """A copy as float64; differentiable (the gradient is cast back)."""
-        return self.astype(dtypes.float64)
-
-    def long(self) -> Tensor:
-        """A copy as int64 (class labels are long); outside the graph."""
-        return self.astype(dtypes.int64)

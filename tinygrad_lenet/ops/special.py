@@ -80,7 +80,7 @@ def _cot_derivative(n: int) -> Polynomial:
 
 
 def _polygamma_asymptotic(n: int, x: np.ndarray) -> np.ndarray:
-    """psi^(n)(x) by its asymptotic series, accurate to double precision for x >= 15 and n <= 10."""
+    """psi^(n)(x) by its asymptotic series for x >= 15: relative error about 1e-12 up to n = 12, 1e-8 at n = 25."""
     if n == 0:
         total = np.log(x) - 1 / (2 * x)
         for k, b in enumerate(_BERNOULLI, start=1):

@@ -100,6 +100,7 @@ class TensorPointwise(TensorBase):
         return self._make(self._array.copy())
 
     def _check_floating(self, name: str) -> None:
+        """Raise ``DTypeError`` unless this tensor is floating-point (``name`` is the op asking)."""
         if self.dtype.kind != "f":
             raise DTypeError(f"{name}: expected a floating-point tensor, got {self.dtype}")
 
@@ -383,7 +384,8 @@ class TensorPointwise(TensorBase):
     i0_ = _inplace_of("i0")
     floor_, ceil_, trunc_, round_, frac_ = map(_inplace_of, ("floor", "ceil", "trunc", "round", "frac"))
     fix_ = trunc_
-    sign_, sgn_, nan_to_num_, neg_, negative_ = map(_inplace_of, ("sign", "sgn", "nan_to_num", "neg", "negative"))
+    sign_, sgn_, nan_to_num_, negative_ = map(_inplace_of, ("sign", "sgn", "nan_to_num", "negative"))
+    neg_ = negative_
     exp_, log_, sqrt_, abs_, tanh_, sigmoid_ = map(_inplace_of, ("exp", "log", "sqrt", "abs", "tanh", "sigmoid"))
     logical_not_, bitwise_not_ = map(_inplace_of, ("logical_not", "bitwise_not"))
 

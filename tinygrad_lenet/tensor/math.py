@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from ..base.dims import normalize_dim, normalize_dims
-from ..base.errors import EmptyReductionError, ShapeError
+from ..base.errors import DTypeError, EmptyReductionError, ShapeError
 from ..ops.elementwise import (
     Abs,
     Add,
@@ -146,19 +146,21 @@ class TensorMath(TensorBase):
 
     # --- elementwise functions ----------------------------------------------------------------
     def exp(self) -> Tensor:
-        """Elementwise e^x (op ``Exp``)."""
-        return Exp.apply(self)
+        """Elementwise e^x (op ``Exp``); an integer or bool tensor is made float32 first, as in PyTorch."""
+        return Exp.apply(self if self.dtype.kind == "f" else self.astype("float32"))
 
     def log(self) -> Tensor:
-        """Elementwise natural logarithm (op ``Log``; its gradient is 1/x)."""
-        return Log.apply(self)
+        """Elementwise natural logarithm (op ``Log``; its gradient is 1/x); integers are made float32 first."""
+        return Log.apply(self if self.dtype.kind == "f" else self.astype("float32"))
 
     def sqrt(self) -> Tensor:
-        """Elementwise square root (op ``Sqrt``)."""
-        return Sqrt.apply(self)
+        """Elementwise square root (op ``Sqrt``); an integer or bool tensor is made float32 first."""
+        return Sqrt.apply(self if self.dtype.kind == "f" else self.astype("float32"))
 
     def abs(self) -> Tensor:
-        """Elementwise |x| (op ``Abs``; its gradient is sign(x))."""
+        """Elementwise |x| (op ``Abs``; its gradient is sign(x)); refused for booleans, as in PyTorch."""
+        if self.dtype.kind == "b":
+            raise DTypeError("abs: expected a numeric tensor, got bool")
         return Abs.apply(self)
 
     def relu(self) -> Tensor:
@@ -166,12 +168,12 @@ class TensorMath(TensorBase):
         return Relu.apply(self)
 
     def sigmoid(self) -> Tensor:
-        """Elementwise 1 / (1 + e^-x) (op ``Sigmoid``)."""
-        return Sigmoid.apply(self)
+        """Elementwise 1 / (1 + e^-x) (op ``Sigmoid``); an integer or bool tensor is made float32 first."""
+        return Sigmoid.apply(self if self.dtype.kind == "f" else self.astype("float32"))
 
     def tanh(self) -> Tensor:
-        """Elementwise hyperbolic tangent (op ``Tanh``)."""
-        return Tanh.apply(self)
+        """Elementwise hyperbolic tangent (op ``Tanh``); an integer or bool tensor is made float32 first."""
+        return Tanh.apply(self if self.dtype.kind == "f" else self.astype("float32"))
 
     def maximum(self, other: Any) -> Tensor:
         """The elementwise larger of self and other (op ``Maximum``; ties share the gradient)."""
@@ -280,10 +282,6 @@ class TensorMath(TensorBase):
 
     def __abs__(self) -> Tensor:
         return self.abs()
-
-    def isnan(self) -> Tensor:
-        """Where the elements are NaN, as a boolean tensor."""
-        return self._make(np.isnan(self._array))
 
     def amax(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
         """Largest value over ``dim``; the gradient is split evenly among tied maxima."""

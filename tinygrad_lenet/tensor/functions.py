@@ -193,10 +193,8 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
-    if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
-        raise ShapeError(f"bmm: expects two 3-D tensors with the same batch size, got {input.shape} and {mat2.shape}")
-    return input @ mat2
+    """``input.bmm(mat2)``: the batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    return input.bmm(mat2)
 
 
 # --- comparisons of whole tensors ----------------------------------------------------------------------------

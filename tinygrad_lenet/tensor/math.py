@@ -22,7 +22,6 @@ from ..ops.elementwise import (
     Abs,
     Add,
     Clip,
-    Div,
     Exp,
     Log,
     Maximum,
@@ -83,11 +82,25 @@ class TensorMath(TensorBase):
         return Mul.apply(*self._operands(other)[::-1])
 
     def __truediv__(self, other: Any) -> Tensor:
-        """Elementwise self / other, broadcasting (op ``Div``)."""
-        return Div.apply(*self._operands(other))
+        """Elementwise self / other, broadcasting (op ``Div``); integers divide to the default float."""
+        return cast("Tensor", self).div(other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return Div.apply(*self._operands(other)[::-1])
+        return self._operand(other).div(self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        """Elementwise self / other rounded down (``div(other, rounding_mode="floor")``)."""
+        return cast("Tensor", self).div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return self._operand(other).div(self, rounding_mode="floor")
+
+    def __mod__(self, other: Any) -> Tensor:
+        """Elementwise remainder of self / other rounded down, with the sign of other (``remainder``)."""
+        return cast("Tensor", self).remainder(other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return self._operand(other).remainder(self)
 
     def __pow__(self, exponent: Any) -> Tensor:
         """Elementwise self ** exponent (op ``Pow``; the exponent may be a tensor)."""

@@ -101,10 +101,11 @@ class Pow(BinaryOp):
         return out
 
     def backward(self, grad: np.ndarray) -> Grads:
-        """d(a^b)/da = b a^(b-1), d(a^b)/db = a^b log(a)."""
+        """d(a^b)/da = b a^(b-1) (0 where b = 0), d(a^b)/db = a^b log(a) (0 where a = 0 and b >= 0, the
+        limit from the right, as PyTorch: not 0 * log 0 = NaN)."""
         a, b, out = self.saved_tensors
-        da = grad * b * a ** (b - 1) if self.needs_input_grad[0] else None
-        db = grad * out * np.log(a) if self.needs_input_grad[1] else None
+        da = np.where(b == 0, 0.0, grad * b * a ** (b - 1)) if self.needs_input_grad[0] else None
+        db = np.where((a == 0) & (b >= 0), 0.0, grad * out * np.log(a)) if self.needs_input_grad[1] else None
         return da, db
 
     def diag_gn(self, grad: np.ndarray, h: np.ndarray) -> Grads:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from ..base.dims import normalize_dim
 from ..base.errors import ShapeError
 from ..ops.movement import Cat
@@ -158,12 +156,12 @@ def log_softmax(input: Tensor, dim: int) -> Tensor:
     return input.log_softmax(dim)
 
 
-def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
-    """``input.clamp(min, max)``: each element limited to [min, max]."""
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """``input.clamp(min, max)``: each element limited to [min, max] (numbers, tensors or None)."""
     return input.clamp(min, max)
 
 
-def clip(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+def clip(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """``torch.clip``, PyTorch's other name for :func:`clamp`."""
     return clamp(input, min, max)
 
@@ -195,23 +193,21 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
-    if input.ndim != 3 or mat2.ndim != 3 or input.shape[0] != mat2.shape[0]:
-        raise ShapeError(f"bmm: expects two 3-D tensors with the same batch size, got {input.shape} and {mat2.shape}")
-    return input @ mat2
+    """``input.bmm(mat2)``: the batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    return input.bmm(mat2)
 
 
 # --- comparisons of whole tensors ----------------------------------------------------------------------------
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    """Elementwise |input - other| <= atol + rtol |other|, as a boolean tensor."""
-    return Tensor._make(np.isclose(input._array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    """``input.isclose(other, ...)``: elementwise |input - other| <= atol + rtol |other|, as a boolean tensor."""
+    return input.isclose(other, rtol, atol, equal_nan)
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     """Whether every element of ``input`` is close to ``other``: |input - other| <= atol + rtol |other|."""
-    return bool(np.allclose(input._array, np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return input.allclose(other, rtol, atol, equal_nan)
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
     """True if both have the same shape and the same values."""
-    return input.shape == other.shape and bool(np.array_equal(input._array, other._array))
+    return input.equal(other)

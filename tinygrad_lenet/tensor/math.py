@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
 from ..base.dims import normalize_dim, normalize_dims
+from ..base.dtypes import DEFAULT_FLOAT
 from ..base.errors import DTypeError, EmptyReductionError, ShapeError
+from ..ops.binary import ClampMax, ClampMin
 from ..ops.elementwise import (
     Abs,
     Add,
     Clip,
-    Div,
     Exp,
     Log,
     Maximum,
@@ -81,11 +82,25 @@ class TensorMath(TensorBase):
         return Mul.apply(*self._operands(other)[::-1])
 
     def __truediv__(self, other: Any) -> Tensor:
-        """Elementwise self / other, broadcasting (op ``Div``)."""
-        return Div.apply(*self._operands(other))
+        """Elementwise self / other, broadcasting (op ``Div``); integers divide to the default float."""
+        return cast("Tensor", self).div(other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return Div.apply(*self._operands(other)[::-1])
+        return self._operand(other).div(self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        """Elementwise self / other rounded down (``div(other, rounding_mode="floor")``)."""
+        return cast("Tensor", self).div(other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return self._operand(other).div(self, rounding_mode="floor")
+
+    def __mod__(self, other: Any) -> Tensor:
+        """Elementwise remainder of self / other rounded down, with the sign of other (``remainder``)."""
+        return cast("Tensor", self).remainder(other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return self._operand(other).remainder(self)
 
     def __pow__(self, exponent: Any) -> Tensor:
         """Elementwise self ** exponent (op ``Pow``; the exponent may be a tensor)."""
@@ -105,7 +120,7 @@ class TensorMath(TensorBase):
     def __rmatmul__(self, other: Any) -> Tensor:
         return Matmul.apply(*self._operands(other)[::-1])
 
-    add, sub, mul, div, pow, neg, matmul = __add__, __sub__, __mul__, __truediv__, __pow__, __neg__, __matmul__
+    neg, matmul = __neg__, __matmul__  # add, sub, mul, div and pow, with PyTorch's keywords, are in binary.py
 
     # --- comparisons: bool tensors, outside the graph ----------------------------------------
     def _compare(self, other: Any, op: Any, name: str) -> Tensor:
@@ -183,13 +198,37 @@ class TensorMath(TensorBase):
         """The elementwise smaller of self and other (op ``Minimum``; ties share the gradient)."""
         return Minimum.apply(*self._operands(other))
 
-    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
-        """Limit values to [min, max]; either bound may be None. Also called ``clamp``."""
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        """Limit values to [min, max]: each bound a number, a tensor (broadcast) or None. Also ``clamp``.
+
+        Number bounds use op ``Clip``; tensor bounds ``ClampMin`` / ``ClampMax``, which pass the gradient
+        to the bound where it is the result. An integer tensor with a float bound becomes float, as PyTorch.
+        """
         if min is None and max is None:
-            raise ValueError("clip: give at least one of min and max")
-        return Clip.apply(self, low=min, high=max)
+            raise ValueError("clamp: give at least one of min and max")
+        t = cast("Tensor", self)
+        bounds = [b for b in (min, max) if b is not None]
+        if all(isinstance(b, (int, float, np.number)) and not isinstance(b, bool) for b in bounds):
+            if t.dtype.kind != "f" and any(isinstance(b, (float, np.floating)) for b in bounds):
+                t = t.astype(DEFAULT_FLOAT)
+            return Clip.apply(t, low=min, high=max)
+        if min is not None:
+            t, low = t._operands(min)
+            t = ClampMin.apply(t, low)
+        if max is not None:
+            t, high = t._operands(max)
+            t = ClampMax.apply(t, high)
+        return t
 
     clamp = clip
+
+    def clamp_min(self, min: Any) -> Tensor:
+        """Limit values from below (``clamp(min=min)``)."""
+        return self.clip(min=min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        """Limit values from above (``clamp(max=max)``)."""
+        return self.clip(max=max)
 
     def where(self, condition: Any, other: Any) -> Tensor:
         """``self`` where ``condition`` holds, else ``other`` (``torch.Tensor.where``)."""

@@ -805,6 +805,49 @@ def histogram(
     return input.histogram(bins, range=range, weight=weight, density=density)
 
 
+def histogramdd(
+    input: Tensor,
+    bins: Any = 10,
+    *,
+    range: Sequence[float] | None = None,
+    weight: Any = None,
+    density: bool = False,
+) -> tuple[Tensor, list[Tensor]]:
+    """Counts of the points in the rows of ``input`` (shape (n, d)) in a d-dimensional grid of bins (a number
+    per dim, or each dim's edges), with each dim's bin edges; ``range`` is (low, high) per dim, flattened.
+    A point counts in a bin when edge_i <= x < edge_{i+1} (the last bin includes its right edge)."""
+    x = input._array.reshape(-1, input.shape[-1]) if input.ndim else input._array.reshape(1, 1)
+    d = x.shape[1]
+    per_dim = list(bins) if isinstance(bins, (list, tuple)) else [bins] * d
+    edges = [_edges(x[:, i], b, None if range is None else range[2 * i : 2 * i + 2]) for i, b in enumerate(per_dim)]
+    inside = np.ones(x.shape[0], dtype=bool)
+    cells = []
+    for column, e in zip(x.T, edges):
+        inside &= (column >= e[0]) & (column <= e[-1])
+        cells.append(np.clip(np.searchsorted(e, column, side="right") - 1, 0, builtins.max(len(e) - 2, 0)))
+    w = np.ones(x.shape[0]) if weight is None else weight._array.reshape(-1)
+    hist = np.zeros(tuple(builtins.max(len(e) - 1, 0) for e in edges))
+    np.add.at(hist, tuple(c[inside] for c in cells), w[inside])
+    if density:
+        volume = np.ones(hist.shape)
+        for i, e in enumerate(edges):
+            volume = volume * np.diff(e).reshape((-1,) + (1,) * (d - 1 - i))
+        hist = hist / hist.sum() / volume
+    return input._make(hist.astype(input.dtype)), [input._make(e.astype(input.dtype)) for e in edges]
+
+
+def _edges(column: np.ndarray, bins: Any, limits: Sequence[float] | None) -> np.ndarray:
+    """One dim's bin edges: given, or ``bins`` equal bins over ``limits`` (the data's range by default)."""
+    if not isinstance(bins, (int, np.integer)):
+        return np.asarray(getattr(bins, "_array", bins), dtype=np.float64)
+    low, high = (float(column.min()), float(column.max())) if column.size else (0.0, 1.0)
+    if limits is not None:
+        low, high = float(limits[0]), float(limits[1])
+    if low == high:  # as numpy: a unit-wide range around a single value
+        low, high = low - 0.5, high + 0.5
+    return np.linspace(low, high, int(bins) + 1)
+
+
 def searchsorted(
     sorted_sequence: Tensor,
     input: Any,
@@ -994,6 +1037,7 @@ __all__: list[str] = [
     "gradient",
     "histc",
     "histogram",
+    "histogramdd",
     "kthvalue",
     "logcumsumexp",
     "logsumexp",

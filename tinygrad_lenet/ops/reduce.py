@@ -37,3 +37,25 @@ class Amax(Function):
         share = (x == out).astype(x.dtype)
         share /= share.sum(axis=self.axes, keepdims=True)
         return (_expand_back(grad, self.axes, self.keepdim) * share,)
+
+
+class Prod(Function):
+    def forward(self, x: np.ndarray, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
+        self.save_for_backward(x)
+        self.axes, self.keepdim = axes, keepdim
+        return x.prod(axis=axes, keepdims=keepdim)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """d prod(x)/dx_i = prod_{j != i} x_j, formed as (product of the elements before i) times (product of
+        those after i), never by dividing by x_i, so it is exact where x holds zeros."""
+        (x,) = self.saved_tensors
+        if not x.size:
+            return (np.zeros_like(x),)
+        rest = [a for a in range(x.ndim) if a not in self.axes]
+        moved = np.transpose(x, rest + list(self.axes))
+        flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
+        ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+        before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+        after = np.flip(np.cumprod(np.flip(np.concatenate([flat[..., 1:], ones], axis=-1), -1), axis=-1), -1)
+        others = np.transpose((before * after).reshape(moved.shape), np.argsort(rest + list(self.axes)))
+        return (_expand_back(grad, self.axes, self.keepdim) * others,)

@@ -66,22 +66,38 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return input.flatten(start_dim, end_dim)
 
 
-def sum(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
-    """``input.sum(dim, keepdim)``: the sum over ``dim`` (all elements when None)."""
-    return input.sum(dim, keepdim)
+def sum(
+    input: Tensor,
+    dim: Dims = None,
+    keepdim: bool = False,
+    *,
+    dtype: Any = None,
+    axis: Dims = None,
+    keepdims: bool = False,
+) -> Tensor:
+    """``input.sum(dim, keepdim)``: the sum over ``dim`` (all elements when None); ``axis``/``keepdims`` alias."""
+    return input.sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-def mean(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:
-    """``input.mean(dim, keepdim)``: the mean over ``dim`` (all elements when None)."""
-    return input.mean(dim, keepdim)
+def mean(
+    input: Tensor,
+    dim: Dims = None,
+    keepdim: bool = False,
+    *,
+    dtype: Any = None,
+    axis: Dims = None,
+    keepdims: bool = False,
+) -> Tensor:
+    """``input.mean(dim, keepdim)``: the mean over ``dim`` (all elements when None); ``axis``/``keepdims`` alias."""
+    return input.mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-def std(input: Tensor, dim: Dims = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
+def std(input: Tensor, dim: Dims | bool = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
     """``input.std(dim, keepdim, correction=1)``: the standard deviation over ``dim``."""
     return input.std(dim, keepdim, **kwargs)
 
 
-def var(input: Tensor, dim: Dims = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
+def var(input: Tensor, dim: Dims | bool = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
     """``input.var(dim, keepdim, correction=1)``: the variance over ``dim``."""
     return input.var(dim, keepdim, **kwargs)
 
@@ -98,12 +114,12 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """``max(x)``, ``max(x, dim)`` (values and indices), or ``max(x, y)`` (elementwise), as ``torch.max``."""
-    return input.maximum(dim) if isinstance(dim, Tensor) else input.max(dim, keepdim)
+    return input.max(dim, keepdim)
 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | ValuesIndices:
     """``min(x)``, ``min(x, dim)`` (values and indices), or ``min(x, y)`` (elementwise), as ``torch.min``."""
-    return input.minimum(dim) if isinstance(dim, Tensor) else input.min(dim, keepdim)
+    return input.min(dim, keepdim)
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
@@ -146,14 +162,14 @@ def tanh(input: Tensor) -> Tensor:
     return input.tanh()
 
 
-def softmax(input: Tensor, dim: int) -> Tensor:
-    """``input.softmax(dim)``: e^x / sum(e^x) along ``dim``, computed stably."""
-    return input.softmax(dim)
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``input.softmax(dim, dtype)``: e^x / sum(e^x) along ``dim``, computed stably (in ``dtype`` when given)."""
+    return input.softmax(dim, dtype)
 
 
-def log_softmax(input: Tensor, dim: int) -> Tensor:
-    """``input.log_softmax(dim)``: log(softmax(x)) along ``dim``, computed stably."""
-    return input.log_softmax(dim)
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``input.log_softmax(dim, dtype)``: log(softmax(x)) along ``dim``, computed stably."""
+    return input.log_softmax(dim, dtype)
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:

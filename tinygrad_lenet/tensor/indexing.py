@@ -256,11 +256,9 @@ class TensorIndexing(TensorBase):
         rows = np.argwhere(self._array).astype(np.int64)
         if not as_tuple:
             return self._make(rows)
-        return (
-            tuple(self._make(np.ascontiguousarray(c)) for c in rows.T)
-            if self.ndim
-            else (self._make(rows[:, 0:0].sum(1)),)
-        )
+        if self.ndim == 0:  # PyTorch treats a 0-d tensor as one element of a 1-d one
+            return (self._make(np.zeros(len(rows), dtype=np.int64)),)
+        return tuple(self._make(np.ascontiguousarray(c)) for c in rows.T)
 
     def argwhere(self) -> Tensor:
         """The indices of the nonzero elements, one row each (``nonzero()``)."""
@@ -489,12 +487,16 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     """A bool tensor shaped like ``elements``: True where the element is among ``test_elements`` (flipped by
     ``invert``)."""
     like = elements if isinstance(elements, TensorBase) else test_elements
+    if not isinstance(like, TensorBase):
+        raise TypeError("isin: elements or test_elements must be a tensor")
     values = [t._array if isinstance(t, TensorBase) else np.asarray(t) for t in (elements, test_elements)]
     return like._make(np.isin(values[0], values[1], assume_unique=assume_unique, invert=invert))
 
 
 def unravel_index(indices: Any, shape: int | Sequence[int]) -> tuple[Tensor, ...]:
     """The coordinates in a tensor of ``shape`` of the flat (row-major) positions ``indices``, one tensor per dim."""
+    if not isinstance(indices, TensorBase):
+        raise TypeError(f"unravel_index: indices must be a tensor, got {type(indices).__name__}")
     flat = _indices(indices, "unravel_index", "indices")
     dims = (shape,) if isinstance(shape, int) else tuple(int(n) for n in shape)
     if any(n < 0 for n in dims):
@@ -504,8 +506,7 @@ def unravel_index(indices: Any, shape: int | Sequence[int]) -> tuple[Tensor, ...
     for n in reversed(dims):
         coords.append(flat % n)
         flat = flat // n
-    make = indices._make if isinstance(indices, TensorBase) else TensorBase._make
-    return tuple(make(np.asarray(c, dtype=np.int64)) for c in reversed(coords))
+    return tuple(indices._make(np.asarray(c, dtype=np.int64)) for c in reversed(coords))
 
 
 __all__: list[str] = [

@@ -359,3 +359,13 @@ def test_bad_input_is_reported_at_the_boundary() -> None:
         x.narrow(1, 2, 2)
     with pytest.raises(IndexError):
         tl.unravel_index(tl.tensor([6]), (2, 3))
+
+
+def test_changing_the_input_after_a_reducing_scatter_is_refused_in_backward() -> None:
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    out = y.scatter_reduce(0, tl.tensor([0]), tl.tensor([5.0]), "amax")
+    with tl.no_grad():
+        y.add_(1)
+    with pytest.raises(GradError, match="changed in place"):
+        out.sum().backward()

@@ -20,12 +20,14 @@ REDUCTIONS = ("none", "sum", "prod", "mean", "amax", "amin")
 _UFUNCS = {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum, "mean": np.add}
 
 
-def _identity(reduce: str, dtype: np.dtype) -> float | int:
+def _identity(reduce: str, dtype: np.dtype) -> float | int | bool:
     """The value a place starts from when its own value is not included (``include_self=False``)."""
     if reduce in ("sum", "mean"):
         return 0
     if reduce == "prod":
         return 1
+    if dtype == np.bool_:
+        return reduce == "amin"
     big = np.inf if dtype.kind == "f" else np.iinfo(dtype).max
     return -big if reduce == "amax" else big
 
@@ -76,7 +78,8 @@ class Put(Function):
             self.count = np.bincount(flat_lin, minlength=out.size) + (1 if include_self else 0)
             self.count[~written] = 1
             out = out // self.count if out.dtype.kind in "iub" else out / self.count
-        self.x, self.out = x.reshape(-1), out
+        self.save_for_backward(x)  # prod, amax and amin read x again (check_versions guards it)
+        self.out = out
         return out.reshape(x.shape)
 
     def backward(self, grad: np.ndarray) -> Grads:
@@ -104,8 +107,9 @@ class Put(Function):
 
     def _prod_grads(self, g: np.ndarray, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """d prod / d factor = the product of the other factors, computed without dividing by a zero."""
-        size = self.x.size
-        self_factor = np.where(kept, self.x, 1)
+        x = self.saved_tensors[0].reshape(-1)
+        size = x.size
+        self_factor = np.where(kept, x, 1)
         zeros = np.bincount(self.lin, weights=self.values == 0, minlength=size) + (self_factor == 0)
         nonzero_prod = np.where(self_factor == 0, 1, self_factor).astype(np.float64)
         np.multiply.at(nonzero_prod, self.lin, np.where(self.values == 0, 1, self.values))
@@ -121,9 +125,9 @@ class Put(Function):
 
     def _extreme_grads(self, g: np.ndarray, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """amax/amin: the gradient of a place shared evenly by the factors equal to its result."""
-        self_is = kept & (self.x == self.out)
+        self_is = kept & (self.saved_tensors[0].reshape(-1) == self.out)
         src_is = self.values == self.out[self.lin]
-        ties = np.bincount(self.lin, weights=src_is, minlength=self.x.size) + self_is
+        ties = np.bincount(self.lin, weights=src_is, minlength=self.out.size) + self_is
         share = g / np.where(ties == 0, 1, ties)
         return np.where(self_is, share, 0), np.where(src_is, share[self.lin], 0)
 

@@ -136,7 +136,51 @@ class TensorInPlace(TensorBase):
         drawn = generator().normal(mean, std, self.shape).astype(self.dtype)
         return self._inplace("normal_", lambda x: self._replaced(x, self._make(drawn)))
 
+    def masked_scatter_(self, mask: Any, source: Any) -> Self:
+        """In place: the elements where ``mask`` is true set to the first elements of ``source``; returns self."""
+        return self._inplace("masked_scatter_", lambda x: x.masked_scatter(mask, source))
+
     # --- indexing -----------------------------------------------------------------------------------------
+    def scatter_(self, dim: int, index: Any, src: Any = None, value: Any = None, *, reduce: str | None = None) -> Self:
+        """In place: ``self.scatter(dim, index, src, reduce=...)``; returns self."""
+        return self._inplace("scatter_", lambda x: x.scatter(dim, index, src, value, reduce=reduce))
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Self:
+        """In place: ``self.scatter_add(dim, index, src)``; returns self."""
+        return self._inplace("scatter_add_", lambda x: x.scatter_add(dim, index, src))
+
+    def scatter_reduce_(self, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Self:
+        """In place: ``self.scatter_reduce(dim, index, src, reduce, include_self=...)``; returns self."""
+        return self._inplace(
+            "scatter_reduce_", lambda x: x.scatter_reduce(dim, index, src, reduce, include_self=include_self)
+        )
+
+    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Self:
+        """In place: ``self.index_add(dim, index, source, alpha=...)``; returns self."""
+        return self._inplace("index_add_", lambda x: x.index_add(dim, index, source, alpha=alpha))
+
+    def index_copy_(self, dim: int, index: Any, source: Any) -> Self:
+        """In place: ``self.index_copy(dim, index, source)``; returns self."""
+        return self._inplace("index_copy_", lambda x: x.index_copy(dim, index, source))
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> Self:
+        """In place: ``self.index_fill(dim, index, value)``; returns self."""
+        return self._inplace("index_fill_", lambda x: x.index_fill(dim, index, value))
+
+    def index_reduce_(self, dim: int, index: Any, source: Any, reduce: str, *, include_self: bool = True) -> Self:
+        """In place: ``self.index_reduce(dim, index, source, reduce, include_self=...)``; returns self."""
+        return self._inplace(
+            "index_reduce_", lambda x: x.index_reduce(dim, index, source, reduce, include_self=include_self)
+        )
+
+    def index_put_(self, indices: Any, values: Any, accumulate: bool = False) -> Self:
+        """In place: ``self.index_put(indices, values, accumulate)``; returns self."""
+        return self._inplace("index_put_", lambda x: x.index_put(indices, values, accumulate))
+
+    def put_(self, index: Any, source: Any, accumulate: bool = False) -> Self:
+        """In place: ``self.put(index, source, accumulate)``; returns self."""
+        return self._inplace("put_", lambda x: x.put(index, source, accumulate))
+
     def __setitem__(self, index: Any, value: Any) -> None:
         """``x[index] = value`` for ints, slices, bool masks and index tensors (numpy's rules)."""
         idx = self._numpy_index(index)

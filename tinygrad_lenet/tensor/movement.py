@@ -93,7 +93,7 @@ class TensorMovement(TensorBase):
         tiled = spread.expand(*[n for c, s in zip(counts, shape) for n in (c, s)])
         return tiled.reshape(*[c * s for c, s in zip(counts, shape)])
 
-    def split(self, split_size_or_sections: int | list[int], dim: int = 0) -> tuple[Tensor, ...]:
+    def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
         axis = normalize_dim(dim, self.ndim, "split")
         n = self.shape[axis]

@@ -10,7 +10,7 @@ and cat, so its gradient comes from theirs.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -36,9 +36,9 @@ def ints_of(value: Any, name: str, op: str) -> tuple[int, ...]:
     return tuple(int(v) for v in items)
 
 
-def matrix_dims(tensor: TensorBase, dim1: int, dim2: int, op: str) -> tuple[int, int]:
-    """Two distinct dims of ``tensor`` normalised (the plane of a diagonal or a rotation)."""
-    a, b = normalize_dim(dim1, tensor.ndim, op), normalize_dim(dim2, tensor.ndim, op)
+def matrix_dims(dim1: int, dim2: int, ndim: int, op: str) -> tuple[int, int]:
+    """Two distinct dims among ``ndim`` normalised (the plane of a diagonal or a rotation)."""
+    a, b = normalize_dim(dim1, ndim, op), normalize_dim(dim2, ndim, op)
     if a == b:
         raise ValueError(f"{op}: dim1 and dim2 must be different dims, both are {a}")
     return a, b
@@ -67,6 +67,12 @@ def section_bounds(length: int, sections: int, op: str) -> list[int]:
     return [i * small + min(i, extra) for i in range(1, sections)]
 
 
+def check_output_size(output_size: int | None, total: int) -> None:
+    """repeat_interleave's ``output_size``, when given, must be the number of repeats."""
+    if output_size is not None and output_size != total:
+        raise ValueError(f"repeat_interleave: output_size {output_size} but the repeats add up to {total}")
+
+
 class TensorStructure(TensorBase):
     """Tensor methods of this family (see the module docstring)."""
 
@@ -90,17 +96,14 @@ class TensorStructure(TensorBase):
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         """The ``offset`` diagonal of the (dim1, dim2) matrices, as a new last dim (both dims removed)."""
         self._need_matrix("diagonal")
-        a, b = matrix_dims(self, dim1, dim2, "diagonal")
+        a, b = matrix_dims(dim1, dim2, self.ndim, "diagonal")
         return Diagonal.apply(self, offset=offset, dim1=a, dim2=b)
 
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """Matrices in dims (dim1, dim2) of the result, zero but for the last dim of self on diagonal ``offset``."""
         if self.ndim == 0:
             raise ShapeError("diag_embed: expects a tensor of at least 1 dim, got a 0-d tensor")
-        a = normalize_dim(dim1, self.ndim + 1, "diag_embed")
-        b = normalize_dim(dim2, self.ndim + 1, "diag_embed")
-        if a == b:
-            raise ValueError(f"diag_embed: dim1 and dim2 must be different dims, both are {a}")
+        a, b = matrix_dims(dim1, dim2, self.ndim + 1, "diag_embed")
         return DiagEmbed.apply(self, offset=offset, dim1=a, dim2=b)
 
     def diag(self, diagonal: int = 0) -> Tensor:
@@ -135,7 +138,7 @@ class TensorStructure(TensorBase):
         t = cast("Tensor", self)
         if len(dims) != 2:
             raise ValueError(f"rot90: dims must name two dims, got {dims!r}")
-        a, b = matrix_dims(self, dims[0], dims[1], "rot90")
+        a, b = matrix_dims(dims[0], dims[1], self.ndim, "rot90")
         turns = k % 4
         if turns == 1:
             return t.flip(b).transpose(a, b)
@@ -258,15 +261,17 @@ class TensorStructure(TensorBase):
         if t.ndim == 0:
             t = t.reshape(1)
         total = int(np.broadcast_to(counts, (length,)).sum())
-        if output_size is not None and output_size != total:
-            raise ValueError(f"repeat_interleave: output_size {output_size} but the repeats add up to {total}")
+        check_output_size(output_size, total)
         return RepeatInterleave.apply(t, repeats=counts, dim=axis)
 
     def _counts_to_indices(self, output_size: int | None) -> Tensor:
         """``repeat_interleave(counts)``: index i repeated counts[i] times, an int64 tensor."""
-        if self.dtype.kind not in "iu" or self.ndim > 1:
-            raise DTypeError(f"repeat_interleave: a 1-D int tensor of counts is needed, got {self.dtype} {self.shape}")
+        if self.dtype.kind not in "iu" or self.ndim > 1 or (self._array < 0).any():
+            raise DTypeError(
+                f"repeat_interleave: a 1-D tensor of non-negative int counts is needed, got {self.dtype} {self.shape}"
+            )
         counts = self._array.reshape(-1)
+        check_output_size(output_size, int(counts.sum()))
         return self._make(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
 
     def tile(self, dims: Sequence[int]) -> Tensor:
@@ -289,11 +294,11 @@ class TensorStructure(TensorBase):
 
     def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of the listed sizes along ``dim`` (they must add up to its size)."""
-        return cast("Tensor", self).split(list(sizes_from(tuple(split_sizes))), dim)
+        return cast("Tensor", self).split(sizes_from(tuple(split_sizes)), dim)
 
     def unsafe_split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """``split`` (PyTorch's variant without view tracking; here the same)."""
-        return cast("Tensor", self).split(split_size if isinstance(split_size, int) else list(split_size), dim)
+        return cast("Tensor", self).split(split_size, dim)
 
     def tensor_split(self, indices_or_sections: IntsOrTensor, dim: int = 0) -> tuple[Tensor, ...]:
         """``n`` nearly equal pieces along ``dim`` (the first ones one larger), or the pieces cut before each
@@ -541,7 +546,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
 # --- splitting ----------------------------------------------------------------------------------------------
 def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """``tensor.split(split_size_or_sections, dim)``: pieces of one size, or of the listed sizes."""
-    return tensor.unsafe_split(split_size_or_sections, dim)
+    return tensor.split(split_size_or_sections, dim)
 
 
 unsafe_split = split
@@ -596,10 +601,10 @@ def unbind_copy(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
 
 
 # --- at least n dims, and stacking --------------------------------------------------------------------------
-def _at_least(tensors: tuple[Any, ...], op: str, lift: Any) -> Any:
+def _at_least(tensors: tuple[Any, ...], op: str, lift: Callable[[Tensor], Tensor]) -> Any:
     """``lift`` applied to one tensor (a tensor back), or to several or a sequence of them (a tuple back)."""
     if len(tensors) == 1 and isinstance(tensors[0], TensorBase):
-        return lift(tensors[0])
+        return lift(cast("Tensor", tensors[0]))
     items = tuple(tensors[0]) if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
     if not all(isinstance(x, TensorBase) for x in items):
         raise TypeError(f"{op}: expects tensors, got {[type(x).__name__ for x in items]}")

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..base.dims import normalize_dim
 from ..base.errors import ShapeError
-from ..ops.movement import Cat
 from .math import Dims, ValuesIndices
+from .structure import join
 from .tensor import Tensor
 
 
@@ -35,18 +35,8 @@ def minimum(input: Tensor, other: Any) -> Tensor:
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors along an existing dim; all other dims must agree."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("cat: expected a non-empty sequence of tensors")
-    first = tensors[0]
-    axis = normalize_dim(dim, first.ndim, "cat")
-    for t in tensors[1:]:
-        if t.ndim != first.ndim or t.shape[:axis] + t.shape[axis + 1 :] != first.shape[:axis] + first.shape[axis + 1 :]:
-            raise ShapeError(
-                f"cat: shapes {[tuple(x.shape) for x in tensors]} must agree in every dim except dim {dim}"
-            )
-    return Cat.apply(*tensors, dim=axis)
+    """Join tensors along an existing dim; all other dims must agree (1-D empty tensors may join any)."""
+    return join(tensors, dim)
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:

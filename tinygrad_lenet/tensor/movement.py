@@ -8,9 +8,10 @@ first, so that a wrong shape is reported in the user's terms. Mixed into ``Tenso
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..base.dims import normalize_dim, sizes_from
+from ..base.dims import normalize_dim, normalize_dims, sizes_from
 from ..base.errors import ShapeError
 from ..ops.movement import Clone, Expand, Flip, GetItem, Permute, Reshape
 from .base import TensorBase
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .tensor import Tensor
+
+
+def dims_argument(args: tuple[Any, ...], dims: Any, op: str) -> tuple[Any, ...]:
+    """The dims of ``x.op(0, 1)``, ``x.op((0, 1))`` or ``x.op(dims=(0, 1))``; not both spellings at once."""
+    if dims is None:
+        return args
+    if args:
+        raise TypeError(f"{op}: give the dims either as arguments or as dims=, not both")
+    return (dims,)
 
 
 class TensorMovement(TensorBase):
@@ -47,8 +57,9 @@ class TensorMovement(TensorBase):
 
     reshape_as = view_as
 
-    def clone(self) -> Tensor:
-        """A copy with its own memory, still in the graph (gradients flow through it)."""
+    def clone(self, *, memory_format: Any = None) -> Tensor:
+        """A copy with its own memory, still in the graph (gradients flow through it); the copy is
+        always C-ordered, whatever ``memory_format`` asks."""
         return Clone.apply(self)
 
     def contiguous(self) -> Tensor | Self:
@@ -59,9 +70,9 @@ class TensorMovement(TensorBase):
         """True when the elements lie in memory in C (row-major) order, as PyTorch's."""
         return bool(self._array.flags.c_contiguous)
 
-    def flip(self, *dims: Any) -> Tensor:
-        """The elements in reverse order along ``dims``: ``x.flip(0)``, ``x.flip(2, 3)``."""
-        axes = tuple(normalize_dim(d, self.ndim, "flip") for d in sizes_from(dims))
+    def flip(self, *args: Any, dims: Any = None) -> Tensor:
+        """The elements in reverse order along ``dims``: ``x.flip(0)``, ``x.flip(2, 3)``, ``x.flip(dims=[0])``."""
+        axes = normalize_dims(sizes_from(dims_argument(args, dims, "flip")), self.ndim, "flip")
         return Flip.apply(self, dims=axes)
 
     def t(self) -> Tensor | Self:
@@ -82,7 +93,7 @@ class TensorMovement(TensorBase):
         tiled = spread.expand(*[n for c, s in zip(counts, shape) for n in (c, s)])
         return tiled.reshape(*[c * s for c, s in zip(counts, shape)])
 
-    def split(self, split_size_or_sections: int | list[int], dim: int = 0) -> tuple[Tensor, ...]:
+    def split(self, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the listed sizes."""
         axis = normalize_dim(dim, self.ndim, "split")
         n = self.shape[axis]
@@ -119,9 +130,9 @@ class TensorMovement(TensorBase):
         shape = self.shape
         return self.reshape(*shape[:start], math.prod(shape[start : end + 1]), *shape[end + 1 :])
 
-    def permute(self, *dims: Any) -> Tensor:
-        """Reorder the dims: ``x.permute(0, 2, 1)``."""
-        order = sizes_from(dims)
+    def permute(self, *args: Any, dims: Any = None) -> Tensor:
+        """Reorder the dims: ``x.permute(0, 2, 1)``, ``x.permute(dims=(0, 2, 1))``."""
+        order = sizes_from(dims_argument(args, dims, "permute"))
         axes = tuple(normalize_dim(d, self.ndim, "permute") for d in order)
         if sorted(axes) != list(range(self.ndim)):
             raise ValueError(f"permute: {order} is not a permutation of the {self.ndim} dims of shape {self.shape}")
@@ -131,6 +142,8 @@ class TensorMovement(TensorBase):
         """Swap two dims."""
         axes = list(range(self.ndim))
         a, b = normalize_dim(dim0, self.ndim, "transpose"), normalize_dim(dim1, self.ndim, "transpose")
+        if self.ndim == 0:
+            return Permute.apply(self, dims=())
         axes[a], axes[b] = axes[b], axes[a]
         return Permute.apply(self, dims=tuple(axes))
 
@@ -139,15 +152,11 @@ class TensorMovement(TensorBase):
         """All dims reversed (the matrix transpose for 2-D tensors)."""
         return Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
-    def squeeze(self, dim: int | None = None) -> Tensor:
-        """Drop size-1 dims (all of them, or just ``dim`` if it has size 1)."""
+    def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
+        """Drop size-1 dims: all of them, or those of ``dim`` (an int or a tuple) that have size 1."""
         shape = self.shape
-        if dim is None:
-            return self.reshape(*(s for s in shape if s != 1))
-        axis = normalize_dim(dim, self.ndim, "squeeze")
-        if self.ndim == 0 or shape[axis] != 1:
-            return self.reshape(*shape)
-        return self.reshape(*shape[:axis], *shape[axis + 1 :])
+        axes = set(normalize_dims(dim, self.ndim, "squeeze"))
+        return self.reshape(*(s for i, s in enumerate(shape) if not (i in axes and s == 1)))
 
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a size-1 dim at ``dim`` (in ``[-ndim-1, ndim]``)."""

@@ -8,6 +8,8 @@ weights of the targets counted, as PyTorch does.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..base.errors import DTypeError, ShapeError
@@ -26,23 +28,42 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _check_targets(input: Tensor, target: Tensor | np.ndarray, op: str, ignore_index: int | None = -100) -> np.ndarray:
-    """Class-index targets: integers, one per row of the (N, C) input, each in [0, C) or
-    ignore_index (None: every target counts)."""
-    if input.ndim != 2:
-        raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
+def _class_rows(input: Tensor, op: str) -> tuple[Tensor, tuple[int, ...]]:
+    """(C,), (N, C) or (N, C, d1, ...) input as (M, C) rows of class scores, and the shape of one
+    loss per row: () for (C,), (N, d1, ...) otherwise (the class dim moved last, then flattened)."""
+    if input.ndim == 0:
+        raise ShapeError(f"{op}: expected input of shape (C,), (N, C) or (N, C, d1, ...), got a 0-d tensor")
+    if input.ndim == 1:
+        return input.reshape(1, input.shape[0]), ()
+    classes = input.shape[1]
+    shape = (input.shape[0],) + tuple(input.shape[2:])
+    moved = input.permute(0, *range(2, input.ndim), 1) if input.ndim > 2 else input
+    return moved.reshape(math.prod(shape), classes), shape
+
+
+def _class_targets(
+    target: Tensor | np.ndarray, shape: tuple[int, ...], classes: int, op: str, ignore_index: int | None = -100
+) -> np.ndarray:
+    """Class-index targets: integers of the loss ``shape``, each in [0, classes) or ignore_index
+    (None: every target counts); returned flattened, one per row."""
     t = np.asarray(target._array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
-    if t.shape != (input.shape[0],):
-        raise ShapeError(f"{op}: target must have shape ({input.shape[0]},) for input {input.shape}, got {t.shape}")
+    if t.shape != shape:
+        raise ShapeError(f"{op}: target must have shape {shape} (the input's without its class dim), got {t.shape}")
     counted = t if ignore_index is None else t[t != ignore_index]
-    if counted.size and (counted.min() < 0 or counted.max() >= input.shape[1]):
+    if counted.size and (counted.min() < 0 or counted.max() >= classes):
         raise ValueError(
-            f"{op}: target values must be class indices in [0, {input.shape[1] - 1}], "
-            f"found {counted.min()}..{counted.max()}"
+            f"{op}: target values must be class indices in [0, {classes - 1}], found {counted.min()}..{counted.max()}"
         )
-    return t
+    return t.reshape(-1)
+
+
+def _check_targets(input: Tensor, target: Tensor | np.ndarray, op: str, ignore_index: int | None = -100) -> np.ndarray:
+    """Class-index targets of (N, C) scores: one integer per row, in [0, C) or ignore_index."""
+    if input.ndim != 2:
+        raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
+    return _class_targets(target, (input.shape[0],), input.shape[1], op, ignore_index)
 
 
 def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str) -> np.ndarray:
@@ -54,59 +75,81 @@ def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str
     return w
 
 
+def _weighted_mean(losses: Tensor, total: float) -> Tensor:
+    """The sum of ``losses`` over the summed weight of the targets counted (NaN when none count)."""
+    return losses.sum() * (1.0 / total if total else np.nan)
+
+
 def nll_loss(
-    input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
-    """Negative log-likelihood: -weight[t_n] input[n, t_n] for (N, C) log-probabilities; targets equal
-    to ``ignore_index`` count for nothing; "mean" divides by the summed weights of the others."""
-    t = _check_targets(input, target, "nll_loss", ignore_index)
+    """Negative log-likelihood: -weight[t] input[t] for log-probabilities with the classes along dim 1
+    ((N, C), (N, C, d1, ...) or unbatched (C,)); targets equal to ``ignore_index`` count for nothing;
+    "mean" divides by the summed weights of the others."""
+    _no_legacy(size_average, reduce, "nll_loss")
+    rows, shape = _class_rows(input, "nll_loss")
+    classes = rows.shape[1]
+    t = _class_targets(target, shape, classes, "nll_loss", ignore_index)
     keep = t != ignore_index
-    w = _class_weights(weight, input.shape[1], input.dtype, "nll_loss")
-    per_sample = np.where(keep, w[np.where(keep, t, 0)], 0).astype(input.dtype)
-    picked = -input[np.arange(t.shape[0]), np.where(keep, t, 0)]
-    losses = picked * Tensor._make(per_sample) if weight is not None or not keep.all() else picked
+    w = _class_weights(weight, classes, input.dtype, "nll_loss")
+    per_row = np.where(keep, w[np.where(keep, t, 0)], 0).astype(input.dtype)
+    losses = -rows[np.arange(t.shape[0]), np.where(keep, t, 0)] * Tensor._make(per_row)
     if reduction == "mean":
-        return losses.sum() * (1.0 / per_sample.sum() if per_sample.sum() else np.nan)
-    return _reduce(losses, reduction)
+        return _weighted_mean(losses, per_row.sum())
+    return _reduce(losses.reshape(shape), reduction)
+
+
+def _no_legacy(size_average: bool | None, reduce: bool | None, op: str) -> None:
+    """PyTorch's deprecated ``size_average`` / ``reduce`` arguments are refused: use ``reduction``."""
+    if size_average is not None or reduce is not None:
+        raise TypeError(f"{op}: size_average and reduce are deprecated; use reduction='mean', 'sum' or 'none'")
 
 
 def cross_entropy(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
-    """Softmax cross-entropy of (N, C) logits: with class-index targets ``nll_loss(log_softmax)``
-    (and ``label_smoothing`` e mixing in e/C of every class), or with (N, C) class probabilities
-    ``-sum_c weight_c target_c log_softmax_c``."""
+    """Softmax cross-entropy of logits with the classes along dim 1 ((N, C), (N, C, d1, ...) or (C,)):
+    with class-index targets ``nll_loss(log_softmax)`` (and ``label_smoothing`` e mixing in e/C of
+    every class), or with class probabilities of the input's shape ``-sum_c weight_c target_c log_softmax_c``."""
+    _no_legacy(size_average, reduce, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    log_p = input.log_softmax(1) if input.ndim == 2 else None
-    if log_p is None:
-        raise ShapeError(f"cross_entropy: expected input of shape (N, C), got {input.shape}")
-    classes = input.shape[1]
-    w = _class_weights(weight, classes, input.dtype, "cross_entropy")
+    rows, shape = _class_rows(input, "cross_entropy")
+    log_p = rows.log_softmax(1)
+    classes = rows.shape[1]
+    w = Tensor._make(_class_weights(weight, classes, input.dtype, "cross_entropy"))
     if isinstance(target, Tensor) and target.dtype.kind == "f":  # probabilities per class
         if target.shape != input.shape:
             raise ShapeError(
                 f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target.shape}"
             )
-        soft = target * (1 - label_smoothing) + label_smoothing / classes
-        losses = -(log_p * soft * Tensor._make(w)).sum(1)
-        return _reduce(losses, reduction)
-    nll = nll_loss(log_p, target, weight, ignore_index, reduction)
+        soft = _class_rows(target, "cross_entropy")[0] * (1 - label_smoothing) + label_smoothing / classes
+        return _reduce(-(log_p * soft * w).sum(1).reshape(shape), reduction)
+    t = _class_targets(target, shape, classes, "cross_entropy", ignore_index)
+    nll = nll_loss(log_p, Tensor._make(t), weight, ignore_index=ignore_index, reduction=reduction)
+    if reduction == "none":
+        nll = nll.reshape(shape)
     if label_smoothing == 0.0:
         return nll
-    t = _check_targets(input, target, "cross_entropy", ignore_index)
     keep = (t != ignore_index).astype(input.dtype)
-    smooth = -(log_p * Tensor._make(w)).sum(1) * Tensor._make(keep) * (1.0 / classes)
+    smooth = -(log_p * w).sum(1) * Tensor._make(keep) * (1.0 / classes)
     if reduction == "mean":
-        counted = (w[np.where(t != ignore_index, t, 0)] * keep).sum()
-        smooth_part = smooth.sum() * (1.0 / counted if counted else np.nan)
+        smooth_part = _weighted_mean(smooth, (w._array[np.where(keep > 0, t, 0)] * keep).sum())
     else:
-        smooth_part = _reduce(smooth, reduction)
+        smooth_part = _reduce(smooth.reshape(shape), reduction)
     return nll * (1 - label_smoothing) + smooth_part * label_smoothing
 
 
@@ -145,14 +188,15 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 
 
 def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
-    """target (log target - input) for log-probabilities ``input`` (0 where target is 0);
+    """target (log target - input) for log-probabilities ``input`` (0 where target is 0, NaN where it
+    is negative or NaN, as PyTorch);
     ``reduction="batchmean"`` divides the sum by the batch size, the mathematically right mean."""
     target = _check_same_shape(input, target, "kl_div")
     if log_target:
         pointwise = target.exp() * (target - input)
     else:
-        safe = target.where(target > 0, 1.0)
-        pointwise = (target * (safe.log() - input)).where(target > 0, 0.0)
+        safe = target.where(target._array != 0, 1.0)  # 0 log 0 = 0; a negative or NaN target gives NaN
+        pointwise = target * safe.log() - target * input
     if reduction == "batchmean":
         return pointwise.sum() * (1.0 / input.shape[0])
     return _reduce(pointwise, reduction)

@@ -32,7 +32,7 @@ def _class_rows(input: Tensor, op: str) -> tuple[Tensor, tuple[int, ...]]:
     """(C,), (N, C) or (N, C, d1, ...) input as (M, C) rows of class scores, and the shape of one
     loss per row: () for (C,), (N, d1, ...) otherwise (the class dim moved last, then flattened)."""
     if input.ndim == 0:
-        raise ShapeError(f"{op}: expected input of shape (C,), (N, C) or (N, C, d1, ...), got a 0-d tensor")
+        raise ShapeError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or unbatched (C,), got a 0-d tensor")
     if input.ndim == 1:
         return input.reshape(1, input.shape[0]), ()
     classes = input.shape[1]
@@ -84,15 +84,12 @@ def nll_loss(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
-    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood: -weight[t] input[t] for log-probabilities with the classes along dim 1
     ((N, C), (N, C, d1, ...) or unbatched (C,)); targets equal to ``ignore_index`` count for nothing;
     "mean" divides by the summed weights of the others."""
-    _no_legacy(size_average, reduce, "nll_loss")
     rows, shape = _class_rows(input, "nll_loss")
     classes = rows.shape[1]
     t = _class_targets(target, shape, classes, "nll_loss", ignore_index)
@@ -105,26 +102,17 @@ def nll_loss(
     return _reduce(losses.reshape(shape), reduction)
 
 
-def _no_legacy(size_average: bool | None, reduce: bool | None, op: str) -> None:
-    """PyTorch's deprecated ``size_average`` / ``reduce`` arguments are refused: use ``reduction``."""
-    if size_average is not None or reduce is not None:
-        raise TypeError(f"{op}: size_average and reduce are deprecated; use reduction='mean', 'sum' or 'none'")
-
-
 def cross_entropy(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
-    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
     """Softmax cross-entropy of logits with the classes along dim 1 ((N, C), (N, C, d1, ...) or (C,)):
     with class-index targets ``nll_loss(log_softmax)`` (and ``label_smoothing`` e mixing in e/C of
     every class), or with class probabilities of the input's shape ``-sum_c weight_c target_c log_softmax_c``."""
-    _no_legacy(size_average, reduce, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     rows, shape = _class_rows(input, "cross_entropy")

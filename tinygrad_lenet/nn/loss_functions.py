@@ -216,3 +216,148 @@ def binary_cross_entropy_with_logits(
         positive = positive * pos_weight
     losses = positive + Softplus.apply(input, beta=1.0) * (1 - target)
     return _reduce(losses if weight is None else losses * weight, reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """log(1 + e^(-y x)) for labels y of +-1, computed as softplus(-y x)."""
+    target = _check_same_shape(input, target, "soft_margin_loss")
+    return _reduce(Softplus.apply(-(input * target), beta=1.0), reduction)
+
+
+def margin_ranking_loss(
+    input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, reduction: str = "mean"
+) -> Tensor:
+    """max(0, -y (x1 - x2) + margin): y = 1 asks x1 to rank above x2 by ``margin``, y = -1 below."""
+    if not (input1.shape == input2.shape == target.shape):
+        raise ShapeError(
+            f"margin_ranking_loss: input1 {input1.shape}, input2 {input2.shape} and target {target.shape} "
+            "must have the same shape"
+        )
+    return _reduce((-(input1 - input2) * target + margin).relu(), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, reduction: str = "mean") -> Tensor:
+    """x where y = 1, max(0, margin - x) where y = -1 (as PyTorch, a label that is neither adds both)."""
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
+    if t.shape != input.shape:
+        raise ShapeError(f"hinge_embedding_loss: input {input.shape} and target {t.shape} must have the same shape")
+    beyond = (-input + margin).relu().where(t != 1, 0.0)
+    return _reduce(beyond + input.where(t != -1, 0.0), reduction)
+
+
+def _unbatched_rows(input: Tensor, op: str) -> tuple[Tensor, bool]:
+    """0-d, (C,) or (N, C) input as (N, C) rows, and whether it was unbatched (one loss, shape ())."""
+    if input.ndim > 2:
+        raise ShapeError(f"{op}: expected input of shape (N, C), (C,) or (), got {input.shape}")
+    if input.ndim == 2:
+        return input, False
+    return input.reshape(1, max(input.numel(), 1) if input.ndim else 1), True
+
+
+def _reduce_rows(losses: Tensor, unbatched: bool, reduction: str) -> Tensor:
+    return _reduce(losses.reshape(()) if unbatched and reduction == "none" else losses, reduction)
+
+
+def multi_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Multi-class hinge loss: sum over classes i != y of weight[y] max(0, margin - x[y] + x[i])^p / C."""
+    if p not in (1, 2):
+        raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p}")
+    rows, unbatched = _unbatched_rows(input, "multi_margin_loss")
+    n, classes = rows.shape
+    t = _class_targets(target, (n,) if target.ndim else (), classes, "multi_margin_loss", None).reshape(-1)
+    if t.shape != (n,):
+        raise ShapeError(f"multi_margin_loss: expected {n} targets for input {input.shape}, got {target.shape}")
+    picked = rows[np.arange(n), t].reshape(n, 1)
+    others = (np.arange(classes) != t[:, None]).astype(input.dtype)
+    hinge = (rows - picked + margin).relu() * Tensor._make(others)
+    if p == 2:
+        hinge = hinge * hinge
+    w = _class_weights(weight, classes, input.dtype, "multi_margin_loss")[t]
+    losses = hinge.sum(1) * (1.0 / classes) if weight is None else hinge.sum(1) * Tensor._make(w / classes)
+    return _reduce_rows(losses, unbatched, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Multi-label hinge loss: each row's target lists class indices up to the first -1; the loss is
+    sum over listed classes j and unlisted classes i of max(0, 1 - (x[j] - x[i])) / C."""
+    rows, unbatched = _unbatched_rows(input, "multilabel_margin_loss")
+    n, classes = rows.shape
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu" or t.size != n * classes:
+        raise ShapeError(
+            f"multilabel_margin_loss: target must hold integer class indices, the input's shape {input.shape}, "
+            f"got {t.shape} of {t.dtype}"
+        )
+    t = t.reshape(n, classes)
+    listed = np.cumprod(t >= 0, axis=1).astype(bool)  # the entries before the first -1
+    if (t[listed] >= classes).any():
+        raise ValueError(f"multilabel_margin_loss: target values must be class indices in [0, {classes - 1}] or -1")
+    counts = np.zeros((n, classes), dtype=input.dtype)
+    np.add.at(counts, (np.nonzero(listed)[0], t[listed]), 1)
+    pairs = counts[:, :, None] * (counts == 0)[:, None, :].astype(input.dtype)
+    hinge = (rows.reshape(n, 1, classes) - rows.reshape(n, classes, 1) + 1.0).relu() * Tensor._make(pairs)
+    return _reduce_rows(hinge.sum((1, 2)) * (1.0 / classes), unbatched, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
+) -> Tensor:
+    """-mean over classes of weight (y log sigmoid(x) + (1 - y) log sigmoid(-x)), one loss per row."""
+    target = _check_same_shape(input, target, "multilabel_soft_margin_loss")
+    losses = Softplus.apply(-input, beta=1.0) * target + Softplus.apply(input, beta=1.0) * (1 - target)
+    if weight is not None:
+        losses = losses * weight
+    return _reduce(losses.mean(-1) if input.ndim else losses, reduction)
+
+
+def gaussian_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    var: Tensor | float,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """(log max(var, eps) + (input - target)^2 / max(var, eps)) / 2 (+ log(2 pi) / 2 when ``full``);
+    the clamp at eps passes the gradient through unchanged, as PyTorch's. ``var`` has the input's
+    shape, or one size 1 (or one dim fewer) where one variance is shared."""
+    if not isinstance(var, Tensor):
+        var = input._operand(var).expand(*input.shape)
+    if (var._array < 0).any():
+        raise ValueError("gaussian_nll_loss: var has negative entries")
+    if var.shape != input.shape:
+        if var.shape == input.shape[:-1]:
+            var = var.unsqueeze(-1)
+        elif var.ndim != input.ndim or sum(v != i for v, i in zip(var.shape, input.shape)) != 1 or 1 not in var.shape:
+            raise ShapeError(f"gaussian_nll_loss: var {var.shape} does not fit input {input.shape}")
+    var = var + (var.clamp(min=eps) - var).detach()
+    diff = input - target
+    loss = (var.log() + diff * diff / var) * 0.5
+    return _reduce(loss + 0.5 * math.log(2 * math.pi) if full else loss, reduction)
+
+
+def poisson_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    log_input: bool = True,
+    full: bool = False,
+    eps: float = 1e-8,
+    reduction: str = "mean",
+) -> Tensor:
+    """Poisson negative log-likelihood: e^x - t x for log-rates x (``log_input``), else x - t log(x + eps);
+    ``full`` adds Stirling's t log t - t + log(2 pi t) / 2 where t > 1."""
+    target = _check_same_shape(input, target, "poisson_nll_loss")
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        big = target._array > 1
+        safe = target.where(big, 2.0)
+        stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
+        loss = loss + stirling.where(big, 0.0)
+    return _reduce(loss, reduction)

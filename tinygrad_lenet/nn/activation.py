@@ -12,7 +12,8 @@ import math
 import numpy as np
 
 from ..base.dims import normalize_dim
-from ..base.errors import ShapeError
+from ..base.dtypes import is_floating
+from ..base.errors import DTypeError, ShapeError
 from ..base.random import generator
 from ..ops import activation as ops
 from ..tensor.tensor import Tensor
@@ -172,6 +173,61 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     if dim is None:
         dim = 0 if x.ndim in (0, 1, 3) else 1
     return (-x).softmax(dim)
+
+
+def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
+    """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``)."""
+    keep = _keep_mask(input, p, training, mask_shape, name)
+    if keep is None:
+        return input
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    return input * Tensor(keep * np.asarray(scale, dtype=input.dtype))
+
+
+def _keep_mask(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> np.ndarray | None:
+    """A random 1/0 mask (1 with probability 1 - p) in the input's dtype; None when nothing is dropped."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name}: p must be a probability in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return None
+    if not is_floating(input.dtype):
+        raise DTypeError(f"{name}: expected a floating-point input, got {input.dtype}")
+    return (generator().random(mask_shape) >= p).astype(input.dtype)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability ``p``, scale the rest 1/(1-p)."""
+    if input.ndim not in (4, 5):
+        raise ShapeError(f"dropout3d expects (N, C, D, H, W) or (C, D, H, W) input, got shape {input.shape}")
+    return _dropout(input, p, training, input.shape[:-3] + (1, 1, 1), "dropout3d")
+
+
+ALPHA_PRIME = SELU_ALPHA * SELU_SCALE
+"""The value SELU tends to at -infinity (negated): where alpha dropout sets dropped elements."""
+
+
+def _alpha_dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
+    """Set dropped elements to SELU's negative limit -alpha', then a x + b with a, b chosen to keep
+    a zero-mean unit-variance input so: a = 1 / sqrt((alpha'^2 p + 1)(1 - p)), b = a alpha' p."""
+    keep = _keep_mask(input, p, training, mask_shape, name)
+    if keep is None:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    a = 1.0 / math.sqrt((ALPHA_PRIME**2 * p + 1) * (1 - p))
+    shift = ((keep - 1) * ALPHA_PRIME * a + ALPHA_PRIME * a * p).astype(input.dtype)
+    return input * Tensor(keep * a) + Tensor(shift)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout for SELU networks: keeps the input's mean and variance (see ``_alpha_dropout``)."""
+    return _alpha_dropout(input, p, training, input.shape, "alpha_dropout")
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Alpha dropout of whole channels: one draw per (sample, channel) of (N, C, ...) input."""
+    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)
+    return _alpha_dropout(input, p, training, mask_shape, "feature_alpha_dropout")
 
 
 class _Activation(Module):

@@ -13,9 +13,7 @@ import numpy as np
 
 from ..autodiff.function import Function
 from ..base.dims import pair
-from ..base.dtypes import is_floating
 from ..base.errors import DTypeError, ShapeError
-from ..base.random import generator
 from ..ops.conv import Conv2d
 from ..ops.linear import Linear as LinearOp
 from ..ops.movement import Pad
@@ -23,8 +21,12 @@ from ..ops.pool import AvgPool2d, MaxPool2d
 from ..tensor.functions import log_softmax, relu, sigmoid, softmax, stack, tanh
 from ..tensor.tensor import Tensor
 from .activation import (
+    _dropout,
+    alpha_dropout,
     celu,
+    dropout3d,
     elu,
+    feature_alpha_dropout,
     gelu,
     glu,
     hardshrink,
@@ -81,6 +83,7 @@ __all__ = [
     "rbf_map_loss",
     "rbf_simple_loss",
     "adaptive_avg_pool2d",
+    "alpha_dropout",
     "avg_pool2d",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -88,8 +91,10 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "dropout2d",
+    "dropout3d",
     "celu",
     "elu",
+    "feature_alpha_dropout",
     "gelu",
     "glu",
     "hardshrink",
@@ -253,19 +258,6 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if input.ndim not in (3, 4):
         raise ShapeError(f"dropout2d expects (N, C, H, W) or (C, H, W) input, got shape {input.shape}")
     return _dropout(input, p, training, input.shape[:-2] + (1, 1), "dropout2d")
-
-
-def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
-    """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``)."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{name}: p must be a probability in [0, 1], got {p}")
-    if not training or p == 0.0:
-        return input
-    if not is_floating(input.dtype):
-        raise DTypeError(f"{name}: expected a floating-point input, got {input.dtype}")
-    keep = generator().random(mask_shape) >= p
-    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return input * Tensor(keep.astype(input.dtype) * np.asarray(scale, dtype=input.dtype))
 
 
 def _bins(n: int, m: int) -> list[tuple[int, int]]:

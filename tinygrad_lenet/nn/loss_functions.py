@@ -361,3 +361,33 @@ def poisson_nll_loss(
         stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
         loss = loss + stirling.where(big, 0.0)
     return _reduce(loss, reduction)
+
+
+def linear_cross_entropy(
+    input: Tensor,
+    linear_weight: Tensor,
+    target: Tensor,
+    *,
+    linear_bias: Tensor | None = None,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options: object = None,
+) -> Tensor:
+    """cross_entropy(linear(input, linear_weight, linear_bias), target): ``linear_weight`` is
+    (C, in) or (C, d1, ..., in), the logits then (N, C, d1, ...). PyTorch's ``options`` choose how
+    it chunks the batch to save memory; the result is the same, so they are accepted and not used.
+    ``ignore_index=None`` (every target counts) is taken as PyTorch's default -100."""
+    if linear_weight.ndim < 2 or linear_weight.shape[-1] != input.shape[-1]:
+        raise ShapeError(
+            f"linear_cross_entropy: linear_weight {linear_weight.shape} must end in the input's features "
+            f"{input.shape[-1:]}"
+        )
+    out_shape = linear_weight.shape[:-1]
+    logits = input @ linear_weight.reshape(math.prod(out_shape), input.shape[-1]).transpose(0, 1)
+    logits = logits.reshape(*input.shape[:-1], *out_shape)
+    if linear_bias is not None:
+        logits = logits + linear_bias
+    index = -100 if ignore_index is None else ignore_index
+    return cross_entropy(logits, target, weight, index, reduction, label_smoothing)

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from ..base.dims import normalize_dim
+from ..base.dtypes import is_floating
+from ..base.errors import DTypeError, ShapeError
+from ..base.random import generator
 from ..ops import activation as ops
 from ..tensor.tensor import Tensor
 from .module import Module
@@ -22,11 +28,6 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha (e^x - 1) otherwise."""
     return input.where(input > 0, (input.clamp(max=0.0).exp() - 1) * alpha)
-
-
-def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    """min(max(x, 0), 6)."""
-    return input.clamp(0.0, 6.0)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -58,6 +59,175 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate != "none":
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return input * 0.5 * (ops.Erf.apply(input * (1.0 / math.sqrt(2.0))) + 1.0)
+
+
+def _inside(input: Tensor, low: float, high: float) -> np.ndarray:
+    """Where low < x < high (strictly): the points through which a clamp passes the gradient."""
+    return (input._array > low) & (input._array < high)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """x clamped to [min_val, max_val]; gradient 1 strictly inside, 0 at and beyond the bounds (as PyTorch)."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+    return input.where(_inside(input, min_val, max_val), input.clamp(min_val, max_val).detach())
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6): hardtanh(x, 0, 6), so the gradient at exactly 0 and 6 is 0."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, x / 6 + 1/2 between."""
+    return hardtanh(input * (1.0 / 6.0) + 0.5, 0.0, 1.0)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha (e^(x / alpha) - 1))."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (it divides x)")
+    return input.where(input._array > 0, ((input.clamp(max=0.0) * (1.0 / alpha)).exp() - 1) * alpha)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale elu(x, alpha) with PyTorch's constants (alpha 1.6733, scale 1.0507)."""
+    return elu(input, SELU_ALPHA) * SELU_SCALE
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a sigmoid(b), where a and b are the two halves of ``input`` along ``dim``."""
+    if input.ndim == 0:
+        raise ShapeError("glu: expected a tensor of at least 1 dim, got a 0-d tensor")
+    axis = normalize_dim(dim, input.ndim, "glu")
+    if input.shape[axis] % 2:
+        raise ShapeError(f"glu: the size of dim {dim} must be even to halve it, got {input.shape[axis]}")
+    a, b = input.chunk(2, axis)
+    return a * b.sigmoid()
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x for x > 0, weight x otherwise; ``weight`` has one entry, or one per channel (dim 1)."""
+    n = weight.numel()
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.ndim > 1 or n not in (1, channels):
+        raise ShapeError(f"prelu: weight must have 1 or {channels} entries (one per channel), got {weight.shape}")
+    weight = weight.reshape((n,) + (1,) * (input.ndim - 2) if n > 1 else ())
+    return input.where(input._array > 0, input * weight)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(1 / (1 + e^-x)) = -softplus(-x), computed stably."""
+    return -ops.Softplus.apply(-input, beta=1.0)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|)."""
+    return input / (input.abs() + 1.0)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x)."""
+    return input - input.tanh()
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else ``value``."""
+    return input.where(input._array > threshold, value)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    return input.where(np.abs(input._array) > lambd, 0.0)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between."""
+    if lambd < 0:
+        raise ValueError(f"softshrink: lambd must be non-negative, got {lambd}")
+    shift = np.where(input._array > lambd, -lambd, lambd).astype(input.dtype)
+    return (input + shift).where(np.abs(input._array) > lambd, 0.0)
+
+
+def rrelu(
+    input: Tensor, lower: float = 1.0 / 8.0, upper: float = 1.0 / 3.0, training: bool = False, inplace: bool = False
+) -> Tensor:
+    """Leaky ReLU with, in training, a slope drawn uniformly from [lower, upper] per negative element,
+    and otherwise the mean slope (lower + upper) / 2."""
+    if lower > upper:
+        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2)
+    slopes = generator().uniform(lower, upper, input.shape).astype(input.dtype)
+    return input.where(input._array >= 0, input * Tensor._make(slopes))
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: np.dtype | None = None) -> Tensor:
+    """softmax(-x) along ``dim`` (cast to ``dtype`` first when given); without ``dim``, PyTorch's
+    deprecated implicit choice: dim 0 for 0-, 1- and 3-d input, else dim 1."""
+    x = input if dtype is None else input.astype(dtype)
+    if dim is None:
+        dim = 0 if x.ndim in (0, 1, 3) else 1
+    return (-x).softmax(dim)
+
+
+def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
+    """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``)."""
+    keep = _keep_mask(input, p, training, mask_shape, name)
+    if keep is None:
+        return input
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    return input * Tensor(keep * np.asarray(scale, dtype=input.dtype))
+
+
+def _keep_mask(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> np.ndarray | None:
+    """A random 1/0 mask (1 with probability 1 - p) in the input's dtype; None when nothing is dropped."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name}: p must be a probability in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return None
+    if not is_floating(input.dtype):
+        raise DTypeError(f"{name}: expected a floating-point input, got {input.dtype}")
+    return (generator().random(mask_shape) >= p).astype(input.dtype)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability ``p``, scale the rest 1/(1-p)."""
+    if input.ndim not in (4, 5):
+        raise ShapeError(f"dropout3d expects (N, C, D, H, W) or (C, D, H, W) input, got shape {input.shape}")
+    return _dropout(input, p, training, input.shape[:-3] + (1, 1, 1), "dropout3d")
+
+
+ALPHA_PRIME = SELU_ALPHA * SELU_SCALE
+"""The value SELU tends to at -infinity (negated): where alpha dropout sets dropped elements."""
+
+
+def _alpha_dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
+    """Set dropped elements to SELU's negative limit -alpha', then a x + b with a, b chosen to keep
+    a zero-mean unit-variance input so: a = 1 / sqrt((alpha'^2 p + 1)(1 - p)), b = a alpha' p."""
+    keep = _keep_mask(input, p, training, mask_shape, name)
+    if keep is None:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    a = 1.0 / math.sqrt((ALPHA_PRIME**2 * p + 1) * (1 - p))
+    shift = ((keep - 1) * ALPHA_PRIME * a + ALPHA_PRIME * a * p).astype(input.dtype)
+    return input * Tensor(keep * a) + Tensor(shift)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Dropout for SELU networks: keeps the input's mean and variance (see ``_alpha_dropout``)."""
+    return _alpha_dropout(input, p, training, input.shape, "alpha_dropout")
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """Alpha dropout of whole channels: one draw per (sample, channel) of (N, C, ...) input."""
+    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)
+    return _alpha_dropout(input, p, training, mask_shape, "feature_alpha_dropout")
 
 
 class _Activation(Module):

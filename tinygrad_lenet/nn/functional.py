@@ -13,26 +13,60 @@ import numpy as np
 
 from ..autodiff.function import Function
 from ..base.dims import pair
-from ..base.dtypes import is_floating
 from ..base.errors import DTypeError, ShapeError
-from ..base.random import generator
 from ..ops.conv import Conv2d
 from ..ops.linear import Linear as LinearOp
 from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
 from ..tensor.functions import log_softmax, relu, sigmoid, softmax, stack, tanh
 from ..tensor.tensor import Tensor
-from .activation import elu, gelu, hardswish, leaky_relu, mish, relu6, silu, softplus
+from .activation import (
+    _dropout,
+    alpha_dropout,
+    celu,
+    dropout3d,
+    elu,
+    feature_alpha_dropout,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    prelu,
+    relu6,
+    rrelu,
+    selu,
+    silu,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
 from .loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
     huber_loss,
     kl_div,
     l1_loss,
+    linear_cross_entropy,
+    margin_ranking_loss,
     mse_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
     nll_loss,
+    poisson_nll_loss,
     smooth_l1_loss,
+    soft_margin_loss,
 )
 from .rbf import rbf_map_loss, rbf_simple_loss
 
@@ -50,6 +84,7 @@ __all__ = [
     "rbf_map_loss",
     "rbf_simple_loss",
     "adaptive_avg_pool2d",
+    "alpha_dropout",
     "avg_pool2d",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -57,29 +92,54 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "dropout2d",
+    "dropout3d",
+    "celu",
     "elu",
+    "feature_alpha_dropout",
     "gelu",
+    "glu",
+    "hardshrink",
+    "hardsigmoid",
     "hardswish",
+    "hardtanh",
+    "gaussian_nll_loss",
+    "hinge_embedding_loss",
     "huber_loss",
     "kl_div",
     "l1_loss",
     "leaky_relu",
+    "logsigmoid",
     "linear",
+    "linear_cross_entropy",
     "log_softmax",
+    "margin_ranking_loss",
     "max_pool2d",
     "mish",
     "mse_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "one_hot",
     "pad",
+    "poisson_nll_loss",
+    "prelu",
     "relu",
     "relu6",
+    "rrelu",
+    "selu",
     "sigmoid",
     "silu",
     "smooth_l1_loss",
+    "soft_margin_loss",
     "softmax",
+    "softmin",
     "softplus",
+    "softshrink",
+    "softsign",
     "tanh",
+    "tanhshrink",
+    "threshold",
     *attention_functions.__all__,
     *conv_functions.__all__,
     *distance_functions.__all__,
@@ -200,19 +260,6 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if input.ndim not in (3, 4):
         raise ShapeError(f"dropout2d expects (N, C, H, W) or (C, H, W) input, got shape {input.shape}")
     return _dropout(input, p, training, input.shape[:-2] + (1, 1), "dropout2d")
-
-
-def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
-    """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``)."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{name}: p must be a probability in [0, 1], got {p}")
-    if not training or p == 0.0:
-        return input
-    if not is_floating(input.dtype):
-        raise DTypeError(f"{name}: expected a floating-point input, got {input.dtype}")
-    keep = generator().random(mask_shape) >= p
-    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return input * Tensor(keep.astype(input.dtype) * np.asarray(scale, dtype=input.dtype))
 
 
 def _bins(n: int, m: int) -> list[tuple[int, int]]:

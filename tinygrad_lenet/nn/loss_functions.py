@@ -8,6 +8,8 @@ weights of the targets counted, as PyTorch does.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..base.errors import DTypeError, ShapeError
@@ -26,23 +28,42 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _check_targets(input: Tensor, target: Tensor | np.ndarray, op: str, ignore_index: int | None = -100) -> np.ndarray:
-    """Class-index targets: integers, one per row of the (N, C) input, each in [0, C) or
-    ignore_index (None: every target counts)."""
-    if input.ndim != 2:
-        raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
+def _class_rows(input: Tensor, op: str) -> tuple[Tensor, tuple[int, ...]]:
+    """(C,), (N, C) or (N, C, d1, ...) input as (M, C) rows of class scores, and the shape of one
+    loss per row: () for (C,), (N, d1, ...) otherwise (the class dim moved last, then flattened)."""
+    if input.ndim == 0:
+        raise ShapeError(f"{op}: expected input of shape (N, C), (N, C, d1, ...) or unbatched (C,), got a 0-d tensor")
+    if input.ndim == 1:
+        return input.reshape(1, input.shape[0]), ()
+    classes = input.shape[1]
+    shape = (input.shape[0],) + tuple(input.shape[2:])
+    moved = input.permute(0, *range(2, input.ndim), 1) if input.ndim > 2 else input
+    return moved.reshape(math.prod(shape), classes), shape
+
+
+def _class_targets(
+    target: Tensor | np.ndarray, shape: tuple[int, ...], classes: int, op: str, ignore_index: int | None = -100
+) -> np.ndarray:
+    """Class-index targets: integers of the loss ``shape``, each in [0, classes) or ignore_index
+    (None: every target counts); returned flattened, one per row."""
     t = np.asarray(target._array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
-    if t.shape != (input.shape[0],):
-        raise ShapeError(f"{op}: target must have shape ({input.shape[0]},) for input {input.shape}, got {t.shape}")
+    if t.shape != shape:
+        raise ShapeError(f"{op}: target must have shape {shape} (the input's without its class dim), got {t.shape}")
     counted = t if ignore_index is None else t[t != ignore_index]
-    if counted.size and (counted.min() < 0 or counted.max() >= input.shape[1]):
+    if counted.size and (counted.min() < 0 or counted.max() >= classes):
         raise ValueError(
-            f"{op}: target values must be class indices in [0, {input.shape[1] - 1}], "
-            f"found {counted.min()}..{counted.max()}"
+            f"{op}: target values must be class indices in [0, {classes - 1}], found {counted.min()}..{counted.max()}"
         )
-    return t
+    return t.reshape(-1)
+
+
+def _check_targets(input: Tensor, target: Tensor | np.ndarray, op: str, ignore_index: int | None = -100) -> np.ndarray:
+    """Class-index targets of (N, C) scores: one integer per row, in [0, C) or ignore_index."""
+    if input.ndim != 2:
+        raise ShapeError(f"{op}: expected input of shape (N, C), got {input.shape}")
+    return _class_targets(target, (input.shape[0],), input.shape[1], op, ignore_index)
 
 
 def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str) -> np.ndarray:
@@ -54,20 +75,31 @@ def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str
     return w
 
 
+def _weighted_mean(losses: Tensor, total: float) -> Tensor:
+    """The sum of ``losses`` over the summed weight of the targets counted (NaN when none count)."""
+    return losses.sum() * (1.0 / total if total else np.nan)
+
+
 def nll_loss(
-    input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
 ) -> Tensor:
-    """Negative log-likelihood: -weight[t_n] input[n, t_n] for (N, C) log-probabilities; targets equal
-    to ``ignore_index`` count for nothing; "mean" divides by the summed weights of the others."""
-    t = _check_targets(input, target, "nll_loss", ignore_index)
+    """Negative log-likelihood: -weight[t] input[t] for log-probabilities with the classes along dim 1
+    ((N, C), (N, C, d1, ...) or unbatched (C,)); targets equal to ``ignore_index`` count for nothing;
+    "mean" divides by the summed weights of the others."""
+    rows, shape = _class_rows(input, "nll_loss")
+    classes = rows.shape[1]
+    t = _class_targets(target, shape, classes, "nll_loss", ignore_index)
     keep = t != ignore_index
-    w = _class_weights(weight, input.shape[1], input.dtype, "nll_loss")
-    per_sample = np.where(keep, w[np.where(keep, t, 0)], 0).astype(input.dtype)
-    picked = -input[np.arange(t.shape[0]), np.where(keep, t, 0)]
-    losses = picked * Tensor._make(per_sample) if weight is not None or not keep.all() else picked
+    w = _class_weights(weight, classes, input.dtype, "nll_loss")
+    per_row = np.where(keep, w[np.where(keep, t, 0)], 0).astype(input.dtype)
+    losses = -rows[np.arange(t.shape[0]), np.where(keep, t, 0)] * Tensor._make(per_row)
     if reduction == "mean":
-        return losses.sum() * (1.0 / per_sample.sum() if per_sample.sum() else np.nan)
-    return _reduce(losses, reduction)
+        return _weighted_mean(losses, per_row.sum())
+    return _reduce(losses.reshape(shape), reduction)
 
 
 def cross_entropy(
@@ -78,35 +110,34 @@ def cross_entropy(
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
-    """Softmax cross-entropy of (N, C) logits: with class-index targets ``nll_loss(log_softmax)``
-    (and ``label_smoothing`` e mixing in e/C of every class), or with (N, C) class probabilities
-    ``-sum_c weight_c target_c log_softmax_c``."""
+    """Softmax cross-entropy of logits with the classes along dim 1 ((N, C), (N, C, d1, ...) or (C,)):
+    with class-index targets ``nll_loss(log_softmax)`` (and ``label_smoothing`` e mixing in e/C of
+    every class), or with class probabilities of the input's shape ``-sum_c weight_c target_c log_softmax_c``."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    log_p = input.log_softmax(1) if input.ndim == 2 else None
-    if log_p is None:
-        raise ShapeError(f"cross_entropy: expected input of shape (N, C), got {input.shape}")
-    classes = input.shape[1]
-    w = _class_weights(weight, classes, input.dtype, "cross_entropy")
+    rows, shape = _class_rows(input, "cross_entropy")
+    log_p = rows.log_softmax(1)
+    classes = rows.shape[1]
+    w = Tensor._make(_class_weights(weight, classes, input.dtype, "cross_entropy"))
     if isinstance(target, Tensor) and target.dtype.kind == "f":  # probabilities per class
         if target.shape != input.shape:
             raise ShapeError(
                 f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target.shape}"
             )
-        soft = target * (1 - label_smoothing) + label_smoothing / classes
-        losses = -(log_p * soft * Tensor._make(w)).sum(1)
-        return _reduce(losses, reduction)
-    nll = nll_loss(log_p, target, weight, ignore_index, reduction)
+        soft = _class_rows(target, "cross_entropy")[0] * (1 - label_smoothing) + label_smoothing / classes
+        return _reduce(-(log_p * soft * w).sum(1).reshape(shape), reduction)
+    t = _class_targets(target, shape, classes, "cross_entropy", ignore_index)
+    nll = nll_loss(log_p, Tensor._make(t), weight, ignore_index=ignore_index, reduction=reduction)
+    if reduction == "none":
+        nll = nll.reshape(shape)
     if label_smoothing == 0.0:
         return nll
-    t = _check_targets(input, target, "cross_entropy", ignore_index)
     keep = (t != ignore_index).astype(input.dtype)
-    smooth = -(log_p * Tensor._make(w)).sum(1) * Tensor._make(keep) * (1.0 / classes)
+    smooth = -(log_p * w).sum(1) * Tensor._make(keep) * (1.0 / classes)
     if reduction == "mean":
-        counted = (w[np.where(t != ignore_index, t, 0)] * keep).sum()
-        smooth_part = smooth.sum() * (1.0 / counted if counted else np.nan)
+        smooth_part = _weighted_mean(smooth, (w._array[np.where(keep > 0, t, 0)] * keep).sum())
     else:
-        smooth_part = _reduce(smooth, reduction)
+        smooth_part = _reduce(smooth.reshape(shape), reduction)
     return nll * (1 - label_smoothing) + smooth_part * label_smoothing
 
 
@@ -145,14 +176,15 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 
 
 def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
-    """target (log target - input) for log-probabilities ``input`` (0 where target is 0);
+    """target (log target - input) for log-probabilities ``input`` (0 where target is 0, NaN where it
+    is negative or NaN, as PyTorch);
     ``reduction="batchmean"`` divides the sum by the batch size, the mathematically right mean."""
     target = _check_same_shape(input, target, "kl_div")
     if log_target:
         pointwise = target.exp() * (target - input)
     else:
-        safe = target.where(target > 0, 1.0)
-        pointwise = (target * (safe.log() - input)).where(target > 0, 0.0)
+        safe = target.where(target._array != 0, 1.0)  # 0 log 0 = 0; a negative or NaN target gives NaN
+        pointwise = target * safe.log() - target * input
     if reduction == "batchmean":
         return pointwise.sum() * (1.0 / input.shape[0])
     return _reduce(pointwise, reduction)
@@ -184,3 +216,178 @@ def binary_cross_entropy_with_logits(
         positive = positive * pos_weight
     losses = positive + Softplus.apply(input, beta=1.0) * (1 - target)
     return _reduce(losses if weight is None else losses * weight, reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """log(1 + e^(-y x)) for labels y of +-1, computed as softplus(-y x)."""
+    target = _check_same_shape(input, target, "soft_margin_loss")
+    return _reduce(Softplus.apply(-(input * target), beta=1.0), reduction)
+
+
+def margin_ranking_loss(
+    input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0, reduction: str = "mean"
+) -> Tensor:
+    """max(0, -y (x1 - x2) + margin): y = 1 asks x1 to rank above x2 by ``margin``, y = -1 below."""
+    if not (input1.shape == input2.shape == target.shape):
+        raise ShapeError(
+            f"margin_ranking_loss: input1 {input1.shape}, input2 {input2.shape} and target {target.shape} "
+            "must have the same shape"
+        )
+    return _reduce((-(input1 - input2) * target + margin).relu(), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, reduction: str = "mean") -> Tensor:
+    """x where y = 1, max(0, margin - x) where y = -1 (as PyTorch, a label that is neither adds both)."""
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
+    if t.shape != input.shape:
+        raise ShapeError(f"hinge_embedding_loss: input {input.shape} and target {t.shape} must have the same shape")
+    beyond = (-input + margin).relu().where(t != 1, 0.0)
+    return _reduce(beyond + input.where(t != -1, 0.0), reduction)
+
+
+def _unbatched_rows(input: Tensor, op: str) -> tuple[Tensor, bool]:
+    """0-d, (C,) or (N, C) input as (N, C) rows, and whether it was unbatched (one loss, shape ())."""
+    if input.ndim > 2:
+        raise ShapeError(f"{op}: expected input of shape (N, C), (C,) or (), got {input.shape}")
+    if input.ndim == 2:
+        return input, False
+    return input.reshape(1, max(input.numel(), 1) if input.ndim else 1), True
+
+
+def _reduce_rows(losses: Tensor, unbatched: bool, reduction: str) -> Tensor:
+    return _reduce(losses.reshape(()) if unbatched and reduction == "none" else losses, reduction)
+
+
+def multi_margin_loss(
+    input: Tensor,
+    target: Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Multi-class hinge loss: sum over classes i != y of weight[y] max(0, margin - x[y] + x[i])^p / C."""
+    if p not in (1, 2):
+        raise ValueError(f"multi_margin_loss: p must be 1 or 2, got {p}")
+    rows, unbatched = _unbatched_rows(input, "multi_margin_loss")
+    n, classes = rows.shape
+    t = _class_targets(target, (n,) if target.ndim else (), classes, "multi_margin_loss", None).reshape(-1)
+    if t.shape != (n,):
+        raise ShapeError(f"multi_margin_loss: expected {n} targets for input {input.shape}, got {target.shape}")
+    picked = rows[np.arange(n), t].reshape(n, 1)
+    others = (np.arange(classes) != t[:, None]).astype(input.dtype)
+    hinge = (rows - picked + margin).relu() * Tensor._make(others)
+    if p == 2:
+        hinge = hinge * hinge
+    w = _class_weights(weight, classes, input.dtype, "multi_margin_loss")[t]
+    losses = hinge.sum(1) * (1.0 / classes) if weight is None else hinge.sum(1) * Tensor._make(w / classes)
+    return _reduce_rows(losses, unbatched, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Multi-label hinge loss: each row's target lists class indices up to the first -1; the loss is
+    sum over listed classes j and unlisted classes i of max(0, 1 - (x[j] - x[i])) / C."""
+    rows, unbatched = _unbatched_rows(input, "multilabel_margin_loss")
+    n, classes = rows.shape
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu" or t.size != n * classes:
+        raise ShapeError(
+            f"multilabel_margin_loss: target must hold integer class indices, the input's shape {input.shape}, "
+            f"got {t.shape} of {t.dtype}"
+        )
+    t = t.reshape(n, classes)
+    listed = np.cumprod(t >= 0, axis=1).astype(bool)  # the entries before the first -1
+    if (t[listed] >= classes).any():
+        raise ValueError(f"multilabel_margin_loss: target values must be class indices in [0, {classes - 1}] or -1")
+    counts = np.zeros((n, classes), dtype=input.dtype)
+    np.add.at(counts, (np.nonzero(listed)[0], t[listed]), 1)
+    pairs = counts[:, :, None] * (counts == 0)[:, None, :].astype(input.dtype)
+    hinge = (rows.reshape(n, 1, classes) - rows.reshape(n, classes, 1) + 1.0).relu() * Tensor._make(pairs)
+    return _reduce_rows(hinge.sum((1, 2)) * (1.0 / classes), unbatched, reduction)
+
+
+def multilabel_soft_margin_loss(
+    input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
+) -> Tensor:
+    """-mean over classes of weight (y log sigmoid(x) + (1 - y) log sigmoid(-x)), one loss per row."""
+    target = _check_same_shape(input, target, "multilabel_soft_margin_loss")
+    losses = Softplus.apply(-input, beta=1.0) * target + Softplus.apply(input, beta=1.0) * (1 - target)
+    if weight is not None:
+        losses = losses * weight
+    return _reduce(losses.mean(-1) if input.ndim else losses, reduction)
+
+
+def gaussian_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    var: Tensor | float,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """(log max(var, eps) + (input - target)^2 / max(var, eps)) / 2 (+ log(2 pi) / 2 when ``full``);
+    the clamp at eps passes the gradient through unchanged, as PyTorch's. ``var`` has the input's
+    shape, or one size 1 (or one dim fewer) where one variance is shared."""
+    if not isinstance(var, Tensor):
+        var = input._operand(var).expand(*input.shape)
+    if (var._array < 0).any():
+        raise ValueError("gaussian_nll_loss: var has negative entries")
+    if var.shape != input.shape:
+        if var.shape == input.shape[:-1]:
+            var = var.unsqueeze(-1)
+        elif var.ndim != input.ndim or sum(v != i for v, i in zip(var.shape, input.shape)) != 1 or 1 not in var.shape:
+            raise ShapeError(f"gaussian_nll_loss: var {var.shape} does not fit input {input.shape}")
+    var = var + (var.clamp(min=eps) - var).detach()
+    diff = input - target
+    loss = (var.log() + diff * diff / var) * 0.5
+    return _reduce(loss + 0.5 * math.log(2 * math.pi) if full else loss, reduction)
+
+
+def poisson_nll_loss(
+    input: Tensor,
+    target: Tensor,
+    log_input: bool = True,
+    full: bool = False,
+    eps: float = 1e-8,
+    reduction: str = "mean",
+) -> Tensor:
+    """Poisson negative log-likelihood: e^x - t x for log-rates x (``log_input``), else x - t log(x + eps);
+    ``full`` adds Stirling's t log t - t + log(2 pi t) / 2 where t > 1."""
+    target = _check_same_shape(input, target, "poisson_nll_loss")
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        big = target._array > 1
+        safe = target.where(big, 2.0)
+        stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
+        loss = loss + stirling.where(big, 0.0)
+    return _reduce(loss, reduction)
+
+
+def linear_cross_entropy(
+    input: Tensor,
+    linear_weight: Tensor,
+    target: Tensor,
+    *,
+    linear_bias: Tensor | None = None,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options: object = None,
+) -> Tensor:
+    """cross_entropy(linear(input, linear_weight, linear_bias), target): ``linear_weight`` is
+    (C, in) or (C, d1, ..., in), the logits then (N, C, d1, ...). PyTorch's ``options`` choose how
+    it chunks the batch to save memory; the result is the same, so they are accepted and not used.
+    ``ignore_index=None`` (every target counts) is taken as PyTorch's default -100."""
+    if linear_weight.ndim < 2 or linear_weight.shape[-1] != input.shape[-1]:
+        raise ShapeError(
+            f"linear_cross_entropy: linear_weight {linear_weight.shape} must end in the input's features "
+            f"{input.shape[-1:]}"
+        )
+    out_shape = linear_weight.shape[:-1]
+    logits = input @ linear_weight.reshape(math.prod(out_shape), input.shape[-1]).transpose(0, 1)
+    logits = logits.reshape(*input.shape[:-1], *out_shape)
+    if linear_bias is not None:
+        logits = logits + linear_bias
+    index = -100 if ignore_index is None else ignore_index
+    return cross_entropy(logits, target, weight, index, reduction, label_smoothing)

@@ -20,7 +20,7 @@ from ..ops.conv import Conv2d
 from ..ops.linear import Linear as LinearOp
 from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
-from ..tensor.functions import log_softmax, relu, sigmoid, softmax, stack, tanh
+from ..tensor.functions import log_softmax, relu, sigmoid, softmax, tanh
 from ..tensor.tensor import Tensor
 from .activation import elu, gelu, hardswish, leaky_relu, mish, relu6, silu, softplus
 from .loss_functions import (
@@ -155,14 +155,41 @@ def _pool(op: type[Function], input: Tensor, kernel_size: IntPair, stride: IntPa
     return out.squeeze(0) if unbatched else out
 
 
-def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:
-    """Maximum of each window; ``stride`` defaults to ``kernel_size``. Padding is -inf."""
-    return _pool(MaxPool2d, input, kernel_size, stride, padding)
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    """Maximum of each window; ``stride`` defaults to ``kernel_size``. Padding is -inf. With
+    ``return_indices`` also the flat index in H W of each maximum; dilation, ceil_mode and
+    return_indices take the general N-d path (pool_functions), the rest the fast 2-D op."""
+    if dilation == 1 and not ceil_mode and not return_indices and stride != []:
+        return _pool(MaxPool2d, input, kernel_size, stride, padding)
+    return pool_functions._max_pool(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d"
+    )
 
 
-def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:
-    """Mean of each window; ``stride`` defaults to ``kernel_size``. Zero padding is counted."""
-    return _pool(AvgPool2d, input, kernel_size, stride, padding)
+def avg_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """Mean of each window; ``stride`` defaults to ``kernel_size``. Zero padding is counted unless
+    ``count_include_pad`` is False; ``divisor_override`` replaces the window size as the divisor."""
+    if not ceil_mode and divisor_override is None and (count_include_pad or padding in (0, (0, 0))) and stride != []:
+        return _pool(AvgPool2d, input, kernel_size, stride, padding)
+    return pool_functions.avg_pool_nd(
+        input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2, "avg_pool2d"
+    )
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
@@ -215,21 +242,16 @@ def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...
     return input * Tensor(keep.astype(input.dtype) * np.asarray(scale, dtype=input.dtype))
 
 
-def _bins(n: int, m: int) -> list[tuple[int, int]]:
-    """The m adaptive-pooling cells along an axis of n: [floor(i n / m), ceil((i + 1) n / m)) for each i."""
-    return [(i * n // m, -(-(i + 1) * n // m)) for i in range(m)]
-
-
 def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
     """Average over the bins that divide (H, W) into ``output_size`` cells, as PyTorch: cell i along an
-    axis of n covers [floor(i n / out), ceil((i + 1) n / out))."""
+    axis of n covers [floor(i n / out), ceil((i + 1) n / out)). Evenly divisible sizes take the
+    average-pooling op, the rest one averaging matrix per axis (pool_functions)."""
     x, unbatched = _batched(input, "adaptive_avg_pool2d")
     h, w = x.shape[2:]
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     oh, ow = oh or h, ow or w
-    if h % oh == 0 and w % ow == 0:
+    if oh and ow and h % oh == 0 and w % ow == 0 and h and w:
         out = avg_pool2d(x, (h // oh, w // ow))
     else:
-        rows = [[x[:, :, a:b, c:d].mean((2, 3)) for c, d in _bins(w, ow)] for a, b in _bins(h, oh)]
-        out = stack([stack(row, -1) for row in rows], -2)
+        out = pool_functions.adaptive_avg_pool_nd(x, (oh, ow), 2, "adaptive_avg_pool2d")
     return out.squeeze(0) if unbatched else out

@@ -8,6 +8,7 @@ losses live in ``nn/loss_functions.py`` and the activations beyond ReLU, sigmoid
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, overload
 
 import numpy as np
 
@@ -153,6 +154,31 @@ def _pool(op: type[Function], input: Tensor, kernel_size: IntPair, stride: IntPa
     strides = kernel if stride is None else pair(stride, "stride", name)
     out = op.apply(x, kernel=kernel, stride=strides, padding=pair(padding, "padding", name))
     return out.squeeze(0) if unbatched else out
+
+
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    return_indices: Literal[False] = False,
+) -> Tensor: ...
+
+
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Tensor, Tensor]: ...
 
 
 def max_pool2d(

@@ -98,7 +98,7 @@ def window_max(x: Tensor, coords: Sequence[np.ndarray]) -> tuple[Tensor, Tensor]
         inside &= (coords[axis] >= 0) & (coords[axis] < size[axis])
         clipped.append(np.clip(coords[axis], 0, size[axis] - 1))
         flat = flat * size[axis] + clipped[axis]
-    values = np.where(inside, a[(n_ix, c_ix, *clipped)], _lowest(a.dtype))
+    values = np.where(inside, a[tuple([n_ix, c_ix, *clipped])], _lowest(a.dtype))
     out_shape, members = full[: len(full) - d], prod(full[len(full) - d :])
     values, flat = values.reshape(out_shape + (members,)), flat.reshape(out_shape + (members,))
     first = np.argmax(values, axis=-1)[..., None]

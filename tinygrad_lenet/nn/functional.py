@@ -19,7 +19,6 @@ from ..base.errors import DTypeError, ShapeError
 from ..base.random import generator
 from ..ops.conv import Conv2d
 from ..ops.linear import Linear as LinearOp
-from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
 from ..tensor.functions import log_softmax, relu, sigmoid, softmax, tanh
 from ..tensor.tensor import Tensor
@@ -218,18 +217,11 @@ def avg_pool2d(
     )
 
 
-def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
-    """Pad the last ``len(pad) // 2`` dims; ``pad`` lists (before, after) from the last dim back."""
-    if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
-    pad = tuple(pad)
-    if len(pad) % 2 or len(pad) // 2 > input.ndim or any(not isinstance(p, int) or p < 0 for p in pad):
-        raise ValueError(
-            f"pad: expected an even number of non-negative ints, at most 2 per dim of {input.shape}, got {pad}"
-        )
-    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
-    widths = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
-    return Pad.apply(input, widths=tuple(widths), value=value)
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last ``len(pad) // 2`` dims; ``pad`` lists (before, after) from the last dim back.
+    Modes constant (``value``, default 0; negative widths crop), reflect, replicate and circular
+    (resampling_functions.pad_nd)."""
+    return resampling_functions.pad_nd(input, pad, mode, value)
 
 
 def one_hot(target: Tensor, num_classes: int = -1) -> Tensor:

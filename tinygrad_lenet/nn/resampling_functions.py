@@ -10,6 +10,7 @@ Re-exported by ``nn.functional`` (this module's ``__all__``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -27,7 +28,12 @@ __all__ = [
     "pixel_shuffle",
     "pixel_unshuffle",
     "channel_shuffle",
+    "grid_sample",
+    "grid_sampler_2d",
+    "grid_sampler_3d",
 ]
+
+Offsets = TypeVar("Offsets", np.ndarray, Tensor)
 
 PAD_MODES = ("constant", "reflect", "replicate", "circular")
 CUBIC_A = -0.75  # the cubic convolution kernel's parameter, as PyTorch
@@ -158,14 +164,15 @@ def _linear_matrix(n: int, m: int, factor: float | None, align_corners: bool) ->
     return matrix
 
 
-def _cubic_weights(t: np.ndarray) -> list[np.ndarray]:
-    """Keys' cubic convolution weights of the taps at -1, 0, 1, 2 for offset t in [0, 1)."""
+def _cubic_weights(t: Offsets) -> list[Offsets]:
+    """Keys' cubic convolution weights of the taps at -1, 0, 1, 2 for offset t in [0, 1)
+    (numpy for the fixed matrices of interpolate, tensors for grid_sample's learned points)."""
     a = CUBIC_A
 
-    def near(x: np.ndarray) -> np.ndarray:
+    def near(x: Offsets) -> Offsets:
         return ((a + 2) * x - (a + 3)) * x * x + 1
 
-    def far(x: np.ndarray) -> np.ndarray:
+    def far(x: Offsets) -> Offsets:
         return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
 
     return [far(t + 1.0), near(t), near(1.0 - t), far(2.0 - t)]
@@ -285,3 +292,155 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     n, c, *rest = input.shape
     x = input.reshape((n, groups, c // groups, *rest)).transpose(1, 2)
     return x.reshape((n, c, *rest))
+
+
+GRID_MODES = ("bilinear", "nearest", "bicubic")
+GRID_PADDINGS = ("zeros", "border", "reflection")
+
+
+def _unnormalize(g: Tensor, size: int, align_corners: bool) -> Tensor:
+    """Grid coordinates in [-1, 1] to pixel coordinates: -1 and 1 are the corner pixels' centres
+    (``align_corners``) or their outer edges."""
+    if align_corners:
+        return (g + 1) * ((size - 1) / 2)
+    return ((g + 1) * size - 1) / 2
+
+
+def _reflect(c: Tensor, low: float, high: float) -> Tensor:
+    """Coordinates mirrored back into [low, high] as often as needed (slope +-1, so the gradient follows)."""
+    if high <= low:
+        return c * 0
+    span = high - low
+    distance = (c - low).abs()
+    flips = np.floor(distance._array / span)
+    extra = distance - Tensor(flips * span)
+    return (extra + low).where(flips % 2 == 0, (span - extra) + low)
+
+
+def _bounded(c: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """The source coordinate after the padding mode: border clips it, reflection mirrors then clips."""
+    if padding_mode == "border":
+        return c.clip(0, size - 1)
+    if padding_mode == "reflection":
+        mirrored = _reflect(c, 0, size - 1) if align_corners else _reflect(c, -0.5, size - 0.5)
+        return mirrored.clip(0, size - 1)
+    return c
+
+
+def _bounded_index(i: np.ndarray, size: int, padding_mode: str, align_corners: bool) -> np.ndarray:
+    """An integer tap of the bicubic kernel after the padding mode (as ``_bounded``, on integers)."""
+    if padding_mode == "zeros":
+        return i
+    if padding_mode == "reflection":
+        low, high = (0.0, size - 1.0) if align_corners else (-0.5, size - 0.5)
+        span, distance = high - low, np.abs(i - low)
+        flips, extra = np.floor(distance / span) if span > 0 else 0, np.mod(distance, span) if span > 0 else 0
+        i = np.where(np.mod(flips, 2) == 0, extra + low, span - extra + low)
+    return np.clip(i, 0, size - 1).astype(np.int64)
+
+
+def _gather_taps(x: Tensor, taps: list[np.ndarray]) -> Tensor:
+    """x (N, *S, C) at integer positions ``taps`` (one (N, *O) array per spatial axis); zero outside."""
+    size = x.shape[1:-1]
+    inside = np.ones(taps[0].shape, dtype=bool)
+    for i, n in zip(taps, size):
+        inside &= (i >= 0) & (i < n)
+    n_ix = np.arange(x.shape[0]).reshape((-1,) + (1,) * (taps[0].ndim - 1))
+    values = x[tuple([n_ix, *(np.clip(i, 0, n - 1) for i, n in zip(taps, size))])]
+    return values * Tensor(inside[..., None].astype(x.dtype))
+
+
+def _grid_sample(input: Tensor, grid: Tensor, mode: str, padding_mode: str, align_corners: bool, op: str) -> Tensor:
+    d = input.ndim - 2
+    if d not in (2, 3) or grid.ndim != d + 2 or grid.shape[-1] != d or grid.shape[0] != input.shape[0]:
+        raise ShapeError(
+            f"{op}: expected input (N, C, H, W) with grid (N, H_out, W_out, 2), or input (N, C, D, H, W) with grid "
+            f"(N, D_out, H_out, W_out, 3), got {tuple(input.shape)} and {tuple(grid.shape)}"
+        )
+    if mode not in GRID_MODES or padding_mode not in GRID_PADDINGS or (mode == "bicubic" and d == 3):
+        raise ValueError(
+            f"{op}: mode must be one of {GRID_MODES} (bicubic for 4-D input only) and padding_mode one of "
+            f"{GRID_PADDINGS}, got {mode!r} and {padding_mode!r}"
+        )
+    x, g = input._operands(grid)
+    x = x.permute(0, *range(2, d + 2), 1)  # (N, *S, C): the gathered values come out channels-last
+    size = tuple(input.shape[2:])
+    coords = [_unnormalize(g[..., d - 1 - a], n, align_corners) for a, n in enumerate(size)]
+    if mode == "bicubic":
+        out = _bicubic_taps(x, coords, padding_mode, align_corners)
+    else:
+        coords = [_bounded(c, n, padding_mode, align_corners) for c, n in zip(coords, size)]
+        if mode == "nearest":
+            out = _gather_taps(x, [np.rint(c._array).astype(np.int64) for c in coords])
+        else:
+            out = _linear_taps(x, coords)
+    return out.permute(0, d + 1, *range(1, d + 1))
+
+
+def _linear_taps(x: Tensor, coords: list[Tensor]) -> Tensor:
+    """Sum over the 2^d corners around each point of the corner value times the product of 1 - t
+    (near corner) or t (far corner) along each axis, t the point's offset from the near corner."""
+    lows = [np.floor(c._array).astype(np.int64) for c in coords]
+    fracs = [c - Tensor(low.astype(c.dtype)) for c, low in zip(coords, lows)]
+    out: Tensor | None = None
+    for corner in np.ndindex(*(2,) * len(coords)):
+        weight = fracs[0] if corner[0] else 1 - fracs[0]
+        for f, far in zip(fracs[1:], corner[1:]):
+            weight = weight * (f if far else 1 - f)
+        term = _gather_taps(x, [low + far for low, far in zip(lows, corner)]) * weight.unsqueeze(-1)
+        out = term if out is None else out + term
+    assert out is not None
+    return out
+
+
+def _bicubic_taps(x: Tensor, coords: list[Tensor], padding_mode: str, align_corners: bool) -> Tensor:
+    """Sum over the 4 x 4 taps around each point of the tap value times the cubic convolution
+    weights along y and x (Keys, a = -0.75); each tap index goes through the padding mode."""
+    h, w = x.shape[1:3]
+    lows = [np.floor(c._array).astype(np.int64) for c in coords]
+    wy, wx = (_cubic_weights(c - Tensor(low.astype(c.dtype))) for c, low in zip(coords, lows))
+    out: Tensor | None = None
+    for i in range(4):
+        row = _bounded_index(lows[0] - 1 + i, h, padding_mode, align_corners)
+        for j in range(4):
+            col = _bounded_index(lows[1] - 1 + j, w, padding_mode, align_corners)
+            term = _gather_taps(x, [row, col]) * (wy[i] * wx[j]).unsqueeze(-1)
+            out = term if out is None else out + term
+    assert out is not None
+    return out
+
+
+def grid_sample(
+    input: Tensor,
+    grid: Tensor,
+    mode: str = "bilinear",
+    padding_mode: str = "zeros",
+    align_corners: bool | None = None,
+) -> Tensor:
+    """Sample (N, C, *S) input at the points of ``grid`` (N, *out, d), coordinates in [-1, 1] ordered
+    x, y(, z), by bilinear (trilinear), nearest or bicubic interpolation; ``padding_mode`` says
+    what lies outside: zeros, the border value, or the reflected input."""
+    return _grid_sample(input, grid, mode, padding_mode, bool(align_corners), "grid_sample")
+
+
+def grid_sampler_2d(
+    input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int, align_corners: bool
+) -> Tensor:
+    """``torch.grid_sampler_2d``: grid_sample with the modes as numbers (0 bilinear, 1 nearest, 2 bicubic;
+    padding 0 zeros, 1 border, 2 reflection)."""
+    if input.ndim != 4:
+        raise ShapeError(f"grid_sampler_2d: expected a 4-D input (N, C, H, W), got {tuple(input.shape)}")
+    return _grid_sample(
+        input, grid, GRID_MODES[interpolation_mode], GRID_PADDINGS[padding_mode], align_corners, "grid_sampler_2d"
+    )
+
+
+def grid_sampler_3d(
+    input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int, align_corners: bool
+) -> Tensor:
+    """``torch.grid_sampler_3d``: grid_sample of (N, C, D, H, W) input with the modes as numbers."""
+    if input.ndim != 5:
+        raise ShapeError(f"grid_sampler_3d: expected a 5-D input (N, C, D, H, W), got {tuple(input.shape)}")
+    return _grid_sample(
+        input, grid, GRID_MODES[interpolation_mode], GRID_PADDINGS[padding_mode], align_corners, "grid_sampler_3d"
+    )

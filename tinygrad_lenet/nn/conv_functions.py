@@ -42,9 +42,7 @@ def batched(input: Tensor, d: int, op: str) -> tuple[Tensor, bool]:
     return input, False
 
 
-def _same_padding(
-    x: Tensor, kernel: tuple[int, ...], dilation: tuple[int, ...], op: str
-) -> tuple[Tensor, tuple[int, ...]]:
+def _same_padding(x: Tensor, kernel: tuple[int, ...], dilation: tuple[int, ...]) -> tuple[Tensor, tuple[int, ...]]:
     """'same': pad d (k - 1) in total along each axis, the odd pixel after (PyTorch's split)."""
     from .functional import pad
 
@@ -81,7 +79,7 @@ def conv_nd(
     if padding == "same":
         if strides != (1,) * d:
             raise ValueError(f"{op}: padding='same' needs stride 1, got stride={stride}")
-        x, pads = _same_padding(x, kernel, dilations, op)
+        x, pads = _same_padding(x, kernel, dilations)
     elif padding == "valid":
         pads = (0,) * d
     elif isinstance(padding, str):

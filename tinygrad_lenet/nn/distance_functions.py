@@ -44,6 +44,7 @@ def vector_norm(x: Tensor, p: float, dim: int, keepdim: bool = False) -> Tensor:
 
 
 def _check_p(p: float, op: str) -> None:
+    """pdist and cdist take p >= 0 only, as PyTorch."""
     if p < 0:
         raise ValueError(f"{op}: p must be a non-negative number, got {p}")
 
@@ -123,6 +124,7 @@ def cosine_embedding_loss(
 
 
 def _triplet(dist_pos: Tensor, dist_neg: Tensor, dist_swap: Tensor | None, margin: float, reduction: str) -> Tensor:
+    """max(0, margin + d(a, p) - d(a, n)), d(a, n) first lowered to d(p, n) where that is smaller (swap)."""
     if dist_swap is not None:
         dist_neg = dist_neg.minimum(dist_swap)
     return _reduce((margin + dist_pos - dist_neg).clip(min=0.0), reduction)

@@ -194,7 +194,7 @@ def max_pool2d(
     return_indices take the general N-d path (pool_functions), the rest the fast 2-D op."""
     if dilation == 1 and not ceil_mode and not return_indices and stride != []:
         return _pool(MaxPool2d, input, kernel_size, stride, padding)
-    return pool_functions._max_pool(
+    return pool_functions.max_pool_nd(
         input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d"
     )
 

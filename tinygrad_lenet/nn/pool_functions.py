@@ -79,6 +79,7 @@ def _window_args(
 
 
 def _lowest(dtype: np.dtype) -> float | int:
+    """The padding value of max pooling: below every value of ``dtype``."""
     return -np.inf if dtype.kind == "f" else int(np.iinfo(dtype).min)
 
 
@@ -108,7 +109,7 @@ def window_max(x: Tensor, coords: Sequence[np.ndarray]) -> tuple[Tensor, Tensor]
     return picked, Tensor(index)
 
 
-def _max_pool(
+def max_pool_nd(
     input: Tensor,
     kernel_size: Size,
     stride: Size | None,
@@ -145,7 +146,7 @@ def max_pool1d(
     return_indices: bool = False,
 ) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum of each window of (N, C, L) input; with ``return_indices`` also its index in L."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d")
+    return max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d")
 
 
 def max_pool3d(
@@ -158,7 +159,7 @@ def max_pool3d(
     return_indices: bool = False,
 ) -> Tensor | tuple[Tensor, Tensor]:
     """Maximum of each window of (N, C, D, H, W) input; with ``return_indices`` also its flat index in D H W."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d")
+    return max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d")
 
 
 def avg_pool_nd(
@@ -261,6 +262,7 @@ def adaptive_bins(n: int, m: int) -> list[tuple[int, int]]:
 
 
 def _output_size(x: Tensor, output_size: OutputSize, d: int, op: str) -> tuple[int, ...]:
+    """Adaptive pooling's output size per spatial axis (None keeps the input's)."""
     sizes = (output_size,) * d if output_size is None or isinstance(output_size, int) else tuple(output_size)
     if len(sizes) != d:
         raise ValueError(f"{op}: output_size must be an int or {d} ints (or None), got {output_size!r}")

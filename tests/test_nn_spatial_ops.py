@@ -268,7 +268,7 @@ def test_pixel_and_channel_shuffles() -> None:
 @FEW
 @given(data=st.data(), p=st.sampled_from([1.0, 2.0, 3.0, np.inf]))
 def test_distances_match_numpy(data: st.DataObject, p: float) -> None:
-    a, b = data.draw(arrays((4, 3))), data.draw(arrays((5, 3)))
+    a, b = data.draw(arrays((4, 3))), data.draw(arrays((5, 3), low=2.5, high=4.0))  # no zero distance
     norm = lambda v: np.linalg.norm(v, ord=p, axis=-1)  # noqa: E731
     np.testing.assert_allclose(F.cdist(tl.Tensor(a), tl.Tensor(b), p).numpy(), norm(a[:, None] - b[None]), rtol=1e-10)
     i, j = np.triu_indices(4, 1)
@@ -320,3 +320,33 @@ def test_grid_sample_identity_grid_and_gradcheck(mode: str) -> None:
             assert tl.gradcheck(lambda s, g, p=padding: F.grid_sample(s, g, mode, p), [leaf(x), leaf(points)])
     volume = F.grid_sample(tl.ones(1, 1, 2, 2, 2), tl.zeros(1, 1, 1, 3, 3))
     np.testing.assert_allclose(volume.numpy(), np.ones((1, 1, 1, 1, 3)))
+
+
+@FEW
+@given(data=st.data())
+def test_distances_broadcast(data: st.DataObject) -> None:
+    a, b = data.draw(arrays((4, 3))), data.draw(arrays((1, 3), low=2.5, high=4.0))  # no row of a equals b
+    cos = F.cosine_similarity(tl.Tensor(a), tl.Tensor(b)).numpy()
+    np.testing.assert_allclose(cos, (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b), rtol=1e-10)
+    pair = F.pairwise_distance(tl.Tensor(a), tl.Tensor(b[0])).numpy()
+    np.testing.assert_allclose(pair, np.linalg.norm(a - b + 1e-6, axis=1), rtol=1e-10)
+    assert tl.gradcheck(lambda s, t: F.cosine_similarity(s, t), [leaf(a), leaf(b)])
+    assert tl.gradcheck(lambda s, t: F.pairwise_distance(s, t, 3.0), [leaf(a), leaf(b[0])])
+
+
+def test_bad_arguments_name_what_was_wrong() -> None:
+    x = tl.ones(1, 2, 5)
+    with pytest.raises(ValueError, match="mode must be one of"):
+        F.pad(x, (1, 1), "mirror")
+    with pytest.raises(ValueError, match="at most half"):
+        F.max_pool1d(x, 2, padding=2)
+    with pytest.raises(tl.ShapeError, match="in=2"):
+        F.conv_transpose1d(x, tl.ones(3, 1, 2))
+    with pytest.raises(tl.ShapeError, match="columns"):
+        F.fold(tl.ones(1, 4, 5), (3, 3), 2)
+    with pytest.raises(tl.ShapeError, match="grid"):
+        F.grid_sample(tl.ones(1, 1, 3, 3), tl.ones(1, 2, 2, 3))
+    with pytest.raises(tl.ShapeError, match="same M"):
+        F.cdist(tl.ones(2, 3), tl.ones(2, 4))
+    with pytest.raises(IndexError, match="indices must lie"):
+        F.max_unpool1d(x, tl.tensor(np.full((1, 2, 5), 99)), 2)

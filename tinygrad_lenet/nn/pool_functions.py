@@ -120,6 +120,7 @@ def max_pool_nd(
     d: int,
     op: str,
 ) -> Tensor | tuple[Tensor, Tensor]:
+    """Max pooling in d spatial dims: window member i of output o sits at s o + d i - padding."""
     x, unbatched = batched(input, d, op)
     kernel, strides, pads, dilations, grid = _window_args(x, kernel_size, stride, padding, dilation, ceil_mode, d, op)
     coords = []
@@ -312,6 +313,7 @@ def _bin_coords(bins: list[tuple[int, int]], axis: int, d: int) -> np.ndarray:
 def _adaptive_max_pool(
     input: Tensor, output_size: OutputSize, return_indices: bool, d: int, op: str
 ) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over adaptive bins: each bin's coordinates, short bins repeating their last element."""
     x, unbatched = batched(input, d, op)
     sizes = _output_size(x, output_size, d, op)
     if min(x.shape[2:]) < 1:

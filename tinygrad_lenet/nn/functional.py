@@ -8,6 +8,7 @@ losses live in ``nn/loss_functions.py`` and the activations beyond ReLU, sigmoid
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, overload
 
 import numpy as np
 
@@ -16,9 +17,8 @@ from ..base.dims import pair
 from ..base.errors import DTypeError, ShapeError
 from ..ops.conv import Conv2d
 from ..ops.linear import Linear as LinearOp
-from ..ops.movement import Pad
 from ..ops.pool import AvgPool2d, MaxPool2d
-from ..tensor.functions import log_softmax, relu, sigmoid, softmax, stack, tanh
+from ..tensor.functions import log_softmax, relu, sigmoid, softmax, tanh
 from ..tensor.tensor import Tensor
 from .activation import (
     _dropout,
@@ -215,28 +215,73 @@ def _pool(op: type[Function], input: Tensor, kernel_size: IntPair, stride: IntPa
     return out.squeeze(0) if unbatched else out
 
 
-def max_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:
-    """Maximum of each window; ``stride`` defaults to ``kernel_size``. Padding is -inf."""
-    return _pool(MaxPool2d, input, kernel_size, stride, padding)
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    return_indices: Literal[False] = False,
+) -> Tensor: ...
 
 
-def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:
-    """Mean of each window; ``stride`` defaults to ``kernel_size``. Zero padding is counted."""
-    return _pool(AvgPool2d, input, kernel_size, stride, padding)
+@overload
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Tensor, Tensor]: ...
 
 
-def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
-    """Pad the last ``len(pad) // 2`` dims; ``pad`` lists (before, after) from the last dim back."""
-    if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
-    pad = tuple(pad)
-    if len(pad) % 2 or len(pad) // 2 > input.ndim or any(not isinstance(p, int) or p < 0 for p in pad):
-        raise ValueError(
-            f"pad: expected an even number of non-negative ints, at most 2 per dim of {input.shape}, got {pad}"
-        )
-    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
-    widths = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
-    return Pad.apply(input, widths=tuple(widths), value=value)
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    """Maximum of each window; ``stride`` defaults to ``kernel_size``. Padding is -inf. With
+    ``return_indices`` also the flat index in H W of each maximum; dilation, ceil_mode and
+    return_indices take the general N-d path (pool_functions), the rest the fast 2-D op."""
+    if dilation == 1 and not ceil_mode and not return_indices and stride != []:
+        return _pool(MaxPool2d, input, kernel_size, stride, padding)
+    return pool_functions.max_pool_nd(
+        input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d"
+    )
+
+
+def avg_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    """Mean of each window; ``stride`` defaults to ``kernel_size``. Zero padding is counted unless
+    ``count_include_pad`` is False; ``divisor_override`` replaces the window size as the divisor."""
+    if not ceil_mode and divisor_override is None and (count_include_pad or padding in (0, (0, 0))) and stride != []:
+        return _pool(AvgPool2d, input, kernel_size, stride, padding)
+    return pool_functions.avg_pool_nd(
+        input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2, "avg_pool2d"
+    )
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last ``len(pad) // 2`` dims; ``pad`` lists (before, after) from the last dim back.
+    Modes constant (``value``, default 0; negative widths crop), reflect, replicate and circular
+    (resampling_functions.pad_nd)."""
+    return resampling_functions.pad_nd(input, pad, mode, value)
 
 
 def one_hot(target: Tensor, num_classes: int = -1) -> Tensor:
@@ -262,21 +307,16 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     return _dropout(input, p, training, input.shape[:-2] + (1, 1), "dropout2d")
 
 
-def _bins(n: int, m: int) -> list[tuple[int, int]]:
-    """The m adaptive-pooling cells along an axis of n: [floor(i n / m), ceil((i + 1) n / m)) for each i."""
-    return [(i * n // m, -(-(i + 1) * n // m)) for i in range(m)]
-
-
 def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
     """Average over the bins that divide (H, W) into ``output_size`` cells, as PyTorch: cell i along an
-    axis of n covers [floor(i n / out), ceil((i + 1) n / out))."""
+    axis of n covers [floor(i n / out), ceil((i + 1) n / out)). Evenly divisible sizes take the
+    average-pooling op, the rest one averaging matrix per axis (pool_functions)."""
     x, unbatched = _batched(input, "adaptive_avg_pool2d")
     h, w = x.shape[2:]
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     oh, ow = oh or h, ow or w
-    if h % oh == 0 and w % ow == 0:
+    if oh and ow and h % oh == 0 and w % ow == 0 and h and w:
         out = avg_pool2d(x, (h // oh, w // ow))
     else:
-        rows = [[x[:, :, a:b, c:d].mean((2, 3)) for c, d in _bins(w, ow)] for a, b in _bins(h, oh)]
-        out = stack([stack(row, -1) for row in rows], -2)
+        out = pool_functions.adaptive_avg_pool_nd(x, (oh, ow), 2, "adaptive_avg_pool2d")
     return out.squeeze(0) if unbatched else out

@@ -233,4 +233,3 @@ class TensorMath(TensorBase):
 
     def __abs__(self) -> Tensor:
         return self.abs()
-

@@ -111,8 +111,7 @@ def _tl_dtype(dtype: torch.dtype) -> Any:
 def to_ours(obj: Any, leaves: list[tuple[torch.Tensor, tl.Tensor]]) -> Any:
     """PyTorch's argument structure with each tensor a tinygrad_lenet tensor (same values, dtype, requires_grad)."""
     if isinstance(obj, torch.Tensor):
-        array = obj.detach().numpy()
-        array = np.lib.stride_tricks.as_strided(array.copy(order="K"), array.shape, array.strides)
+        array = _torch_array(obj).copy(order="K")  # keeps a transposed layout transposed
         ours = tl.Tensor(array, requires_grad=obj.requires_grad)
         if obj.requires_grad:
             leaves.append((obj, ours))
@@ -187,8 +186,22 @@ def spellings(opinfo: Any) -> dict[str, Callable[..., Any]]:
 # --- comparing -----------------------------------------------------------------------------------------
 
 
+def _torch_array(x: torch.Tensor) -> np.ndarray:
+    """A PyTorch tensor's values: zeros for its ZeroTensor gradients, float32 for bfloat16 (numpy has none)."""
+    x = x.detach()
+    if x._is_zerotensor():
+        return np.zeros(tuple(x.shape), dtype=str(x.dtype).removeprefix("torch."))
+    if x.dtype == torch.bfloat16:
+        return x.float().numpy()
+    return x.numpy()
+
+
+def _dtype_name(x: Any) -> str:
+    return str(x.dtype).removeprefix("torch.") if isinstance(x, torch.Tensor) else np.dtype(x.dtype).name
+
+
 def _flat(out: Any) -> Iterator[Any]:
-    if isinstance(out, (list, tuple)) and not isinstance(out, torch.Size):
+    if isinstance(out, (list, tuple)) and not isinstance(out, (torch.Size, tl.Size)):
         for x in out:
             yield from _flat(x)
     else:
@@ -197,8 +210,9 @@ def _flat(out: Any) -> Iterator[Any]:
 
 def _array(x: Any) -> np.ndarray:
     if isinstance(x, tl.Tensor):
-        return np.asarray(x.detach().numpy())
-    return np.asarray(x.detach().numpy() if isinstance(x, torch.Tensor) else x)
+        array = np.asarray(x.detach().numpy())
+        return array.astype(np.float32) if array.dtype.name == "bfloat16" else array
+    return _torch_array(x) if isinstance(x, torch.Tensor) else np.asarray(x)
 
 
 def compare(theirs: Any, ours: Any, what: str, values: bool = True) -> None:
@@ -216,8 +230,8 @@ def compare(theirs: Any, ours: Any, what: str, values: bool = True) -> None:
         a, b = _array(t), _array(o)
         if a.shape != b.shape:
             raise Mismatch(f"{label}: shape {tuple(b.shape)}, PyTorch {tuple(a.shape)}")
-        if isinstance(t, torch.Tensor) and a.dtype != b.dtype:
-            raise Mismatch(f"{label}: dtype {b.dtype}, PyTorch {a.dtype}")
+        if isinstance(t, torch.Tensor) and _dtype_name(t) != _dtype_name(o):
+            raise Mismatch(f"{label}: dtype {_dtype_name(o)}, PyTorch {_dtype_name(t)}")
         if not values:
             continue
         if a.dtype.kind in "fc":
@@ -263,7 +277,7 @@ def compare_grads(t_out: Any, o_out: Any, leaves: list[tuple[torch.Tensor, tl.Te
                 raise Mismatch(f"{what} gradient of input {i}: PyTorch has none, ours is nonzero")
             continue
         if mine is None:
-            if np.any(theirs.numpy() != 0):
+            if np.any(_array(theirs) != 0):
                 raise Mismatch(f"{what} gradient of input {i}: ours is missing")
             continue
         compare(theirs, mine, f"{what} gradient of input {i}")
@@ -295,7 +309,6 @@ def run(opinfo: Any) -> Outcome:
     except AttributeError as e:
         return Outcome(name, "missing", 0, str(e))
     grad = opinfo.supports_autograd and dtype.is_floating_point
-    random = opinfo.name in RANDOM
     count = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -310,6 +323,7 @@ def run(opinfo: Any) -> Outcome:
             except Exception:
                 continue  # a sample PyTorch itself refuses on CPU
         count += 1
+        random = opinfo.name in RANDOM or bool(sample.kwargs.get("dropout_p"))  # attention dropout draws too
         for spelling, fn in ours.items():
             leaves: list[tuple[torch.Tensor, tl.Tensor]] = []
             what = f"sample {index} ({spelling})"

@@ -67,6 +67,30 @@ def ledger(results: list[opinfo.Outcome]) -> str:
         reason = DIFFERENCES.get(r.key, "") if r.status != "pass" else ""
         reason = reason.replace("|", "\\|")
         lines.append(f"| `{r.key}` | {r.status} | {r.samples} | {reason} |")
+    return "\n".join(lines) + "\n" + optimizers()
+
+
+def optimizers() -> str:
+    """The optimizer database's table (tests/optiminfo.py, checked by tests/test_optiminfo.py)."""
+    import optiminfo
+    from test_optiminfo import NOT_HERE
+
+    results = [optiminfo.run(info) for info in optiminfo.optimizer_infos()]
+    passing = sum(r.status == "pass" for r in results)
+    here = sum(r.status != "missing" for r in results)
+    lines = [
+        "",
+        "## Optimizers: the optimizer database",
+        "",
+        "Each optimizer of PyTorch's `optim_db` that tinygrad_lenet has runs every hyperparameter set PyTorch tests",
+        "(weight decay, maximize, amsgrad, nesterov, a tensor lr, ...) for five steps beside PyTorch's: the",
+        f"parameters must agree to rtol 1e-9 (`tests/optiminfo.py`). **{passing} of the {here} optimizers here pass"
+        f" all their inputs**; {len(results) - here} of PyTorch's are not here.",
+        "",
+        "| optimizer | status | inputs | reason |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [f"| `{r.name}` | {r.status} | {r.inputs} | {NOT_HERE.get(r.name, '')} |" for r in results]
     return "\n".join(lines) + "\n"
 
 

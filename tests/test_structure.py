@@ -21,10 +21,10 @@ OPTIONAL_LIBRARIES = ("graphviz", "tqdm", "matplotlib", "safetensors", "PIL", "o
 
 # The layers of docs/design.md, bottom first: a module may import from its own layer and the ones below.
 LAYERS: list[tuple[str, ...]] = [
-    ("base",),  # errors, dtypes, dims, random, file_io, module_stack, allocator, devices, threads
+    ("base", "amp"),  # errors, dtypes, dims, random, file_io, module_stack, allocator, devices, threads; autocast
     ("autodiff", "ops"),  # grad_mode, function, engine, second_order; the primitive ops
     ("tensor", "autograd", "serialization"),  # the Tensor and its methods; torch.autograd's names; checkpoints
-    ("nn", "optim", "data", "utils", "vision"),
+    ("nn", "optim", "data", "utils", "vision", "distributed"),
     ("", "viz", "onnx"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),
     ("train", "bench"),

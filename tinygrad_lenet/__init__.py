@@ -75,6 +75,9 @@ from .base.errors import (
 )
 from .base.random import Generator, get_rng_state, manual_seed, set_rng_state
 from .base.threads import get_num_threads, set_num_threads
+from .nn.distance_functions import cdist
+from .nn.normalization_functions import native_batch_norm, native_group_norm, native_layer_norm
+from .nn.resampling_functions import constant_pad_nd, grid_sampler_2d, grid_sampler_3d
 from .serialization.checkpoint import load, save
 from .tensor.factories import (
     arange,
@@ -330,6 +333,13 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "cdist",
+    "constant_pad_nd",
+    "grid_sampler_2d",
+    "grid_sampler_3d",
+    "native_batch_norm",
+    "native_group_norm",
+    "native_layer_norm",
     *binary.__all__,
     *conversions.__all__,
     *indexing.__all__,

@@ -51,7 +51,7 @@ class NAdam(Adam):
     """PyTorch's NAdam (Dozat, 2016). At step t, with momentum schedule mu_t = beta1 (1 - 0.5 0.96^(t psi))
     (psi = ``momentum_decay``) and P_t = mu_1 ... mu_t:
 
-        g <- g + weight_decay * p
+        g <- g + weight_decay * p   (with decoupled_weight_decay, NAdamW: p <- p (1 - lr weight_decay) instead)
         m <- beta1 m + (1 - beta1) g,   v <- beta2 v + (1 - beta2) g^2,   d = sqrt(v / (1 - beta2^t)) + eps
         p <- p - lr (1 - mu_t) / (1 - P_t) g / d - lr mu_(t+1) / (1 - P_t mu_(t+1)) m / d
     """
@@ -66,6 +66,7 @@ class NAdam(Adam):
         momentum_decay: float = 4e-3,
         *,
         maximize: bool = False,
+        decoupled_weight_decay: bool = False,
     ) -> None:
         super(Adam, self).__init__(
             params,
@@ -76,12 +77,15 @@ class NAdam(Adam):
                 weight_decay=weight_decay,
                 momentum_decay=momentum_decay,
                 maximize=maximize,
+                decoupled_weight_decay=decoupled_weight_decay,
             ),
         )
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps, psi = group["lr"], group["betas"], group["eps"], group["momentum_decay"]
-        if group["weight_decay"]:
+        if group["weight_decay"] and group.get("decoupled_weight_decay"):  # NAdamW: decay the weights, not the grad
+            p._array *= 1 - lr * group["weight_decay"]
+        elif group["weight_decay"]:
             grad = grad + group["weight_decay"] * p._array
         if not state:
             state.update(step=0, mu_product=1.0, exp_avg=np.zeros_like(p._array), exp_avg_sq=np.zeros_like(p._array))

@@ -86,6 +86,9 @@ class Optimizer:
             seen.add(id(p))
         for key, value in self.defaults.items():
             group.setdefault(key, value)
+        for key, value in group.items():  # a 0-d tensor hyperparameter (PyTorch accepts lr=tensor(0.01)) as a number
+            if key != "params" and isinstance(value, Tensor) and value.ndim == 0:
+                group[key] = value.item()
         self.check_hyperparameters(group)
         self.param_groups.append(group)
 

@@ -16,6 +16,7 @@ from ..base.dtypes import is_floating
 from ..base.errors import DTypeError, ShapeError
 from ..base.random import generator
 from ..ops import activation as ops
+from ..ops.elementwise import Clip
 from ..tensor.tensor import Tensor
 from .module import Module
 
@@ -61,16 +62,11 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     return input * 0.5 * (ops.Erf.apply(input * (1.0 / math.sqrt(2.0))) + 1.0)
 
 
-def _inside(input: Tensor, low: float, high: float) -> np.ndarray:
-    """Where low < x < high (strictly): the points through which a clamp passes the gradient."""
-    return (input._array > low) & (input._array < high)
-
-
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped to [min_val, max_val]; gradient 1 strictly inside, 0 at and beyond the bounds (as PyTorch)."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
-    return input.where(_inside(input, min_val, max_val), input.clamp(min_val, max_val).detach())
+    return Clip.apply(input, low=min_val, high=max_val, at_bounds=False)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:

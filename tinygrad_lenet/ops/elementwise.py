@@ -262,19 +262,22 @@ class Tanh(Function):
 
 
 class Clip(Function):
-    def forward(self, x: np.ndarray, low: float | None = None, high: float | None = None) -> np.ndarray:
+    def forward(
+        self, x: np.ndarray, low: float | None = None, high: float | None = None, at_bounds: bool = True
+    ) -> np.ndarray:
         self.save_for_backward(x)
-        self.low, self.high = low, high
+        self.low, self.high, self.at_bounds = low, high, at_bounds
         return np.clip(x, low, high)
 
     def backward(self, grad: np.ndarray) -> Grads:
-        """d clip(x, lo, hi)/dx = [lo <= x <= hi]."""
+        """d clip(x, lo, hi)/dx = [lo <= x <= hi] (clamp), or [lo < x < hi] with ``at_bounds=False``
+        (hardtanh, relu6: PyTorch passes no gradient at the bounds there)."""
         (x,) = self.saved_tensors
         inside = np.ones(x.shape, dtype=bool)
         if self.low is not None:
-            inside &= x >= self.low
+            inside &= (x >= self.low) if self.at_bounds else (x > self.low)
         if self.high is not None:
-            inside &= x <= self.high
+            inside &= (x <= self.high) if self.at_bounds else (x < self.high)
         return (grad * inside,)
 
 

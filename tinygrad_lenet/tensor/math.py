@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
-from ..base.dtypes import DEFAULT_FLOAT
+from ..base import dtypes
 from ..base.errors import DTypeError, ShapeError
 from ..ops.binary import ClampMax, ClampMin
 from ..ops.elementwise import (
@@ -198,7 +198,7 @@ class TensorMath(TensorBase):
         bounds = [b for b in (min, max) if b is not None]
         if all(isinstance(b, (int, float, np.number)) and not isinstance(b, bool) for b in bounds):
             if t.dtype.kind != "f" and any(isinstance(b, (float, np.floating)) for b in bounds):
-                t = t.astype(DEFAULT_FLOAT)
+                t = t.astype(dtypes.DEFAULT_FLOAT)
             return Clip.apply(t, low=min, high=max)
         if min is not None:
             t, low = t._operands(min)

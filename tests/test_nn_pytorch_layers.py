@@ -150,3 +150,15 @@ def test_containers_embedding_unflatten_and_adaptive_pooling() -> None:
     np.testing.assert_allclose(pooled, expected, rtol=1e-12)
     assert nn.AdaptiveAvgPool2d(1)(tl.tensor(x)).shape == (2, 3, 1, 1)
     assert tl.gradcheck(lambda a: F.adaptive_avg_pool2d(a, (3, 2)), [leaf(x)])
+
+
+def test_layer_constructors_take_device_and_dtype_as_pytorch() -> None:
+    for layer in (
+        tl.nn.Linear(2, 3, True, "cpu", tl.float64),
+        tl.nn.Conv2d(1, 2, 3, device="cpu", dtype=tl.float64),
+        tl.nn.BatchNorm2d(3, device="cpu", dtype=tl.float64),
+        tl.nn.Embedding(4, 2, device="cpu", dtype=tl.float64),
+    ):
+        assert all(p.dtype == tl.float64 for p in layer.parameters())
+    with pytest.raises(RuntimeError, match="runs on the CPU only"):
+        tl.nn.Linear(2, 3, device="cuda")

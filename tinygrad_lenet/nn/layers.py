@@ -33,8 +33,11 @@ def _default_init(weight: Parameter, bias: Parameter | None) -> None:
 class Linear(Module):
     """y = x W^T + b, with W of shape (out_features, in_features)."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None) -> None:
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
+    ) -> None:
         super().__init__()
+        check_device(device or "cpu")
         self.in_features = positive_int(in_features, "in_features", "Linear")
         self.out_features = positive_int(out_features, "out_features", "Linear")
         self.weight = _empty_parameter((out_features, in_features), dtype)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..base import dtypes
+from ..base.devices import check_device
 from ..base.errors import ShapeError
 from ..tensor.tensor import Tensor
 from .module import Module, Parameter
@@ -28,9 +29,11 @@ class _BatchNorm(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
+        check_device(device or "cpu")
         dt = dtypes.DEFAULT_FLOAT if dtype is None else dtypes.to_dtype(dtype)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..base import dtypes
+from ..base.devices import check_device
 from ..base.dims import positive_int
 from ..base.errors import DTypeError
 from ..tensor.tensor import Tensor
@@ -21,13 +23,32 @@ class Embedding(Module):
     """
 
     def __init__(
-        self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None, dtype: Any = None
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+        _weight: Any = None,
+        _freeze: bool = False,
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
+        check_device(device or "cpu")
+        if max_norm is not None or scale_grad_by_freq or _weight is not None or _freeze:
+            raise NotImplementedError(
+                "Embedding: max_norm, scale_grad_by_freq, _weight and _freeze are not supported here; "
+                "set weights with load_state_dict or embedding.weight.data.copy_(...)"
+            )
         self.num_embeddings = positive_int(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = positive_int(embedding_dim, "embedding_dim", "Embedding")
         self.padding_idx = padding_idx
-        self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype or np.float32))
+        self.weight = Parameter(
+            np.empty((num_embeddings, embedding_dim), dtype=np.float32 if dtype is None else dtypes.to_dtype(dtype))
+        )
         init.normal_(self.weight)
         if padding_idx is not None:
             self.weight._array[padding_idx] = 0

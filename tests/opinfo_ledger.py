@@ -67,7 +67,37 @@ def ledger(results: list[opinfo.Outcome]) -> str:
         reason = DIFFERENCES.get(r.key, "") if r.status != "pass" else ""
         reason = reason.replace("|", "\\|")
         lines.append(f"| `{r.key}` | {r.status} | {r.samples} | {reason} |")
-    return "\n".join(lines) + "\n" + optimizers()
+    return "\n".join(lines) + "\n" + optimizers() + modules()
+
+
+def modules() -> str:
+    """The module database's table (tests/moduleinfo.py, checked by tests/test_moduleinfo.py)."""
+    import moduleinfo
+    from test_moduleinfo import DIFFERENCES as MODULE_DIFFERENCES
+
+    results = [moduleinfo.run(info) for info in moduleinfo.module_infos()]
+    passing = sum(r.status == "pass" for r in results)
+    missing = [r.name for r in results if r.status == "missing"]
+    lines = [
+        "",
+        "## Modules: the module database",
+        "",
+        "Each module class of PyTorch's `module_db` that tinygrad_lenet has is built with PyTorch's constructor",
+        "arguments, given PyTorch's weights, and run on its samples (float64, training mode): same outputs and",
+        f"gradients (`tests/moduleinfo.py`). **{passing} of {len(results)} module classes pass**;"
+        f" {len(results) - passing - len(missing)} here differ; {len(missing)} are not here yet (the sequence-models"
+        " issue adds them).",
+        "",
+        "| module | status | samples | reason |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| `nn.{r.name}` | {r.status} | {r.samples} | {MODULE_DIFFERENCES.get(r.name, '')} |"
+        for r in results
+        if r.status != "missing"
+    ]
+    lines += ["", "Not here yet: " + ", ".join(f"`nn.{name}`" for name in sorted(missing)) + "."]
+    return "\n".join(lines) + "\n"
 
 
 def optimizers() -> str:

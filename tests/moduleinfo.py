@@ -1,0 +1,87 @@
+"""PyTorch's module database (ModuleInfo ``module_db``) run through PyTorch and through tinygrad_lenet.
+
+For each module class both frameworks have, each of its ``module_inputs`` builds the module with PyTorch's
+constructor arguments in both, copies PyTorch's parameters and buffers into ours (``load_state_dict``),
+runs the forward sample (float64, training mode) and compares outputs and the gradients of sum(out * w)
+with respect to the inputs and every parameter, as ``tests/opinfo.py`` does for ops.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import opinfo
+import torch
+from torch.testing._internal.common_modules import module_db
+
+import tinygrad_lenet as tl
+
+RANDOM = {"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "RReLU"}
+
+
+@dataclass
+class Outcome:
+    """How one module class fared: pass, missing, raises or wrong; ``samples`` is how many ran."""
+
+    name: str
+    status: str
+    samples: int
+    detail: str = ""
+
+
+def module_infos() -> list[Any]:
+    return list(module_db)
+
+
+def key(info: Any) -> str:
+    return f"nn.{info.module_cls.__name__}"
+
+
+def run(info: Any) -> Outcome:
+    name = info.module_cls.__name__
+    ours_cls = getattr(tl.nn, name, None)
+    if ours_cls is None:
+        return Outcome(name, "missing", 0, f"tl.nn has no {name}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        samples = info.module_inputs_func(info, device="cpu", dtype=torch.float64, requires_grad=True, training=True)
+    count = 0
+    for index, sample in enumerate(samples):
+        if sample.forward_input is None:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                torch.manual_seed(0)
+                theirs_module = info.module_cls(*sample.constructor_input.args, **sample.constructor_input.kwargs)
+                theirs_module = theirs_module.to(torch.float64).train()
+                theirs = theirs_module(*sample.forward_input.args, **sample.forward_input.kwargs)
+            except Exception:
+                continue  # a sample PyTorch itself refuses on CPU
+            count += 1
+            leaves: list[tuple[torch.Tensor, tl.Tensor]] = []
+            what = f"sample {index}"
+            try:
+                ours_module = ours_cls(
+                    *opinfo.to_ours(sample.constructor_input.args, []),
+                    **opinfo.to_ours(sample.constructor_input.kwargs, []),
+                ).double()
+                ours_module.load_state_dict(
+                    {k: v.detach().numpy().copy() for k, v in theirs_module.state_dict().items()}
+                )
+                params = dict(theirs_module.named_parameters())
+                leaves += [(params[k], p) for k, p in ours_module.named_parameters() if k in params]
+                args = opinfo.to_ours(sample.forward_input.args, leaves)
+                kwargs = opinfo.to_ours(sample.forward_input.kwargs, leaves)
+                mine = ours_module.train()(*args, **kwargs)
+                random = name in RANDOM
+                opinfo.compare(theirs, mine, what, values=not random)
+                if not random:
+                    opinfo.compare_grads(theirs, mine, leaves, what)
+            except opinfo.Mismatch as e:
+                return Outcome(name, "wrong", count, str(e))
+            except Exception as e:
+                return Outcome(name, "raises", count, f"{what}: {type(e).__name__}: {e}"[:300])
+    return Outcome(name, "pass", count) if count else Outcome(name, "unsupported", 0, "PyTorch ran no sample")

@@ -313,3 +313,15 @@ def test_linear_cross_entropy_is_cross_entropy_of_the_projection() -> None:
     direct = F.cross_entropy(tl.Tensor(x @ w.T), t).item()
     assert F.linear_cross_entropy(tl.Tensor(x), tl.Tensor(w), t).item() == pytest.approx(direct)
     assert tl.gradcheck(lambda a, b: F.linear_cross_entropy(a, b, t, label_smoothing=0.1), [leaf(x), leaf(w)])
+
+
+def test_gumbel_softmax_samples_a_distribution_and_hard_is_one_hot_with_the_soft_gradient() -> None:
+    tl.manual_seed(0)
+    logits = tl.tensor(np.log(np.array([[0.1, 0.2, 0.7]] * 4000)), requires_grad=True)
+    soft = F.gumbel_softmax(logits, tau=1.0)
+    np.testing.assert_allclose(soft.sum(-1).numpy(), 1.0)
+    hard = F.gumbel_softmax(logits, tau=0.5, hard=True)
+    assert set(np.unique(hard.detach().numpy())) == {0.0, 1.0}
+    np.testing.assert_allclose(hard.detach().numpy().mean(0), [0.1, 0.2, 0.7], atol=0.03)  # argmax ~ Categorical
+    (hard * tl.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert logits.grad is not None and np.abs(logits.grad.numpy()).sum() > 0

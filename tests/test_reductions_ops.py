@@ -174,3 +174,12 @@ def test_bad_arguments_raise_clear_errors() -> None:
         x.sum(0, axis=0)
     with pytest.raises(ValueError, match="bincount"):
         tl.tensor([-1]).bincount()
+
+
+def test_numpy_keyword_names_work_as_in_pytorch() -> None:
+    x = tl.tensor([[1.0, 5.0], [3.0, 2.0]])
+    assert x.amax(axis=0).tolist() == [3.0, 5.0] and tl.amax(x, axis=1, keepdims=True).shape == (2, 1)
+    assert x.max(axis=0).indices.tolist() == [1, 0] and x.argmax(axis=1).tolist() == [1, 0]
+    assert x.std(axis=0, keepdims=True).shape == (1, 2) and x.cumsum(axis=0).tolist() == [[1.0, 5.0], [4.0, 7.0]]
+    with pytest.raises(TypeError, match="both dim and its alias axis"):
+        x.amax(dim=0, axis=0)

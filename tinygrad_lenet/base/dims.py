@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -71,3 +73,32 @@ class Size(tuple):
         return f"Size({list(self)})"
 
     __str__ = tuple.__repr__  # in messages (f"{x.shape}") a shape reads as the tuple it is: (2, 3)
+
+
+def numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Accept numpy's keyword names as PyTorch's argument parser does: ``axis`` for ``dim`` and ``keepdims`` for
+    ``keepdim`` (``x.amax(axis=0, keepdims=True)`` is ``x.amax(dim=0, keepdim=True)``)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs:
+            if "dim" in kwargs:
+                raise TypeError(f"{fn.__name__}() got both dim and its alias axis")
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def with_numpy_names(owner: Any, names: Iterable[str]) -> None:
+    """Wrap each function of ``owner`` (a class or a module) named in ``names`` whose signature has ``dim`` but not
+    ``axis`` with :func:`numpy_names`."""
+    for name in names:
+        fn = getattr(owner, name, None)
+        if not callable(fn) or isinstance(fn, type):
+            continue
+        parameters = inspect.signature(fn).parameters
+        if "dim" in parameters and "axis" not in parameters:
+            setattr(owner, name, numpy_names(fn))

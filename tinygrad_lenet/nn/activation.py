@@ -171,6 +171,23 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     return (-x).softmax(dim)
 
 
+def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10, dim: int = -1) -> Tensor:
+    """A sample of the Gumbel-softmax distribution: softmax((logits + g) / tau) along ``dim``, with g = -log(E),
+    E ~ Exponential(1) drawn from the package's generator. With ``hard``, the one-hot vector of its argmax in the
+    forward pass and the soft sample's gradient in the backward (y_hard - y_soft.detach() + y_soft), as PyTorch."""
+    if tau <= 0:
+        raise ValueError(f"gumbel_softmax: tau must be > 0, got {tau}")
+    gumbels = Tensor(-np.log(generator().exponential(size=logits.shape)).astype(logits.dtype))
+    soft = ((logits + gumbels) * (1.0 / tau)).softmax(dim)
+    if not hard:
+        return soft
+    axis = dim % soft.ndim if soft.ndim else 0
+    index = np.expand_dims(soft._array.argmax(axis=axis), axis)
+    one_hot = np.zeros(soft.shape, dtype=soft.dtype)
+    np.put_along_axis(one_hot, index, 1.0, axis=axis)
+    return Tensor(one_hot) - soft.detach() + soft
+
+
 def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
     """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``)."""
     keep = _keep_mask(input, p, training, mask_shape, name)

@@ -6,10 +6,11 @@ They take tensors (or a tensor and Python scalars) and call a Tensor method or a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..base.dims import normalize_dim
+from ..base.dims import normalize_dim, with_numpy_names
 from ..base.errors import ShapeError
 from .math import Dims, ValuesIndices
 from .structure import join
@@ -217,3 +218,8 @@ def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08
 def equal(input: Tensor, other: Tensor) -> bool:
     """True if both have the same shape and the same values."""
     return input.equal(other)
+
+
+with_numpy_names(
+    sys.modules[__name__], ["max", "min", "argmax", "argmin", "std", "var", "topk", "softmax", "log_softmax"]
+)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import builtins
 import math
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 import numpy as np
 
 from ..base import dtypes
-from ..base.dims import normalize_dim, normalize_dims
+from ..base.dims import normalize_dim, normalize_dims, with_numpy_names
 from ..base.errors import EmptyReductionError
 from ..ops.cumulative import Cumprod, Cumsum, LogCumSumExp
 from ..ops.movement import Cat
@@ -1061,3 +1062,7 @@ __all__: list[str] = [
     "unique_consecutive",
     "var_mean",
 ]
+
+# axis= / keepdims= as PyTorch's argument parser takes them, for every method and function of the family with a dim
+with_numpy_names(TensorReductions, [name for name in vars(TensorReductions) if not name.startswith("_")])
+with_numpy_names(sys.modules[__name__], __all__)

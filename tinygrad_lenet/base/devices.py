@@ -76,7 +76,10 @@ def dtype_of_to(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 
 MEMORY_FORMATS = ("preserve_format", "contiguous_format", "channels_last", "channels_last_3d")
 """PyTorch's memory formats, by name (``tl.channels_last``): layouts only, so every one gives the same values."""
-preserve_format, contiguous_format, channels_last, channels_last_3d = MEMORY_FORMATS
+preserve_format = "preserve_format"
+contiguous_format = "contiguous_format"
+channels_last = "channels_last"
+channels_last_3d = "channels_last_3d"
 
 
 def check_memory_format(memory_format: Any) -> None:

@@ -413,7 +413,11 @@ lt = _two_operand("lt")
 le = _two_operand("le")
 gt = _two_operand("gt")
 ge = _two_operand("ge")
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+greater = gt
+greater_equal = ge
+less = lt
+less_equal = le
+not_equal = ne
 
 __all__: list[str] = [
     "add",

@@ -78,15 +78,15 @@ class Size(tuple):
 def numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Accept numpy's keyword names as PyTorch's argument parser does: ``axis`` for ``dim`` and ``keepdims`` for
     ``keepdim`` (``x.amax(axis=0, keepdims=True)`` is ``x.amax(dim=0, keepdim=True)``)."""
+    signature = inspect.signature(fn)
+    renamed = {"axis": "dim", "keepdims": "keepdim"}
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if "axis" in kwargs:
-            if "dim" in kwargs:
+        if "axis" in kwargs or "keepdims" in kwargs:  # the common call names neither: no work for it
+            if "axis" in kwargs and ("dim" in kwargs or "dim" in signature.bind_partial(*args).arguments):
                 raise TypeError(f"{fn.__name__}() got both dim and its alias axis")
-            kwargs["dim"] = kwargs.pop("axis")
-        if "keepdims" in kwargs:
-            kwargs["keepdim"] = kwargs.pop("keepdims")
+            kwargs = {renamed.get(k, k): v for k, v in kwargs.items()}
         return fn(*args, **kwargs)
 
     return wrapper

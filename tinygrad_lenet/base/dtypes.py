@@ -130,9 +130,12 @@ def scalar_dtype(tensor_dtype: np.dtype, scalar: Any) -> np.dtype:
     return tensor_dtype
 
 
+_CATEGORIES = {"b": 0, "u": 1, "i": 1, "f": 2, "V": 2}
+"""bool 0 < integer 1 < floating 2, by numpy kind ("V" is bfloat16, ml_dtypes' type, the one void dtype here)."""
+
+
 def _category(dtype: np.dtype) -> builtins.int:
-    """bool 0 < integer 1 < floating 2 (bfloat16, an ml_dtypes type of numpy kind "V", is floating)."""
-    return 2 if dtype.name == "bfloat16" else {"b": 0, "u": 1, "i": 1, "f": 2}[dtype.kind]
+    return _CATEGORIES[dtype.kind]
 
 
 def result_type(
@@ -151,7 +154,7 @@ def result_type(
         return a if ca > cb else b
     if a_is_scalar_tensor != b_is_scalar_tensor:
         return b if a_is_scalar_tensor else a
-    if "bfloat16" in (a.name, b.name):  # PyTorch: with float16 it gives float32, else the other float
-        other = b if a.name == "bfloat16" else a
+    if a.kind == "V" or b.kind == "V":  # bfloat16 (PyTorch: with float16 it gives float32, else the other float)
+        other = b if a.kind == "V" else a
         return np.dtype(np.float32) if other.itemsize <= 2 else other
     return np.promote_types(a, b)

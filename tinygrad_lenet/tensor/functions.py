@@ -57,30 +57,14 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return input.flatten(start_dim, end_dim)
 
 
-def sum(
-    input: Tensor,
-    dim: Dims = None,
-    keepdim: bool = False,
-    *,
-    dtype: Any = None,
-    axis: Dims = None,
-    keepdims: bool = False,
-) -> Tensor:
-    """``input.sum(dim, keepdim)``: the sum over ``dim`` (all elements when None); ``axis``/``keepdims`` alias."""
-    return input.sum(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """``input.sum(dim, keepdim)``: the sum over ``dim`` (all elements when None)."""
+    return input.sum(dim, keepdim, dtype=dtype)
 
 
-def mean(
-    input: Tensor,
-    dim: Dims = None,
-    keepdim: bool = False,
-    *,
-    dtype: Any = None,
-    axis: Dims = None,
-    keepdims: bool = False,
-) -> Tensor:
-    """``input.mean(dim, keepdim)``: the mean over ``dim`` (all elements when None); ``axis``/``keepdims`` alias."""
-    return input.mean(dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """``input.mean(dim, keepdim)``: the mean over ``dim`` (all elements when None)."""
+    return input.mean(dim, keepdim, dtype=dtype)
 
 
 def std(input: Tensor, dim: Dims | bool = None, keepdim: bool = False, **kwargs: Any) -> Tensor:
@@ -221,5 +205,6 @@ def equal(input: Tensor, other: Tensor) -> bool:
 
 
 with_numpy_names(
-    sys.modules[__name__], ["max", "min", "argmax", "argmin", "std", "var", "topk", "softmax", "log_softmax"]
+    sys.modules[__name__],
+    ["sum", "mean", "max", "min", "argmax", "argmin", "std", "var", "topk", "softmax", "log_softmax"],
 )

@@ -39,15 +39,6 @@ class MinMax(NamedTuple):
     max: Tensor
 
 
-def _dims(dim: Dims, axis: Dims, name: str) -> Dims:
-    """``dim``, or numpy's spelling ``axis=`` (PyTorch accepts both); giving both is an error."""
-    if axis is None:
-        return dim
-    if dim is not None:
-        raise TypeError(f"{name}: give dim or its alias axis, not both")
-    return axis
-
-
 def _cast(t: Tensor, dtype: Any) -> Tensor:
     """``t`` in ``dtype`` (the ``dtype=`` argument of reductions), or unchanged when None."""
     return t if dtype is None else t.astype(dtypes.to_dtype(dtype))
@@ -128,14 +119,11 @@ class TensorReductions(TensorBase):
     __slots__ = ()
 
     # --- sums, means, spreads -------------------------------------------------------------------
-    def sum(
-        self, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None, axis: Dims = None, keepdims: bool = False
-    ) -> Tensor:
+    def sum(self, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """The sum over ``dim`` (an int, a tuple, or None for all elements), keeping reduced dimensions as size 1
-        when ``keepdim`` (op ``Sum``); bool and integer tensors sum as int64. ``axis``/``keepdims`` are aliases."""
+        when ``keepdim`` (op ``Sum``); bool and integer tensors sum as int64."""
         t = _cast(cast("Tensor", self), dtype)
-        axes = normalize_dims(_dims(dim, axis, "sum"), t.ndim, "sum")
-        return Sum.apply(_widen(t), axes=axes, keepdim=keepdim or keepdims)
+        return Sum.apply(_widen(t), axes=normalize_dims(dim, t.ndim, "sum"), keepdim=keepdim)
 
     def nansum(self, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """The sum over ``dim`` treating NaN as zero (no gradient reaches the NaNs)."""
@@ -144,14 +132,12 @@ class TensorReductions(TensorBase):
             return t.sum(dim, keepdim, dtype=dtype)
         return t.where(t._make(~np.isnan(t._array)), 0.0).sum(dim, keepdim, dtype=dtype)
 
-    def mean(
-        self, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None, axis: Dims = None, keepdims: bool = False
-    ) -> Tensor:
+    def mean(self, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """The mean over ``dim`` (all elements when None): the sum times 1/count."""
         t = _cast(cast("Tensor", self), dtype)
-        axes = normalize_dims(_dims(dim, axis, "mean"), t.ndim, "mean")
+        axes = normalize_dims(dim, t.ndim, "mean")
         count = math.prod(t.shape[a] for a in axes)
-        return t.sum(axes, keepdim or keepdims) * (1.0 / count if count else math.nan)
+        return t.sum(axes, keepdim) * (1.0 / count if count else math.nan)
 
     def nanmean(self, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         """The mean over ``dim`` of the non-NaN elements: nansum / their count."""

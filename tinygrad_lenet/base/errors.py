@@ -44,6 +44,16 @@ class CheckpointError(TinygradLenetError, OSError):
     """A checkpoint file that is missing, truncated, corrupted or not a checkpoint (names the file)."""
 
 
+class WriteError(TinygradLenetError, OSError):
+    """A file that cannot be written (disk full, read-only file system, no permission): the message
+    names the file that was asked for, never a temporary one, and what to do. ``errno`` is the
+    system's, ``path`` the file, ``reason`` why, and ``remedy`` what to do ("free some space")."""
+
+    path: str = ""
+    reason: str = ""
+    remedy: str = ""
+
+
 class DataError(TinygradLenetError, ValueError):
     """A data file or folder that cannot be used: missing, truncated, corrupted or malformed."""
 

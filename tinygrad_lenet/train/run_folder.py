@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..base.errors import RunFolderError
-from ..base.file_io import atomic_write
+from ..base.file_io import atomic_write, write_error
 
 CHECKPOINTS = ("last.safetensors", "best.safetensors")
 LOCK = ".lock"
@@ -101,10 +101,13 @@ class RunFolder:
         while aside.exists():
             n += 1
             aside = self.dir.with_name(f"{self.dir.name}.replaced-{stamp}-{n}")
-        aside.mkdir()
-        for entry in self.dir.iterdir():
-            if entry.name != LOCK:
-                os.replace(entry, aside / entry.name)
+        try:
+            aside.mkdir()
+            for entry in self.dir.iterdir():
+                if entry.name != LOCK:
+                    os.replace(entry, aside / entry.name)
+        except OSError as e:
+            raise write_error(self.dir, e) from None
         self.log(f"--overwrite: moved the earlier run of {self.dir} to {aside}")
 
     # --- the lock ---------------------------------------------------------------------------------
@@ -116,7 +119,7 @@ class RunFolder:
             {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
         )
         for _ in range(2):
-            tmp = atomic_write(self.dir / f".lock.{os.getpid()}", body.encode())
+            tmp = atomic_write(self.dir / f".lock.{os.getpid()}", body.encode(), shown_as=self.dir)
             try:
                 os.link(tmp, lock)
                 self._locked = True

@@ -1,7 +1,8 @@
 """The ``tinygrad-lenet`` command (also ``python -m tinygrad_lenet``): train, eval, predict, kaggle, graph, summary.
 
 Exit codes: 0 success, 2 bad usage (argparse), 1 failure with a one-line reason on stderr (for
-example a missing file), 130 interrupted; no traceback for errors a user can cause.
+example a missing file), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM, handled as Ctrl-C: see
+``signals``); no traceback for errors a user can cause.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ..base.allocator import tune_allocator
 from ..base.errors import TinygradLenetError
 from .commands import COMMANDS
 from .parser import build_parser
+from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 
 __all__ = ["build_parser", "main"]
 
@@ -23,7 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     tune_allocator()
     try:
-        return COMMANDS[args.command](args) or 0
+        with sigterm_as_interrupt():
+            return COMMANDS[args.command](args) or 0
     except BrokenPipeError:  # the reader went away (output piped into head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet
         return 0
@@ -31,9 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = " ".join(line.strip() for line in str(e).splitlines()) or type(e).__name__
         print(f"tinygrad-lenet {args.command}: error: {reason}", file=sys.stderr)
         return 1
+    except Terminated:
+        print(f"tinygrad-lenet {args.command}: terminated (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print(f"tinygrad-lenet {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import viz
-from ..base.errors import TinygradLenetError
+from ..base.errors import TinygradLenetError, WriteError
 from ..base.file_io import atomic_write
 from ..data import (
     MNIST,
     SAMPLE_CAVEAT,
     DataLoader,
+    describe,
     input_transform,
     load_mnist,
     read_digit_image,
@@ -29,8 +30,10 @@ from ..train import (
     restore_model,
     train_run,
     training_step_graph,
-    write_report,
 )
+from ..train.inference import restore_run
+from ..train.report import draw, run_artefacts
+from ..train.run_folder import holds_run
 from ..train.runs import run_folder
 from ..train.training_checkpoint import load_training_checkpoint
 from .parser import model_options_by_name
@@ -72,27 +75,30 @@ def train(args: argparse.Namespace) -> None:
     try:
         train_run(config, given=set(options))
     except KeyboardInterrupt:
-        _say_how_to_resume(config)
+        held = _held(config)
+        print(f"interrupted: {held}" if held else "interrupted before an epoch of this run was saved", file=sys.stderr)
         raise
+    except WriteError as e:
+        held = _held(config)
+        remedy = e.remedy or "once it can be written"
+        again = " with --overwrite" if holds_run(run_folder(config)) else ""  # a best.safetensors, but no last
+        then = f"; {held}" if held else f", then run the command again{again} (no epoch of this run was saved)"
+        raise WriteError(f"cannot write {e.path}: {e.reason}. {remedy[0].upper()}{remedy[1:]}{then}") from None
 
 
-def _say_how_to_resume(config: RunConfig) -> None:
-    folder = run_folder(config)
-    last = folder / "last.safetensors"
+def _held(config: RunConfig) -> str | None:
+    """Which epoch the run folder of ``config`` holds and the command that continues it (None: no epoch saved)."""
+    last = run_folder(config) / "last.safetensors"
     try:
         epoch = load(last)["metadata"]["epoch"]
     except (TinygradLenetError, OSError, KeyError, TypeError):
-        print(f"interrupted before an epoch of this run was saved in {folder}: nothing to resume", file=sys.stderr)
-        return
-    print(
-        f"interrupted: {last} holds the run after epoch {epoch}; continue it with\n"
-        f"  tinygrad-lenet train --resume {last}",
-        file=sys.stderr,
-    )
+        return None
+    return f"{last} holds the run after epoch {epoch}; continue it with\n  tinygrad-lenet train --resume {last}"
 
 
 def eval_(args: argparse.Namespace) -> None:
-    model, metadata = restore_model(args.checkpoint)
+    """``eval``: with --out, every file the run drew at its end, redrawn from this checkpoint."""
+    model, metadata, history = restore_run(args.checkpoint)
     train_set, test_set = load_mnist(args.data, args.data_dir)
     if args.split == "train":
         test_set = train_set
@@ -104,7 +110,9 @@ def eval_(args: argparse.Namespace) -> None:
         f"({errors} errors in {len(result.targets)}), loss {result.loss:.4f}{on}"
     )
     if args.out:
-        files = write_report(model, result, test_set, Path(args.out), metadata["input_size"])
+        out, title = Path(args.out), f"{metadata['model']} on {metadata.get('data', describe(train_set))}"
+        artefacts = run_artefacts(model, result, test_set, out, metadata["input_size"], history, title, print)
+        files = draw(artefacts, out)
         print(f"wrote {', '.join(p.name for p in files)} to {args.out}")
 
 

@@ -217,7 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="test",
         help="the test set, or the training set (the training error of the finished model)",
     )
-    ev.add_argument("--out", help="also write report.txt and plots into this folder")
+    ev.add_argument(
+        "--out",
+        help="also draw into this folder every file a run draws at its end: report.txt, the plots and graph.svg "
+        "(the run's own folder, to redraw what is missing there)",
+    )
 
     predict = commands.add_parser(
         "predict",

@@ -14,11 +14,21 @@ from ..data import input_transform
 from ..models import MODELS, create_model
 from ..nn import Module
 from ..tensor.tensor import Tensor
+from .history import COLUMNS, History
 from .training_checkpoint import TO_RESTORE, load_training_checkpoint
 
 
 def restore_model(checkpoint: str | os.PathLike[str]) -> tuple[Module, dict[str, Any]]:
     """The model saved in a training checkpoint, in eval mode, and the checkpoint's metadata.
+    (:func:`restore_run` gives the run's history too.)
+    """
+    model, metadata, _ = restore_run(checkpoint)
+    return model, metadata
+
+
+def restore_run(checkpoint: str | os.PathLike[str]) -> tuple[Module, dict[str, Any], History]:
+    """The model saved in a training checkpoint, in eval mode, the checkpoint's metadata, and the
+    history of the run up to it (empty if the checkpoint holds none).
 
     The model is built by its registry name from the metadata; a name, an option or a value that
     cannot build it (a crafted or foreign file) is a :class:`CheckpointError` naming the file,
@@ -44,7 +54,11 @@ def restore_model(checkpoint: str | os.PathLike[str]) -> tuple[Module, dict[str,
             f"{checkpoint}: its metadata asks for {name} with {options}, which cannot be built: {e}"
         ) from None
     model.load_state_dict(state["model"])
-    return model.eval(), {**metadata, "input_size": spec.input_size}
+    rows = state.get("history")
+    plotted = set(COLUMNS) - {"lr", "seconds"}
+    if not (isinstance(rows, list) and all(isinstance(row, dict) and plotted <= row.keys() for row in rows)):
+        rows = []  # a best.safetensors of an old release, or a file not written by fit: no curves
+    return model.eval(), {**metadata, "input_size": spec.input_size}, History(rows)
 
 
 @no_grad()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,14 +21,57 @@ from .history import History
 from .loop import Evaluation
 from .metrics import classification_report, confusion_matrix, most_confident_mistakes
 
+Artefacts = dict[str, Callable[[], Path]]
+"""Files of a report by name, each with the call that draws it (nothing is drawn until it is called)."""
+
+
+def _confusion_artefacts(cm: np.ndarray, out: Path, title: str) -> Artefacts:
+    return {
+        "report.txt": lambda: atomic_write(out / "report.txt", (classification_report(cm) + "\n").encode()),
+        "confusion.png": lambda: plots.plot_confusion_matrix(cm, out / "confusion.png", title),
+    }
+
+
+def draw(artefacts: Artefacts, out: Path) -> list[Path]:
+    """Draw every one of ``artefacts`` into ``out`` (created if needed); the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [draw_one() for draw_one in artefacts.values()]
+
 
 def report_and_confusion(cm: np.ndarray, out: Path, title: str = "confusion matrix") -> list[Path]:
     """report.txt (per-class precision, recall, F1) and confusion.png of a confusion matrix."""
-    out.mkdir(parents=True, exist_ok=True)
-    return [
-        atomic_write(out / "report.txt", (classification_report(cm) + "\n").encode()),
-        plots.plot_confusion_matrix(cm, out / "confusion.png", title),
-    ]
+    return draw(_confusion_artefacts(cm, out, title), out)
+
+
+def report_artefacts(
+    model: Module,
+    result: Evaluation,
+    test_set: MNIST,
+    out: Path,
+    input_size: int,
+    history: History | None = None,
+    title: str = "",
+) -> Artefacts:
+    """The files of a trained model's report (text report, confusion matrix, curves when there is a
+    history, most confident mistakes, first-layer filters and feature maps), not yet drawn."""
+    artefacts = _confusion_artefacts(confusion_matrix(result.targets, result.predictions), out, "confusion matrix")
+    if history is not None and len(history):
+        artefacts["curves.png"] = lambda: plots.plot_history(history, out / "curves.png", title)
+    mistakes = most_confident_mistakes(result.probabilities, result.targets, 24)
+    if len(mistakes):
+        artefacts["mistakes.png"] = lambda: plots.plot_mistakes(
+            test_set.data, result.targets, result.probabilities, mistakes, out / "mistakes.png"
+        )
+    first = next((m for m in model.modules() if isinstance(m, (Conv2d, Linear))), None)
+    if first is not None:
+        weights = first.weight.numpy()
+        artefacts["filters.png"] = lambda: plots.plot_filters(weights, out / "filters.png")
+    if isinstance(first, Conv2d):
+        conv = first
+        artefacts["feature_maps.png"] = lambda: _feature_maps(
+            model, conv, test_set, input_size, out / "feature_maps.png"
+        )
+    return artefacts
 
 
 def write_report(
@@ -40,20 +84,34 @@ def write_report(
     title: str = "",
 ) -> list[Path]:
     """The text report and the plots of a trained model's evaluation, into ``out``."""
-    files = report_and_confusion(confusion_matrix(result.targets, result.predictions), out)
-    if history is not None and len(history):
-        files.append(plots.plot_history(history, out / "curves.png", title))
-    mistakes = most_confident_mistakes(result.probabilities, result.targets, 24)
-    if len(mistakes):
-        files.append(
-            plots.plot_mistakes(test_set.data, result.targets, result.probabilities, mistakes, out / "mistakes.png")
-        )
-    first = next((m for m in model.modules() if isinstance(m, (Conv2d, Linear))), None)
-    if first is not None:
-        files.append(plots.plot_filters(first.weight.numpy(), out / "filters.png"))
-    if isinstance(first, Conv2d):
-        files.append(_feature_maps(model, first, test_set, input_size, out / "feature_maps.png"))
-    return files
+    return draw(report_artefacts(model, result, test_set, out, input_size, history, title), out)
+
+
+def run_artefacts(
+    model: Module,
+    result: Evaluation,
+    test_set: MNIST,
+    out: Path,
+    input_size: int,
+    history: History | None,
+    title: str,
+    log: Callable[[str], None],
+) -> Artefacts:
+    """Every file a training run draws at its end: the report's, and graph.svg (see :func:`write_graph`)."""
+    artefacts = report_artefacts(model, result, test_set, out, input_size, history, title)
+    artefacts["graph.svg"] = lambda: write_graph(model, test_set, input_size, out, log)[0]
+    return artefacts
+
+
+def missing(artefacts: Artefacts, out: Path) -> Artefacts:
+    """Those of ``artefacts`` that ``out`` lacks. graph.svg is not missing where graph.dot is and
+    Graphviz is not installed: that is all a run can draw without it."""
+    without_graphviz = shutil.which("dot") is None
+    return {
+        name: draw_one
+        for name, draw_one in artefacts.items()
+        if not (out / name).exists() and not (name == "graph.svg" and without_graphviz and (out / "graph.dot").exists())
+    }
 
 
 def training_step_graph(

@@ -42,6 +42,12 @@ CHANGEABLE = (
 )
 """Options a resumed run applies from its next epoch, with a note."""
 
+INVOCATION = ("out", "resume", "overwrite", "progress")
+"""Options of one invocation of ``train``, not of the run: a checkpoint does not record them and a
+resumed run never takes them from one. A resumed run writes into the folder that holds the
+checkpoint it continues, wherever that folder is now (moved, copied, or reached from another
+working directory), unless ``--out`` is given."""
+
 OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: sdlm scales its step by it
 
 
@@ -68,7 +74,7 @@ def merge_config(config: RunConfig, saved: dict[str, Any], given: Iterable[str])
             f"{getattr(config, name)!r} would make it another run, so it cannot be changed on resume "
             "(start a new run with another --out instead)"
         )
-    values = {name: saved[name] for name in fields if name in saved and name not in given}
+    values = {name: saved[name] for name in fields if name in saved and name not in given and name not in INVOCATION}
     merged = dataclasses.replace(config, **values)
     # a run saved without an lr trained at its optimizer's default (the optimizer is KEPT: merged has the run's)
     before = {**saved, "lr": default_lr(merged.optimizer) if saved.get("lr") is None else saved["lr"]}

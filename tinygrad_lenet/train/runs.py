@@ -14,15 +14,17 @@ from ..base.errors import ResumeError
 from ..base.threads import set_num_threads
 from ..data import MNIST, MNIST_MEAN, MNIST_STD, SAMPLE_CAVEAT, DataLoader, describe, input_transform, load_mnist
 from ..models import MODELS, create_model
+from ..nn.module import Module
 from ..optim import APPLIES_TO
 from ..optim.optimizer import Optimizer
-from .loop import LOSSES, evaluate, fit
+from .history import History
+from .loop import LOSSES, Evaluation, evaluate, fit
 from .metrics import confusion_matrix
-from .report import report_and_confusion, write_graph, write_report
+from .report import Artefacts, draw, missing, report_and_confusion, run_artefacts
 from .reproducibility import environment
-from .resume import merge_config, resumed_training_state
+from .resume import INVOCATION, merge_config, resumed_training_state
 from .run_config import RunConfig
-from .run_folder import RunFolder
+from .run_folder import RunFolder, holds_run
 from .training_checkpoint import load_training_checkpoint
 
 TRAINING_ONLY = (
@@ -108,23 +110,13 @@ def train_run(
         raise ValueError(f"epochs and batch size must be at least 1, got {config.epochs} and {config.batch_size}")
     _refuse_ignored(config, given, spec.trainable)
     out = run_folder(config)
-    if state is not None and len(state["history"]) >= config.epochs:
-        done = len(state["history"])
-        log(
-            f"{config.resume}: the run is finished ({done} of {config.epochs} epochs); nothing was changed. "
-            f"To train it further, give --epochs with more than {done}."
-        )
-        return {"finished": True, "epochs": done, "files": []}
     if config.threads is not None:
         set_num_threads(config.threads)
+    if state is not None and len(state["history"]) >= config.epochs:
+        return _finished(config, state, out, log)
     tl_random.manual_seed(config.seed)
     train_set, test_set = load_mnist(config.data, config.data_dir, log)
-    dataset = {"train": len(train_set), "test": len(test_set), "sample": train_set.is_sample}
-    if state is not None and state["metadata"].get("dataset", dataset) != dataset:
-        raise ResumeError(
-            f"--resume {config.resume}: the run was trained on {state['metadata']['data']}, "
-            f"but the data now is {describe(train_set)}; give the same --data / --data-dir"
-        )
+    dataset = _check_same_data(config, state, train_set, test_set)
     with RunFolder(out, resume=config.resume, overwrite=config.overwrite, log=log) as folder:
         if not spec.trainable:
             return _fit_knn(create_model(config.model, **config.model_options), train_set, test_set, folder.dir, log)
@@ -156,7 +148,7 @@ def train_run(
             "normalize": [MNIST_MEAN, MNIST_STD],
             "data": describe(train_set),
             "dataset": dataset,
-            "config": dataclasses.asdict(config),
+            "config": {k: v for k, v in dataclasses.asdict(config).items() if k not in INVOCATION},
             "environment": environment(),
         }
         log(
@@ -180,10 +172,7 @@ def train_run(
             log=log,
         )
         result = evaluate(model, test_loader, LOSSES[config.loss])
-        files = write_report(
-            model, result, test_set, folder.dir, spec.input_size, history, f"{config.model} on {describe(train_set)}"
-        )
-        files += write_graph(model, test_set, spec.input_size, folder.dir, log)
+        files = draw(_final_artefacts(config, model, result, train_set, test_set, history, folder.dir, log), folder.dir)
     best = history.best()
     summary = {
         "test_accuracy": result.accuracy,
@@ -202,6 +191,58 @@ def train_run(
     )
     log(f"wrote {', '.join(p.name for p in files)} and the checkpoints last.safetensors, best.safetensors to {out}")
     return summary
+
+
+def _check_same_data(config: RunConfig, state: dict[str, Any] | None, train_set: MNIST, test_set: MNIST) -> dict:
+    """The sizes of the data loaded (what a checkpoint records), refused if a resumed run was trained on other data."""
+    dataset = {"train": len(train_set), "test": len(test_set), "sample": train_set.is_sample}
+    if state is not None and state["metadata"].get("dataset", dataset) != dataset:
+        raise ResumeError(
+            f"--resume {config.resume}: the run was trained on {state['metadata']['data']}, "
+            f"but the data now is {describe(train_set)}; give the same --data / --data-dir"
+        )
+    return dataset
+
+
+def _final_artefacts(
+    config: RunConfig,
+    model: Module,
+    result: Evaluation,
+    train_set: MNIST,
+    test_set: MNIST,
+    history: History,
+    out: Path,
+    log: Callable[[str], None],
+) -> Artefacts:
+    """What a run draws once its last epoch is trained: the report, its plots and graph.svg."""
+    title = f"{config.model} on {describe(train_set)}"
+    return run_artefacts(model, result, test_set, out, MODELS[config.model].input_size, history, title, log)
+
+
+def _finished(config: RunConfig, state: dict[str, Any], out: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """Resuming a run that trained all its epochs: nothing is trained and no checkpoint changes, but
+    the files of its final report that are missing (the run was stopped while it drew them: disk
+    full, SIGTERM) are drawn from its last checkpoint, as the run would have drawn them."""
+    done = len(state["history"])
+    finished = f"{config.resume}: the run is finished ({done} of {config.epochs} epochs)"
+    further = f"To train it further, give --epochs with more than {done}."
+    drawn: list[Path] = []
+    if holds_run(out):
+        model = create_model(config.model, **config.model_options)
+        model.load_state_dict(state["model"])
+        tl_random.manual_seed(config.seed)
+        train_set, test_set = load_mnist(config.data, config.data_dir, log)
+        _check_same_data(config, state, train_set, test_set)
+        test_loader = DataLoader(test_set, 1000, transform=input_transform(MODELS[config.model].input_size))
+        result = evaluate(model, test_loader, LOSSES[config.loss])
+        history = History(state["history"])
+        todo = missing(_final_artefacts(config, model, result, train_set, test_set, history, out, log), out)
+        if todo:
+            with RunFolder(out, resume=config.resume, log=log):
+                drawn = draw(todo, out)
+    lacked = f"; drew what its final report lacked: {', '.join(p.name for p in drawn)}" if drawn else ""
+    log(f"{finished}{lacked}; nothing {'else ' if drawn else ''}was changed. {further}")
+    return {"finished": True, "epochs": done, "files": drawn}
 
 
 def _fit_knn(knn: Any, train_set: MNIST, test_set: MNIST, out: Path, log: Callable[[str], None]) -> dict[str, Any]:

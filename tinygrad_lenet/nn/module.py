@@ -136,6 +136,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """``forward(*args, **kwargs)`` and the forward hooks; a numpy array given for a tensor is
+        refused here, naming the module, rather than failing deep inside the first layer."""
+        for arg in args:
+            if isinstance(arg, np.ndarray):
+                raise TypeError(
+                    f"{type(self).__name__}: expected a Tensor, got numpy.ndarray: wrap it with tl.tensor(...)"
+                )
         outer = MODULE_STACK.running
         MODULE_STACK.running = outer + (self,)
         try:

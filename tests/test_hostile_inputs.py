@@ -4,16 +4,18 @@ arrays given to a model, bench without PyTorch (issue 23)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from installed_command import one_line_error, run
 from PIL import Image
 
 import tinygrad_lenet as tl
-from tinygrad_lenet.data import MNIST, read_digit_image
+from tinygrad_lenet.data import MNIST, read_digit_image, read_kaggle_csv
 from tinygrad_lenet.models import MODELS, create_model
 
 HEADER = ",".join(f"pixel{i}" for i in range(784))
@@ -43,6 +45,66 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("model") / "model.safetensors"
     tl.save({"model": create_model("softmax").state_dict(), "metadata": {"model": "softmax"}}, path)
     return path
+
+
+# --- Kaggle CSV --------------------------------------------------------------------------------------
+def test_excels_csv_utf8_with_a_byte_order_mark_and_crlf_is_read(tmp_path: Path) -> None:
+    digits = MNIST.sample(train=False).data[:3]
+    rows = "".join(",".join(map(str, d.ravel())) + "\r\n" for d in digits)
+    (tmp_path / "test.csv").write_bytes(("\ufeff" + HEADER + "\r\n" + rows).encode("utf-8"))
+    images, labels = read_kaggle_csv(tmp_path / "test.csv")
+    np.testing.assert_array_equal(images, digits)
+    assert labels is None
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("0\n", "row 2: 1 values; the header has 784 columns"),
+        ("{row}\n\n{row}\n1,2\n", "row 5: 2 values; the header has 784 columns"),  # blank lines are counted
+        ("{row}\n{row},\n", "row 3: 785 values; the header has 784 columns"),
+        ("{row}\nx{row}\n", "row 3, column pixel0: 'x0'; expected an integer 0..255"),
+        ("{row}\n{row}\n{rest},300\n", "row 4, column pixel783: '300'; expected an integer 0..255"),
+        ("1.5,{rest}\n", "row 2, column pixel0: '1.5'; expected an integer 0..255"),
+    ],
+)
+def test_kaggle_csv_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path: Path, body: str, message: str) -> None:
+    text = HEADER + "\n" + body.format(row=",".join(["0"] * 784), rest=",".join(["0"] * 783))
+    (tmp_path / "test.csv").write_text(text)
+    with pytest.raises(tl.DataError) as error:
+        read_kaggle_csv(tmp_path / "test.csv")
+    assert str(error.value) == f"{tmp_path / 'test.csv'}, {message}"
+    assert "usecols" not in str(error.value)
+
+
+def test_kaggle_csv_header_and_label_errors_name_the_column(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(HEADER.replace("pixel2,", "pixle2,") + "\n" + ",".join(["0"] * 784) + "\n")
+    with pytest.raises(tl.DataError, match=r"a.csv: expected a header .* in row 1; column 3 is 'pixle2'$"):
+        read_kaggle_csv(tmp_path / "a.csv")
+    (tmp_path / "b.csv").write_text("label," + HEADER + "\n" + "12," + ",".join(["0"] * 784) + "\n")
+    with pytest.raises(tl.DataError, match=r"b.csv, row 2, column label: '12'; expected an integer 0..9$"):
+        read_kaggle_csv(tmp_path / "b.csv")
+
+
+@pytest.mark.parametrize("link", ["same", "spelling", "symlink", "hardlink", "checkpoint"])
+def test_kaggle_refuses_an_out_that_is_a_file_it_reads(tmp_path: Path, checkpoint: Path, link: str) -> None:
+    csv = tmp_path / "test.csv"
+    csv.write_text(HEADER + "\n" + ",".join(["0"] * 784) + "\n")
+    kept = {csv: csv.read_bytes(), checkpoint: checkpoint.read_bytes()}
+    out = {"same": "test.csv", "spelling": f"../{tmp_path.name}/test.csv", "checkpoint": str(checkpoint)}.get(
+        link, "alias.csv"
+    )
+    if link == "symlink":
+        (tmp_path / "alias.csv").symlink_to(csv)
+    elif link == "hardlink":
+        os.link(csv, tmp_path / "alias.csv")
+    option = "--checkpoint" if link == "checkpoint" else "--test-csv"
+    one_line_error(
+        run("kaggle", "--checkpoint", str(checkpoint), "--test-csv", "test.csv", "--out", out, cwd=tmp_path),
+        1,
+        f"--out {out} is the file {option} reads: give another file name",
+    )
+    assert all(path.read_bytes() == data for path, data in kept.items())
 
 
 # --- models: empty batches, numpy inputs -------------------------------------------------------------

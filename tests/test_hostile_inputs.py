@@ -244,7 +244,7 @@ def test_excels_csv_utf8_with_a_byte_order_mark_and_crlf_is_read(tmp_path: Path)
 @pytest.mark.parametrize(
     "body,message",
     [
-        ("0\n", "row 2: 1 values; the header has 784 columns"),
+        ("0\n", "row 2: 1 value; the header has 784 columns"),
         ("{row}\n\n{row}\n1,2\n", "row 5: 2 values; the header has 784 columns"),  # blank lines are counted
         ("{row}\n{row},\n", "row 3: 785 values; the header has 784 columns"),
         ("{row}\nx{row}\n", "row 3, column pixel0: 'x0'; expected an integer 0..255"),

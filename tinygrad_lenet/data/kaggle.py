@@ -60,7 +60,7 @@ def _check_header(path: Path, header: str) -> list[str]:
     elif wrong is not None:
         found = f"column {wrong + 1} is {columns[wrong]!r}"
     else:
-        found = f"it has {len(columns)} columns"
+        found = f"it has {len(columns)} column{'s' * (len(columns) != 1)}"
     raise DataError(
         f"{path}: expected a header 'label,pixel0,...,pixel783' (train) or 'pixel0,...,pixel783' (test) "
         f"in row 1; {found}"
@@ -88,7 +88,8 @@ def _first_malformed_row(path: Path, rows: list[tuple[int, str]], columns: list[
         for number, line in chunk:
             fields = line.split(",")
             if len(fields) != len(columns):
-                return DataError(f"{path}, row {number}: {len(fields)} values; the header has {len(columns)} columns")
+                values = f"{len(fields)} value{'s' * (len(fields) != 1)}"
+                return DataError(f"{path}, row {number}: {values}; the header has {len(columns)} columns")
             for name, field, most in zip(columns, fields, high.tolist()):
                 if not (_INTEGER.fullmatch(field) and 0 <= int(field) <= most):
                     return DataError(

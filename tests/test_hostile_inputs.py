@@ -339,6 +339,14 @@ def test_a_model_given_a_numpy_array_says_to_wrap_it() -> None:
         model(np.zeros((1, 1, 32, 32), np.float32))
     assert model(tl.tensor(np.zeros((1, 1, 32, 32), np.float32))).shape == (1, 10)
 
+    class FromArrays(tl.nn.Module):
+        """A module whose forward declares array inputs (as OnnxModule's does) gets them."""
+
+        def forward(self, x: np.ndarray) -> tl.Tensor:
+            return tl.tensor(x) * 2
+
+    assert FromArrays()(np.ones(3)).tolist() == [2.0, 2.0, 2.0]
+
 
 # --- bench without PyTorch ---------------------------------------------------------------------------
 def test_bench_says_when_pytorch_is_not_installed(tmp_path: Path) -> None:

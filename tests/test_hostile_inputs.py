@@ -291,6 +291,19 @@ def test_kaggle_refuses_an_out_that_is_a_file_it_reads(tmp_path: Path, checkpoin
     assert all(path.read_bytes() == data for path, data in kept.items())
 
 
+@pytest.mark.parametrize("command", ["export", "graph"])
+def test_export_and_graph_refuse_to_write_over_the_checkpoint_they_read(
+    tmp_path: Path, checkpoint: Path, command: str
+) -> None:
+    kept = checkpoint.read_bytes()
+    one_line_error(
+        run(command, "--checkpoint", str(checkpoint), "--out", str(checkpoint), cwd=tmp_path),
+        1,
+        f"--out {checkpoint} is the file --checkpoint reads: give another file name",
+    )
+    assert checkpoint.read_bytes() == kept
+
+
 # --- models: empty batches, numpy inputs -------------------------------------------------------------
 @pytest.mark.parametrize("name", [n for n, spec in MODELS.items() if spec.trainable])
 def test_a_model_given_a_batch_of_zero_images_returns_zero_rows(name: str) -> None:

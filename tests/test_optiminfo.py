@@ -15,7 +15,6 @@ pytest.importorskip("expecttest", reason="PyTorch's test database needs expectte
 import optiminfo  # after the importorskip above
 
 NOT_HERE = {
-    "LBFGS": "not yet: comes with the sequence-models issue (its closure-driven step)",
     "SparseAdam": "deliberate: sparse gradients do not exist here (tensors are dense numpy arrays)",
 }
 INFOS = {info.optim_cls.__name__: info for info in optiminfo.optimizer_infos()}

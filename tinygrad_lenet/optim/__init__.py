@@ -8,6 +8,7 @@ from .adam import Adam, AdamW
 from .adamax import Adamax, NAdam
 from .asgd import ASGD
 from .by_name import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES, create_optimizer, create_scheduler, default_lr
+from .lbfgs import LBFGS
 from .muon import Muon
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -20,6 +21,7 @@ __all__ = [
     "APPLIES_TO",
     "ASGD",
     "DEFAULT_LR",
+    "LBFGS",
     "OPTIMIZERS",
     "SCHEDULES",
     "SGD",

@@ -149,6 +149,10 @@ OPTIMIZERS = {
     "adamw": lambda ps: optim.AdamW(ps, lr=1e-2),
     "rmsprop": lambda ps: optim.RMSprop(ps, lr=1e-2, momentum=0.5, centered=True),
     "adagrad": lambda ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01),
+    "radam": lambda ps: optim.RAdam(ps, lr=1e-2, weight_decay=1e-3, decoupled_weight_decay=True),
+    "asgd": lambda ps: optim.ASGD(ps, lr=0.05, t0=1),
+    "rprop": lambda ps: optim.Rprop(ps, lr=1e-3),
+    "adafactor": lambda ps: optim.Adafactor(ps, lr=1e-2, weight_decay=1e-3),
 }
 
 

@@ -7,14 +7,18 @@ the file's order, which ONNX requires to be topological.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import nn
 from ..base.errors import CheckpointError
+from ..base.file_io import read_bytes
+from ..base.limits import max_load_bytes, too_large
 from ..tensor.tensor import Tensor
 from .import_table import IMPORTERS, WITH_SECOND_OUTPUT
 
@@ -100,16 +104,49 @@ class OnnxModule(nn.Module):
         return results[0] if len(results) == 1 else results
 
 
+def _external_bytes(model: Any, folder: Path) -> int:
+    """The bytes reading ``model``'s external data would take: each tensor's ``length``, or the rest of its
+    file (counted per tensor, as each reads its own copy even when several share one file)."""
+    from onnx import external_data_helper
+
+    total = 0
+    for tensor in external_data_helper._get_all_tensors(model):  # what load_external_data_for_model reads
+        if external_data_helper.uses_external_data(tensor):
+            info = external_data_helper.ExternalDataInfo(tensor)
+            if info.length is not None:
+                total += info.length
+            else:  # a missing file or one outside the folder is left to onnx's own checks to report
+                with contextlib.suppress(OSError):
+                    total += max(os.stat(folder / info.location).st_size - (info.offset or 0), 0)
+    return total
+
+
 def load(path: str | os.PathLike[str]) -> OnnxModule:
-    """Read an ONNX file into an :class:`OnnxModule` (checked with ``onnx.checker`` first)."""
+    """Read an ONNX file into an :class:`OnnxModule` (checked with ``onnx.checker`` first).
+
+    The limits of ``base/limits.py`` apply: the model must be a regular file of at most 4 GiB and
+    its external data (regular files in the model's folder, as onnx checks) at most 4 GiB in all.
+    """
     import onnx
 
-    try:
-        model = onnx.load(os.fspath(path))
-        onnx.checker.check_model(model)
-    except FileNotFoundError:
-        raise CheckpointError(f"{path}: no such ONNX file") from None
-    except Exception as e:  # onnx reports a damaged or invalid file with several exception types
+    path = Path(path)
+    blob = read_bytes(path, CheckpointError, "ONNX file")
+
+    def invalid(e: Exception) -> CheckpointError:  # onnx reports a damaged or invalid file with several types
         reason = re.sub(r"\s+", " ", str(e))[:300]
-        raise CheckpointError(f"{path}: not a valid ONNX model ({reason})") from None
+        return CheckpointError(f"{path}: not a valid ONNX model ({reason})")
+
+    try:
+        fmt = onnx.serialization.registry.get_format_from_file_extension(path.suffix) or "protobuf"
+        model = onnx.load_model_from_string(blob, format=fmt)
+        external = _external_bytes(model, path.parent)
+    except Exception as e:
+        raise invalid(e) from None
+    if external > max_load_bytes():
+        raise CheckpointError(too_large(path, "ONNX model's external data", external))
+    try:
+        onnx.external_data_helper.load_external_data_for_model(model, os.fspath(path.parent))
+        onnx.checker.check_model(model)
+    except Exception as e:
+        raise invalid(e) from None
     return OnnxModule(model)

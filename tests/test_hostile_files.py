@@ -267,8 +267,8 @@ def test_a_structure_nested_past_the_limit_is_one_clear_error(tmp_path):
 
 
 # --- ONNX external data ------------------------------------------------------------------------------------------
-def onnx_with_external_data(path: Path, lengths: list[int | None]) -> Path:
-    """An ONNX model whose initializers read ``lengths`` bytes (None: the whole file) of weights.bin beside it."""
+def onnx_with_external_data(path: Path, lengths: list[int | None], location: str = "weights.bin") -> Path:
+    """An ONNX model whose initializers read ``lengths`` bytes (None: the whole file) of ``location`` beside it."""
     from onnx import TensorProto, helper
 
     weights = []
@@ -276,7 +276,7 @@ def onnx_with_external_data(path: Path, lengths: list[int | None]) -> Path:
         weight = helper.make_tensor(f"w{i}", TensorProto.FLOAT, [4], [0.0] * 4)
         weight.ClearField("float_data")
         weight.data_location = TensorProto.EXTERNAL
-        for key, value in [("location", "weights.bin")] + ([("length", str(length))] if length else []):
+        for key, value in [("location", location)] + ([("length", str(length))] if length else []):
             entry = weight.external_data.add()
             entry.key, entry.value = key, value
         weights.append(weight)
@@ -297,12 +297,15 @@ def test_onnx_external_data_past_the_limit_is_refused_before_it_is_read(tmp_path
         f.truncate(5 << 30)  # sparse: no disk space taken
     whole = onnx_with_external_data(tmp_path / "whole.onnx", [None])
     thrice = onnx_with_external_data(tmp_path / "thrice.onnx", [2 << 30] * 3)  # 2 GiB each, read three times
-    lines = bounded(("tl.onnx.load", whole), ("tl.onnx.load", thrice))
+    (tmp_path / "zero.bin").symlink_to("/dev/zero")  # refused whether or not the onnx version checks
+    device = onnx_with_external_data(tmp_path / "device.onnx", [None], "zero.bin")
+    *lines, last = bounded(("tl.onnx.load", whole), ("tl.onnx.load", thrice), ("tl.onnx.load", device))
     for path, size, line in zip((whole, thrice), ("5 GiB", "6 GiB"), lines):
         assert (
             f"tl.onnx.load CheckpointError {path}: the ONNX model's external data is larger than the limit of "
             f"4 GiB ({size})" in line
         ), line
+    assert f"{tmp_path / 'zero.bin'}: cannot read it: it is a character device, not a regular ONNX" in last, last
 
 
 # --- the command line: one line, no traceback ------------------------------------------------------------------

@@ -5,7 +5,8 @@ multiple of its size, and never overflows the stack; a file past a limit is refu
 naming the file, what was wrong and the limit. The limits:
 
 - **Only regular files are read.** A device (``/dev/zero``), FIFO, socket or folder given as a
-  checkpoint, ONNX model, IDX or CSV file is refused before anything is read from it.
+  checkpoint, ONNX model (or its external data), IDX or CSV file is refused before anything is read
+  from it (a FIFO is opened without waiting for a writer).
 - **A file read whole is at most** :func:`max_load_bytes`: 4 GiB, or the number of bytes in the
   environment variable ``TINYGRAD_LENET_MAX_LOAD_BYTES``. This covers checkpoints (``tl.load``,
   ``.safetensors`` and ``.pth``, by name or as an open file), ONNX models and, in total, their
@@ -90,12 +91,17 @@ def expansion_rule() -> str:
     )
 
 
-def check_file(info: os.stat_result, path: Path, error: type[Exception], what: str) -> int:
-    """The size of the file ``info`` describes; ``error`` naming ``path`` if it is not a regular
-    file (a device, FIFO, folder) or is larger than :func:`max_load_bytes`."""
+def check_regular(info: os.stat_result, path: Path, error: type[Exception], what: str) -> None:
+    """``error`` naming ``path`` if the file ``info`` describes is not a regular file (a device, FIFO, folder)."""
     if not stat.S_ISREG(info.st_mode):
         kind = next((name for test, name in _KINDS.items() if test(info.st_mode)), "special file")
         raise error(f"{path}: cannot read it: it is a {kind}, not a regular {what}")
+
+
+def check_file(info: os.stat_result, path: Path, error: type[Exception], what: str) -> int:
+    """The size of the file ``info`` describes; ``error`` naming ``path`` if it is not a regular
+    file or is larger than :func:`max_load_bytes`."""
+    check_regular(info, path, error, what)
     if info.st_size > max_load_bytes():
         raise error(too_large(path, what, info.st_size))
     return info.st_size

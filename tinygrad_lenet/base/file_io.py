@@ -86,7 +86,10 @@ def read_bytes(path: str | os.PathLike[str], error: type[Exception], what: str =
         raise error(f"{path}: cannot read it ({e.strerror})") from None
     try:
         size = check_file(os.fstat(fd), path, error, what)
-        with open(fd, "rb", closefd=False) as f:
-            return f.read(size)
+        try:
+            with open(fd, "rb", closefd=False) as f:
+                return f.read(size)
+        except OSError as e:
+            raise error(f"{path}: cannot read it ({e.strerror})") from None
     finally:
         os.close(fd)

@@ -20,6 +20,7 @@ from .layers import (
     Tanh,
     Unflatten,
 )
+from .layer_norm import LayerNorm, RMSNorm
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -58,6 +59,7 @@ __all__ = [
     "IncompatibleKeys",
     "KLDivLoss",
     "L1Loss",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
@@ -70,6 +72,7 @@ __all__ = [
     "NLLLoss",
     "Parameter",
     "ParameterList",
+    "RMSNorm",
     "ReLU",
     "ReLU6",
     "Sequential",

@@ -2,7 +2,9 @@
 
 from . import functional, init, parallel, utils
 from .activation import ELU, GELU, Hardswish, LeakyReLU, Mish, ReLU6, SiLU, Softplus
+from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
+from .layer_norm import LayerNorm, RMSNorm
 from .layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -20,7 +22,6 @@ from .layers import (
     Tanh,
     Unflatten,
 )
-from .layer_norm import LayerNorm, RMSNorm
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -66,6 +67,7 @@ __all__ = [
     "MSELoss",
     "MaxPool2d",
     "Mish",
+    "MultiheadAttention",
     "Module",
     "ModuleDict",
     "ModuleList",

@@ -141,7 +141,7 @@ def _ours_by_name(fn: Any) -> Any:
     name = getattr(fn, "__name__", "")
     module = str(getattr(fn, "__module__", ""))
     place = tl.nn.functional if "functional" in module else tl
-    return getattr(place, name, fn)
+    return getattr(place, name, None) or getattr(tl.nn.functional, name, fn)  # F.gelu is torch._C._nn.gelu
 
 
 def _seeded(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

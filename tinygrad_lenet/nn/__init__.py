@@ -37,6 +37,8 @@ from .module import IncompatibleKeys, Module, Parameter
 from .normalization import BatchNorm1d, BatchNorm2d
 from .rbf import EuclideanRBF
 from .sparse import Embedding
+from .transformer import Transformer, TransformerDecoder, TransformerEncoder
+from .transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
 
 __all__ = [
     "EuclideanRBF",
@@ -84,6 +86,11 @@ __all__ = [
     "Softmax",
     "Softplus",
     "Tanh",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "Unflatten",
     "functional",
     "init",

@@ -63,14 +63,11 @@ class MultiheadAttention(Module):
         def empty(*shape: int) -> Parameter:
             return Parameter(np.empty(shape, dtype=dt))
 
-        if self._qkv_same_embed_dim:
-            self.in_proj_weight = empty(3 * embed_dim, embed_dim)
-            self.q_proj_weight = self.k_proj_weight = self.v_proj_weight = None
-        else:
-            self.in_proj_weight = None
-            self.q_proj_weight = empty(embed_dim, embed_dim)
-            self.k_proj_weight = empty(embed_dim, self.kdim)
-            self.v_proj_weight = empty(embed_dim, self.vdim)
+        same = self._qkv_same_embed_dim
+        self.in_proj_weight: Parameter | None = empty(3 * embed_dim, embed_dim) if same else None
+        self.q_proj_weight: Parameter | None = None if same else empty(embed_dim, embed_dim)
+        self.k_proj_weight: Parameter | None = None if same else empty(embed_dim, self.kdim)
+        self.v_proj_weight: Parameter | None = None if same else empty(embed_dim, self.vdim)
         self.in_proj_bias = empty(3 * embed_dim) if bias else None
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dt)
         self.bias_k = empty(1, 1, embed_dim) if add_bias_kv else None
@@ -82,9 +79,9 @@ class MultiheadAttention(Module):
         for weight in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
             if weight is not None:
                 init.xavier_uniform_(weight)
-        if self.in_proj_bias is not None:
-            init.constant_(self.in_proj_bias, 0.0)
-            init.constant_(self.out_proj.bias, 0.0)
+        for bias in (self.in_proj_bias, self.out_proj.bias):
+            if bias is not None:
+                init.constant_(bias, 0.0)
         for extra in (self.bias_k, self.bias_v):
             if extra is not None:
                 init.xavier_normal_(extra)

@@ -182,7 +182,7 @@ def attend(
         scores = scores + bias
     dead = np.isneginf(scores._array).all(-1, keepdims=True) if quiet_rows and bias is not None else None
     if dead is not None and dead.any():
-        alive = Tensor._make(~dead)
+        alive = Tensor._make(np.logical_not(dead))
         weights = scores.where(alive, 0.0).softmax(-1).where(alive, 0.0)
     else:
         weights = scores.softmax(-1)

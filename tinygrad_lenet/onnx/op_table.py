@@ -116,6 +116,35 @@ def _clip(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     ctx.node("Clip", [inputs[0], *bounds], [output], fn)
 
 
+def _get_item(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
+    """Basic slicing (a slice per leading dim, as ``chunk`` and ``split`` make) as one Slice node."""
+    index = fn.kwargs["index"]
+    index = index if isinstance(index, tuple) else (index,)
+    if not all(isinstance(i, slice) for i in index):
+        raise NotImplementedError(f"onnx.export: GetItem with the index {index!r} (only slices are mapped, to Slice)")
+    shape = fn.parents[0].shape
+    cut = [(axis, i.indices(shape[axis])) for axis, i in enumerate(index) if i != slice(None)]
+    starts, ends, axes, steps = (
+        [c[1][0] for c in cut],
+        [c[1][1] for c in cut],
+        [c[0] for c in cut],
+        [c[1][2] for c in cut],
+    )
+    values = [
+        ctx.constant(np.array(v, dtype=np.int64), n)
+        for v, n in zip((starts, ends, axes, steps), ("starts", "ends", "axes", "steps"))
+    ]
+    ctx.node("Slice", [inputs[0], *values], [output], fn)
+
+
+def _layer_norm(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
+    """LayerNormalization over the last ``ndim`` axes; its Scale is required, so ones stand in for no weight."""
+    x, ndim = fn.parents[0], int(fn.kwargs["ndim"])
+    scale = inputs[1] if fn.kwargs["weight"] else ctx.constant(np.ones(x.shape[x.ndim - ndim :], x.dtype), "scale")
+    bias = [inputs[-1]] if fn.kwargs["bias"] else []
+    ctx.node("LayerNormalization", [inputs[0], scale, *bias], [output], fn, axis=-ndim, epsilon=float(fn.kwargs["eps"]))
+
+
 EXPORTERS: dict[str, Exporter] = {
     "Add": _same("Add"),
     "Sub": _same("Sub"),
@@ -145,6 +174,8 @@ EXPORTERS: dict[str, Exporter] = {
     "LogSoftmax": _softmax("LogSoftmax"),
     "EuclideanRBF": _rbf,
     "Clip": _clip,
+    "LayerNorm": _layer_norm,
+    "GetItem": _get_item,
 }
 """Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported
 (the error names it)."""

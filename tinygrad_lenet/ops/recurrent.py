@@ -101,13 +101,13 @@ class LSTMLayer(Function):
         h, c = h0, c0
         for t in _steps(length, reverse):
             a = xw[t] + h @ w_hh.T
-            gate = _sigmoid(a)
+            gate = gates[t]
+            gate[:] = _sigmoid(a)
             gate[:, 2 * hidden : 3 * hidden] = np.tanh(a[:, 2 * hidden : 3 * hidden])
-            i, f, g, o = np.split(gate, 4, axis=1)
-            c = f * c + i * g
-            ms[t] = o * np.tanh(c)
+            c = gate[:, hidden : 2 * hidden] * c + gate[:, :hidden] * gate[:, 2 * hidden : 3 * hidden]
+            ms[t] = gate[:, 3 * hidden :] * np.tanh(c)
             h = ms[t] @ w_hr.T if w_hr is not None else ms[t]
-            gates[t], out[t, :, :width], out[t, :, width:] = gate, h, c
+            out[t, :, :width], out[t, :, width:] = h, c
         self.save_for_backward(gates, out, ms, h0, c0, w_hh, *(() if w_hr is None else (w_hr,)))
         return out
 
@@ -124,6 +124,9 @@ class LSTMLayer(Function):
         hidden, width = c0.shape[-1], h0.shape[-1]
         hs, cs = out[..., :width], out[..., width:]
         c_prev = _previous(cs, c0, self.reverse)
+        tcs = np.tanh(cs)
+        slope = gates * (1 - gates)  # each gate's derivative: s (1 - s) for a sigmoid, 1 - g^2 for tanh
+        slope[..., 2 * hidden : 3 * hidden] = 1 - gates[..., 2 * hidden : 3 * hidden] ** 2
         da_all = np.empty_like(gates)
         dh_all = np.empty_like(hs)
         dh, dc = np.zeros_like(h0), np.zeros_like(c0)
@@ -131,15 +134,15 @@ class LSTMLayer(Function):
             dh = grad[t, :, :width] + dh
             dh_all[t] = dh
             dm = dh @ w_hr if w_hr is not None else dh
-            i, f, g, o = np.split(gates[t], 4, axis=1)
-            tc = np.tanh(cs[t])
-            dc = grad[t, :, width:] + dc + dm * o * (1 - tc * tc)
+            gate, tc = gates[t], tcs[t]
+            dc = grad[t, :, width:] + dc + dm * gate[:, 3 * hidden :] * (1 - tc * tc)
             da = da_all[t]
-            da[:, :hidden] = dc * g * i * (1 - i)
-            da[:, hidden : 2 * hidden] = dc * c_prev[t] * f * (1 - f)
-            da[:, 2 * hidden : 3 * hidden] = dc * i * (1 - g * g)
-            da[:, 3 * hidden :] = dm * tc * o * (1 - o)
-            dc = dc * f
+            da[:, :hidden] = dc * gate[:, 2 * hidden : 3 * hidden]
+            da[:, hidden : 2 * hidden] = dc * c_prev[t]
+            da[:, 2 * hidden : 3 * hidden] = dc * gate[:, :hidden]
+            da[:, 3 * hidden :] = dm * tc
+            da *= slope[t]
+            dc = dc * gate[:, hidden : 2 * hidden]
             dh = da @ w_hh
         dw_hh = _sum_outer(da_all, _previous(hs, h0, self.reverse)) if self.needs_input_grad[3] else None
         dw_hr = (_sum_outer(dh_all, ms),) if w_hr is not None else ()

@@ -3,6 +3,8 @@ then the sequence op of ``ops/recurrent.py``. Shared by ``RNN``/``LSTM``/``GRU``
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..ops.recurrent import GRULayer, LSTMLayer, RNNLayer
 from ..tensor.tensor import Tensor
 from .functional import linear
@@ -33,12 +35,12 @@ def lstm_layer(
     b_hh: Tensor | None = None,
     w_hr: Tensor | None = None,
     reverse: bool = False,
-) -> tuple[Tensor, Tensor, Tensor]:
-    """An LSTM over x (L, B, I) from (h0, c0): the outputs (L, B, P) and the final states h_n (B, P), c_n (B, H)."""
+) -> tuple[Tensor, Tensor]:
+    """An LSTM over x (L, B, I) from (h0, c0): the outputs h_t (L, B, P) and the cell states c_t (L, B, H)."""
     xw = linear(x, w_ih, None if b_ih is None or b_hh is None else b_ih + b_hh)
     states = LSTMLayer.apply(xw, h0, c0, w_hh, *(() if w_hr is None else (w_hr,)), reverse=reverse)
-    width, last = h0.shape[-1], 0 if reverse else -1
-    return states[:, :, :width], states[last, :, :width], states[last, :, width:]
+    width = h0.shape[-1]
+    return states[:, :, :width], states[:, :, width:]
 
 
 def gru_layer(
@@ -53,3 +55,11 @@ def gru_layer(
     """A GRU over x (L, B, I) from h0 (B, H): the (L, B, H) outputs."""
     xw = linear(x, w_ih, b_ih)
     return GRULayer.apply(xw, h0, w_hh, *(() if b_hh is None else (b_hh,)), reverse=reverse)
+
+
+def final_state(states: Tensor, reverse: bool = False, lengths: np.ndarray | None = None) -> Tensor:
+    """The state after the last step of (L, B, H) ``states``: step L-1 (step 0 when ``reverse``), or
+    step lengths[b] - 1 of each sequence b when they have ``lengths`` (a packed batch, run unreversed)."""
+    if lengths is None:
+        return states[0 if reverse else -1]
+    return states[lengths - 1, np.arange(len(lengths))]

@@ -15,8 +15,8 @@ from ..base.errors import ShapeError
 from ..tensor.tensor import Tensor
 from . import init
 from .module import Module
-from .recurrent import check_sizes, new_weight
 from .recurrent_functions import gru_layer, lstm_layer, rnn_layer
+from .rnn_base import check_sizes, new_weight
 
 
 class RNNCellBase(Module):
@@ -121,8 +121,8 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         x, (h, c), batched = self._batched(input, [None, None] if hx is None else list(hx))
-        _, h_n, c_n = lstm_layer(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-        return _unbatch(h_n, batched), _unbatch(c_n, batched)
+        hs, cs = lstm_layer(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return _unbatch(hs[0], batched), _unbatch(cs[0], batched)
 
 
 class GRUCell(RNNCellBase):

@@ -18,6 +18,7 @@ import numpy as np
 from .. import nn
 from ..tensor.functions import maximum, minimum
 from ..tensor.tensor import Tensor
+from .recurrent_import import RECURRENT_IMPORTERS
 
 F = nn.functional
 Importer = Callable[[Sequence["Tensor | None"], dict[str, Any]], Tensor]
@@ -319,8 +320,12 @@ IMPORTERS: dict[str, Importer] = {
     "LogSoftmax": _softmax("log_softmax"),
     "ReduceSum": _reduce_sum,
     "Unsqueeze": _unsqueeze,
+    **RECURRENT_IMPORTERS,
 }
 """ONNX operator type -> the function that computes it with our ops. Any other operator is refused by name."""
 
-WITH_SECOND_OUTPUT: dict[str, Callable[..., tuple[Tensor, Tensor]]] = {"MaxPool": _max_pool_with_indices}
+WITH_SECOND_OUTPUT: dict[str, Callable[..., tuple[Tensor, ...]]] = {
+    "MaxPool": _max_pool_with_indices,
+    **{op: RECURRENT_IMPORTERS[op] for op in ("LSTM", "GRU", "RNN")},
+}
 """Operators whose optional second output is computed when a node asks for it (MaxPool's argmax indices)."""

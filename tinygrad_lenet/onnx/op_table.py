@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .recurrent_export import RECURRENT_EXPORTERS
+
 if TYPE_CHECKING:
     from ..autodiff.function import Function
     from .exporter import Context
@@ -75,8 +77,13 @@ def _pool(op_type: str, **extra: int) -> Exporter:
 
 
 def _reshape(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
-    """The target shape, with the batch dimension written as 0 ("copy it from the input") when it carries the batch."""
-    shape = list(fn.kwargs["shape"])
+    """The target shape, with the batch dimension written as 0 ("copy it from the input") when it carries the batch;
+    a reshape that only inserts size-1 dims (``unsqueeze``, ``stack``) is an Unsqueeze, which keeps every size free."""
+    shape, source = list(fn.kwargs["shape"]), list(fn.parents[0].shape)
+    if 1 not in source and len(shape) > len(source) and [n for n in shape if n != 1] == source:
+        axes = [i for i, n in enumerate(shape) if n == 1]
+        ctx.node("Unsqueeze", [inputs[0], ctx.constant(np.array(axes, dtype=np.int64), "axes")], [output], fn)
+        return
     if ctx.carries_batch(fn.parents[0]) and shape and shape[0] == ctx.batch:
         shape[0] = 0
     ctx.node("Reshape", [inputs[0], ctx.constant(np.array(shape, dtype=np.int64), "shape")], [output], fn)
@@ -145,6 +152,7 @@ EXPORTERS: dict[str, Exporter] = {
     "LogSoftmax": _softmax("LogSoftmax"),
     "EuclideanRBF": _rbf,
     "Clip": _clip,
+    **RECURRENT_EXPORTERS,
 }
 """Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported
 (the error names it)."""

@@ -120,6 +120,9 @@ class RNNBase(Module):
         names = self._flat_weights_names
         return [[getattr(self, n) for n in names[i : i + per]] for i in range(0, len(names), per)]
 
+    def flatten_parameters(self) -> None:
+        """Nothing to do here (PyTorch packs the weights into one buffer for cuDNN); kept so ported code runs."""
+
     def reset_parameters(self) -> None:
         """Draw every weight and bias afresh from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch."""
         bound = 1.0 / math.sqrt(self.hidden_size)

@@ -8,7 +8,10 @@ with respect to the inputs and every parameter, as ``tests/opinfo.py`` does for 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,12 +42,49 @@ def key(info: Any) -> str:
     return f"nn.{info.module_cls.__name__}"
 
 
+def _remembering(init: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(init)
+    def remember(self: torch.nn.Module, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        self.__dict__["_made_with"] = (args, kwargs)  # the outermost class's arguments win
+
+    return remember
+
+
+@contextlib.contextmanager
+def _arguments_remembered() -> Iterator[None]:
+    """While samples are made, each torch.nn module of a class tl.nn also has keeps the arguments it was made
+    with, so that one passed to a constructor (TransformerEncoder's layer) can be made again as ours."""
+    classes = [c for c in (getattr(torch.nn, n, None) for n in dir(tl.nn)) if isinstance(c, type)]
+    originals = {c: c.__init__ for c in classes if issubclass(c, torch.nn.Module)}
+    for cls, init in originals.items():
+        cls.__init__ = _remembering(init)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for cls, init in originals.items():
+            cls.__init__ = init  # type: ignore[method-assign]
+
+
+def _ours_modules(obj: Any) -> Any:
+    """Constructor arguments with each torch module made again as ours, from the arguments it remembers."""
+    if isinstance(obj, torch.nn.Module) and "_made_with" in obj.__dict__:
+        args, kwargs = obj.__dict__["_made_with"]
+        ours = getattr(tl.nn, type(obj).__name__)
+        return ours(*opinfo.to_ours(_ours_modules(args), []), **opinfo.to_ours(_ours_modules(kwargs), []))
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_ours_modules(x) for x in obj)
+    if isinstance(obj, dict):
+        return {k: _ours_modules(v) for k, v in obj.items()}
+    return obj
+
+
 def run(info: Any) -> Outcome:
     name = info.module_cls.__name__
     ours_cls = getattr(tl.nn, name, None)
     if ours_cls is None:
         return Outcome(name, "missing", 0, f"tl.nn has no {name}")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _arguments_remembered():
         warnings.simplefilter("ignore")
         samples = info.module_inputs_func(info, device="cpu", dtype=torch.float64, requires_grad=True, training=True)
     count = 0
@@ -65,8 +105,8 @@ def run(info: Any) -> Outcome:
             what = f"sample {index}"
             try:
                 ours_module = ours_cls(
-                    *opinfo.to_ours(sample.constructor_input.args, []),
-                    **opinfo.to_ours(sample.constructor_input.kwargs, []),
+                    *opinfo.to_ours(_ours_modules(sample.constructor_input.args), []),
+                    **opinfo.to_ours(_ours_modules(sample.constructor_input.kwargs), []),
                 ).double()
                 ours_module.load_state_dict(
                     {k: v.detach().numpy().copy() for k, v in theirs_module.state_dict().items()}

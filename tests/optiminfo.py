@@ -18,6 +18,8 @@ from torch.testing._internal.common_optimizers import optim_db
 import tinygrad_lenet as tl
 
 STEPS = 5
+MATRICES_ONLY = {"Muon"}
+"""Optimizers PyTorch defines for 2-D parameters only: their bias is a (1, 3) row, which leaves the loss as it is."""
 
 
 @dataclass
@@ -43,17 +45,28 @@ def _kwargs(kwargs: dict[str, Any], ours: bool) -> dict[str, Any]:
     return {k: convert(v) for k, v in kwargs.items()}
 
 
-def trajectory(T: Any, optimizer: type, kwargs: dict[str, Any]) -> list[np.ndarray]:
+def trajectory(T: Any, info: Any, optimizer: type, kwargs: dict[str, Any]) -> list[np.ndarray]:
+    """The parameters after STEPS steps; an optimizer whose step needs a closure (LBFGS) gets one."""
     rng = np.random.default_rng(0)
     weight, bias = rng.standard_normal((3, 4)), rng.standard_normal(3)
     x, y = rng.standard_normal(4), rng.standard_normal(3)
+    if info.optim_cls.__name__ in MATRICES_ONLY:
+        bias = bias.reshape(1, 3)
     params = [T.nn.Parameter(T.tensor(weight.copy())), T.nn.Parameter(T.tensor(bias.copy()))]
     opt = optimizer(params, **kwargs)
-    for _ in range(STEPS):
+
+    def closure() -> Any:
         opt.zero_grad()
         loss = ((params[0] @ T.tensor(x) + params[1] - T.tensor(y)) ** 2).sum() + (params[1] ** 2).sum()
         loss.backward()
-        opt.step()
+        return loss
+
+    for _ in range(STEPS):
+        if info.step_requires_closure:
+            opt.step(closure)
+        else:
+            closure()
+            opt.step()
     return [p.detach().numpy().copy() for p in params]
 
 
@@ -66,9 +79,9 @@ def run(info: Any) -> Outcome:
     for count, sample in enumerate(inputs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            theirs = trajectory(torch, info.optim_cls, _kwargs(sample.kwargs, ours=False))
+            theirs = trajectory(torch, info, info.optim_cls, _kwargs(sample.kwargs, ours=False))
             try:
-                mine = trajectory(tl, ours, _kwargs(sample.kwargs, ours=True))
+                mine = trajectory(tl, info, ours, _kwargs(sample.kwargs, ours=True))
             except Exception as e:
                 return Outcome(name, "raises", count, f"{sample.kwargs}: {type(e).__name__}: {e}"[:300])
         for a, b in zip(theirs, mine):

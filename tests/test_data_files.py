@@ -46,14 +46,14 @@ def test_kaggle_csv_errors(tmp_path: Path) -> None:
     with pytest.raises(tl.DataError, match="expected a header"):
         read_kaggle_csv(header)
     bad_pixels = write_csv(tmp_path / "p.csv", np.full((1, 28, 28), 300), np.array([1]))
-    with pytest.raises(tl.DataError, match="pixel values must be 0..255, found 300..300"):
+    with pytest.raises(tl.DataError, match="p.csv, row 2, column pixel0: '300'; expected an integer 0..255"):
         read_kaggle_csv(bad_pixels)
     bad_labels = write_csv(tmp_path / "l.csv", np.zeros((1, 28, 28)), np.array([11]))
-    with pytest.raises(tl.DataError, match="labels must be digits 0-9"):
+    with pytest.raises(tl.DataError, match="l.csv, row 2, column label: '11'; expected an integer 0..9"):
         read_kaggle_csv(bad_labels)
     ragged = tmp_path / "r.csv"
     ragged.write_text("label," + HEADER + "\n1,2,3\n")
-    with pytest.raises(tl.DataError, match="not a table of integers with 785 columns"):
+    with pytest.raises(tl.DataError, match="r.csv, row 2: 3 values; the header has 785 columns"):
         read_kaggle_csv(ragged)
     with pytest.raises(tl.DataError, match="no such file"):
         read_kaggle_csv(tmp_path / "missing.csv")

@@ -49,6 +49,29 @@ def test_onnxruntime_gives_our_outputs_at_any_batch_size(tmp_path, name, options
         np.testing.assert_allclose(run_onnx(path, x.numpy()), model(x).numpy(), rtol=1e-5, atol=1e-5)
 
 
+class AttentionBlock(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(8)
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.out = nn.LayerNorm(8, elementwise_affine=False)
+
+    def forward(self, x):
+        h = self.norm(x)
+        return self.out(x + self.attn(h, h, h, need_weights=False)[0])
+
+
+def test_layer_norm_and_attention_export_and_load_back(tmp_path):
+    tl.manual_seed(0)
+    model = AttentionBlock().eval()
+    x = tl.randn(2, 5, 8)
+    path = tl.onnx.export(model, x, tmp_path / "block.onnx", dynamic_batch=False)
+    ops = {node.op_type for node in onnx.load(str(path)).graph.node}
+    assert {"LayerNormalization", "Slice", "MatMul", "Softmax"} <= ops
+    np.testing.assert_allclose(run_onnx(path, x.numpy()), model(x).numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(tl.onnx.load(path)(x).numpy(), model(x).numpy(), rtol=1e-5, atol=1e-5)
+
+
 def test_weights_are_named_initializers_and_nodes_keep_module_names(tmp_path):
     model = create_model("lenet5")
     path = tl.onnx.export(model, tl.randn(1, 1, 32, 32), tmp_path / "lenet5.onnx", dynamic_batch=False)

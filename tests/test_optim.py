@@ -149,6 +149,10 @@ OPTIMIZERS = {
     "adamw": lambda ps: optim.AdamW(ps, lr=1e-2),
     "rmsprop": lambda ps: optim.RMSprop(ps, lr=1e-2, momentum=0.5, centered=True),
     "adagrad": lambda ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01),
+    "radam": lambda ps: optim.RAdam(ps, lr=1e-2, weight_decay=1e-3, decoupled_weight_decay=True),
+    "asgd": lambda ps: optim.ASGD(ps, lr=0.05, t0=1),
+    "rprop": lambda ps: optim.Rprop(ps, lr=1e-3),
+    "adafactor": lambda ps: optim.Adafactor(ps, lr=1e-2, weight_decay=1e-3),
 }
 
 
@@ -205,3 +209,32 @@ def test_optimizer_load_state_dict_rejects_mismatches_without_changing_anything(
     with pytest.raises(tl.StateDictError, match="must have 'state' and 'param_groups'"):
         opt.load_state_dict({"lr": 1})
     assert opt.param_groups[0]["lr"] == 0.1 and not opt.state
+
+
+def test_radam_asgd_rprop_adafactor_and_muon_refuse_what_pytorch_refuses() -> None:
+    w, b = nn.Parameter(tl.zeros(3, 2)), nn.Parameter(tl.zeros(3))
+    with pytest.raises(ValueError, match="2-D parameters"):
+        optim.Muon([w, b])
+    with pytest.raises(ValueError, match="adjust_lr_fn"):
+        optim.Muon([w], adjust_lr_fn="sqrt")
+    with pytest.raises(ValueError, match="etas"):
+        optim.Rprop([w], etas=(1.5, 1.2))
+    with pytest.raises(ValueError, match="beta2_decay"):
+        optim.Adafactor([w], beta2_decay=0.5)
+    with pytest.raises(ValueError, match="clipping threshold"):
+        optim.Adafactor([w], d=0.5)
+    with pytest.raises(ValueError, match="betas"):
+        optim.RAdam([w], betas=(0.9, 1.0))
+    with pytest.raises(TypeError, match="lambd must be a number"):
+        optim.ASGD([w], lambd="0.1")
+    adafactor = optim.Adafactor([w, b])
+    w.grad, b.grad = tl.ones(3, 2), tl.ones(3)
+    adafactor.step()
+    assert {k: v.shape for k, v in adafactor.state[w].items() if k != "step"} == {"row_var": (3, 1), "col_var": (1, 2)}
+    assert adafactor.state[b]["variance"].shape == (3,)
+    saved = adafactor.state_dict()
+    saved["state"][0]["row_var"] = np.zeros((3, 2))
+    with pytest.raises(
+        tl.StateDictError, match=r"'row_var' of parameter 0 has shape \(3, 2\).*\(so this entry \(3, 1\)\)"
+    ):
+        adafactor.load_state_dict(saved)

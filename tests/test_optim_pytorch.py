@@ -193,7 +193,17 @@ def test_equal_to_pytorch_step_by_step() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "options"), [("Adam", {"lr": 0.01}), ("SGD", {"lr": 0.1, "momentum": 0.9}), ("RMSprop", {"lr": 0.01})]
+    ("name", "options"),
+    [
+        ("Adam", {"lr": 0.01}),
+        ("SGD", {"lr": 0.1, "momentum": 0.9}),
+        ("RMSprop", {"lr": 0.01}),
+        ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
+        ("ASGD", {"lr": 0.05, "t0": 1}),
+        ("Rprop", {"lr": 0.01}),
+        ("Adafactor", {"lr": 0.01}),
+        ("Muon", {"lr": 0.02}),
+    ],
 )
 def test_an_optimizer_state_dict_pytorch_wrote_loads_and_continues_identically(tmp_path, name, options) -> None:
     torch = pytest.importorskip("torch", reason="PyTorch is not installed (make parity installs torch==2.13.0)")

@@ -15,12 +15,6 @@ pytest.importorskip("expecttest", reason="PyTorch's test database needs expectte
 import optiminfo  # after the importorskip above
 
 NOT_HERE = {
-    "Adafactor": "not yet: a memory-saving optimizer for large models",
-    "ASGD": "not yet: averaged SGD",
-    "LBFGS": "not yet: comes with the sequence-models issue (its closure-driven step)",
-    "Muon": "not yet: orthogonalised momentum for large matrices",
-    "RAdam": "not yet: rectified Adam",
-    "Rprop": "not yet: sign-based full-batch updates",
     "SparseAdam": "deliberate: sparse gradients do not exist here (tensors are dense numpy arrays)",
 }
 INFOS = {info.optim_cls.__name__: info for info in optiminfo.optimizer_infos()}

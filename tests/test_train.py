@@ -211,6 +211,9 @@ def test_optimizers_and_schedules_by_name() -> None:
         "adam": "Adam",
         "adamw": "AdamW",
         "sdlm": "SDLM",
+        "radam": "RAdam",
+        "asgd": "ASGD",
+        "adafactor": "Adafactor",
     }
     assert create_optimizer("sdlm", params, batch_size=16).param_groups[0]["batch_size"] == 16
     assert create_optimizer("sdlm", params, mu=1.0).param_groups[0]["mu"] == 1.0

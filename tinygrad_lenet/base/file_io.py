@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import WriteError
+from .limits import check_file
 
 WHAT_TO_DO = {
     errno.ENOSPC: ("no space left on the device", "free some space"),
@@ -74,11 +75,21 @@ def atomic_write(path: str | os.PathLike[str], blob: bytes, shown_as: str | os.P
 
 
 def read_bytes(path: str | os.PathLike[str], error: type[Exception], what: str = "file") -> bytes:
-    """The bytes of ``path``; a missing or unreadable file raises ``error`` naming the path."""
+    """The bytes of ``path``; a missing or unreadable file raises ``error`` naming the path, and so, before
+    anything is read, does a device, FIFO or folder, or a file over the size limit (``limits.check_file``)."""
     path = Path(path)
-    try:
-        return path.read_bytes()
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer before the check refuses it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise error(f"{path}: no such {what}") from None
     except OSError as e:
         raise error(f"{path}: cannot read it ({e.strerror})") from None
+    try:
+        size = check_file(os.fstat(fd), path, error, what)
+        try:
+            with open(fd, "rb", closefd=False) as f:
+                return f.read(size)
+        except OSError as e:
+            raise error(f"{path}: cannot read it ({e.strerror})") from None
+    finally:
+        os.close(fd)

@@ -155,6 +155,8 @@ def run(
 
     tinygrad_lenet.tune_allocator()
     found = frameworks(with_torch)
+    if with_torch and "torch" not in found:
+        log("PyTorch is not installed: timing ours only, without ratios (pip install torch to compare)")
     chosen = [w for w in WORKLOADS if not only or w.name in only]
     report: dict[str, Any] = {"environment": blas(found), "quiet": [], "under_load": [], "memory": []}
     for workload in chosen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -134,8 +135,17 @@ def predict(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def not_an_input(out: Path, **inputs: str | None) -> Path:
+    """``out``, unless it is a file that one of ``inputs`` (option name: path, None when not given)
+    reads, under any name (a symlink, a hard link, another spelling): writing it would replace the input."""
+    for option, path in inputs.items():
+        if path is not None and out.exists() and Path(path).exists() and os.path.samefile(out, path):
+            raise ValueError(f"--out {out} is the file --{option.replace('_', '-')} reads: give another file name")
+    return out
+
+
 def kaggle(args: argparse.Namespace) -> None:
-    out = file_output(args.out)
+    out = not_an_input(file_output(args.out), test_csv=args.test_csv, checkpoint=args.checkpoint)
     model, metadata = restore_model(args.checkpoint)
     images, _ = read_kaggle_csv(args.test_csv)
     predictions = predict_probabilities(model, images, metadata["input_size"]).argmax(axis=1)
@@ -152,7 +162,8 @@ def _model_for(args: argparse.Namespace) -> tuple[Any, int]:
 
 
 def graph(args: argparse.Namespace) -> None:
-    out = file_output(args.out)
+    out = not_an_input(file_output(args.out), checkpoint=args.checkpoint)
+    not_an_input(out.with_suffix(".dot"), checkpoint=args.checkpoint)  # the drawing's source, written beside it
     model, size = _model_for(args)
     digits = MNIST.sample(train=False)
     loss = training_step_graph(model, digits.data[:2], digits.targets[:2], size, backward=args.grads)
@@ -170,7 +181,7 @@ def summary(args: argparse.Namespace) -> None:
 def export(args: argparse.Namespace) -> None:
     from .. import onnx
 
-    out = file_output(args.out)
+    out = not_an_input(file_output(args.out), checkpoint=args.checkpoint)
     model, size = _model_for(args)
     example = input_transform(size)(MNIST.sample(train=False).data[:1, None])
     path = onnx.export(model, example, out, dynamic_batch=not args.fixed_batch)

@@ -2,11 +2,16 @@
 
 An IDX file is: two zero bytes, a type code, the number of dimensions n, then n big-endian
 uint32 sizes, then the values in row-major order, big-endian.
+
+A file is read only within the limits of ``base/limits.py``: a regular file of at most 4 GiB, whose
+gzip stream may expand to at most ``expansion_limit`` of its compressed size (capped while
+decompressing, so a small "zip bomb" is refused after a bounded read).
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import zlib
 from pathlib import Path
@@ -15,6 +20,7 @@ import numpy as np
 
 from ..base.errors import DataError
 from ..base.file_io import read_bytes
+from ..base.limits import expansion_limit, expansion_rule, read_at_most, size_text
 
 TYPE_CODES: dict[int, np.dtype] = {
     0x08: np.dtype(np.uint8),
@@ -27,16 +33,25 @@ TYPE_CODES: dict[int, np.dtype] = {
 
 
 def read_content(path: Path) -> bytes:
-    """The file's content, decompressed if its name ends in ``.gz``; errors name the file."""
+    """The file's content, decompressed if its name ends in ``.gz`` (within ``expansion_limit``); errors name
+    the file."""
     raw = read_bytes(path, DataError)
     if path.suffix != ".gz":
         return raw
+    limit = expansion_limit(len(raw))
     try:
-        return gzip.decompress(raw)
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            content = read_at_most(stream, limit)
     except EOFError:
         raise DataError(f"{path}: the gzip stream ends early: the file is truncated") from None
     except (OSError, zlib.error) as e:
         raise DataError(f"{path}: not a valid gzip file ({e}): the file is corrupted") from None
+    if len(content) > limit:
+        raise DataError(
+            f"{path}: the gzip stream expands from {size_text(len(raw))} to more than {size_text(limit)}, "
+            f"the limit ({expansion_rule()})"
+        )
+    return content
 
 
 def parse_idx(content: bytes, name: str) -> np.ndarray:

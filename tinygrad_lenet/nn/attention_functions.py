@@ -158,9 +158,36 @@ def _attention_bias(
         attn_mask = Tensor._make(np.tril(np.ones((length, source), dtype=bool)))
     if attn_mask is None:
         return None
+    if attn_mask.dtype != np.bool_ and attn_mask.dtype.kind != "f":
+        raise DTypeError(f"scaled_dot_product_attention: attn_mask must be bool or floating, got {attn_mask.dtype}")
+    rows, cols = ((1, 1) + attn_mask.shape)[-2:]
+    if rows not in (1, length) or cols not in (1, source):
+        raise ShapeError(
+            f"scaled_dot_product_attention: attn_mask {attn_mask.shape} must broadcast to the scores "
+            f"(..., {length}, {source})"
+        )
     if attn_mask.dtype == np.bool_:
         return Tensor._make(np.where(attn_mask._array, 0.0, -np.inf).astype(dtype))
     return attn_mask
+
+
+def attend(
+    query: Tensor, key: Tensor, value: Tensor, bias: Tensor | None, dropout_p: float, scale: float, quiet_rows: bool
+) -> tuple[Tensor, Tensor]:
+    """softmax(Q K^T scale + bias) V and the attention weights (after dropout). A query row whose
+    every score is -inf (all of it masked) attends to nothing: with ``quiet_rows`` its weights and
+    output are 0, as PyTorch's scaled_dot_product_attention; without, NaN, as its softmax."""
+    scores = (query @ key.transpose(-2, -1)) * scale
+    if bias is not None:
+        scores = scores + bias
+    dead = np.isneginf(scores._array).all(-1, keepdims=True) if quiet_rows and bias is not None else None
+    if dead is not None and dead.any():
+        alive = Tensor._make(np.logical_not(dead))
+        weights = scores.where(alive, 0.0).softmax(-1).where(alive, 0.0)
+    else:
+        weights = scores.softmax(-1)
+    weights = _dropout(weights, dropout_p, True, weights.shape, "attention")
+    return weights @ value, weights
 
 
 def scaled_dot_product_attention(
@@ -174,8 +201,10 @@ def scaled_dot_product_attention(
     enable_gqa: bool = False,
 ) -> Tensor:
     """softmax(Q K^T scale + mask) V over the last two dims (L, E) x (S, E) -> (L, Ev); ``scale``
-    defaults to 1/sqrt(E); ``enable_gqa`` repeats each key/value head for its group of query heads;
-    ``dropout_p`` drops attention weights (with this package's generator)."""
+    defaults to 1/sqrt(E); a bool ``attn_mask`` says where to attend (True), a float one is added
+    to the scores; a query row that may attend nowhere gives zeros, as PyTorch's; ``enable_gqa``
+    repeats each key/value head for its group of query heads; ``dropout_p`` drops attention weights
+    (with this package's generator)."""
     if query.ndim < 2 or key.ndim < 2 or value.ndim < 2 or query.shape[-1] != key.shape[-1]:
         raise ShapeError(
             f"scaled_dot_product_attention: query {query.shape} and key {key.shape} must end in (L, E) and (S, E)"
@@ -185,9 +214,5 @@ def scaled_dot_product_attention(
         key = key.unsqueeze(-3).expand(*key.shape[:-2], groups, *key.shape[-2:]).flatten(-4, -3)
         value = value.unsqueeze(-3).expand(*value.shape[:-2], groups, *value.shape[-2:]).flatten(-4, -3)
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    scores = (query @ key.transpose(-2, -1)) * factor
     bias = _attention_bias(attn_mask, is_causal, query.shape[-2], key.shape[-2], query.dtype)
-    if bias is not None:
-        scores = scores + bias
-    weights = _dropout(scores.softmax(-1), dropout_p, True, scores.shape, "scaled_dot_product_attention")
-    return weights @ value
+    return attend(query, key, value, bias, dropout_p, factor, quiet_rows=True)[0]

@@ -7,6 +7,7 @@ model without any bookkeeping in user code, exactly as in PyTorch.
 
 from __future__ import annotations
 
+import inspect
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
@@ -21,6 +22,18 @@ from ..tensor.tensor import Tensor
 
 ForwardHook = Callable[["Module", tuple, Any], None]
 T = TypeVar("T", bound=Tensor)
+
+
+_TAKES_TENSORS: dict[type, bool] = {}
+
+
+def _takes_tensors(cls: type[Module]) -> bool:
+    """Whether ``cls.forward`` declares its first input a Tensor (looked up once per class)."""
+    takes = _TAKES_TENSORS.get(cls)
+    if takes is None:
+        first = list(inspect.signature(cls.forward).parameters.values())[1:2]
+        takes = _TAKES_TENSORS[cls] = bool(first) and "Tensor" in str(first[0].annotation)
+    return takes
 
 
 class Parameter(Tensor):
@@ -136,6 +149,16 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """``forward(*args, **kwargs)`` and the forward hooks. A numpy array given to a module whose
+        ``forward`` declares a Tensor input (every layer and model here) is refused, naming the module,
+        rather than failing deep inside it; a module declaring other inputs (an ``OnnxModule`` takes
+        arrays too) gets what it is given."""
+        if _takes_tensors(type(self)):
+            for arg in args:
+                if isinstance(arg, np.ndarray):
+                    raise TypeError(
+                        f"{type(self).__name__}: expected a Tensor, got numpy.ndarray: wrap it with tl.tensor(...)"
+                    )
         outer = MODULE_STACK.running
         MODULE_STACK.running = outer + (self,)
         try:

@@ -1,7 +1,8 @@
 """Normalization functions: layer_norm, group_norm, instance_norm, rms_norm, batch_norm, local_response_norm, normalize.
 
 Re-exported by ``nn.functional`` (this module's ``__all__``). Each is composed of primitive ops (mean,
-biased variance, sqrt, ...), so its gradient needs no rule of its own. The ``native_*`` functions are
+biased variance, sqrt, ...), so its gradient needs no rule of its own, except layer_norm, which
+transformers call often: one op with its own backward (``ops/layer_norm.py``). The ``native_*`` functions are
 ``torch.native_batch_norm`` / ``native_layer_norm`` / ``native_group_norm``: the normalized output
 with the statistics they computed (mean and 1/sqrt(var + eps)).
 """
@@ -15,6 +16,8 @@ import numpy as np
 
 from ..base.dims import normalize_dim
 from ..base.errors import ShapeError
+from ..ops.layer_norm import LayerNorm as LayerNormOp
+from ..ops.layer_norm import layer_norm_stats
 from ..ops.movement import Pad
 from ..tensor.tensor import Tensor
 
@@ -143,15 +146,28 @@ def _trailing_axes(input: Tensor, normalized_shape: int | Sequence[int], op: str
     return tuple(range(input.ndim - len(sizes), input.ndim))
 
 
+def _layer_norm(
+    input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None, bias: Tensor | None, eps: float
+) -> tuple[Tensor, tuple[int, ...]]:
+    """Layer norm as one op (``ops/layer_norm.py``, its own backward), and the axes it normalised."""
+    axes = _trailing_axes(input, normalized_shape, "layer_norm")
+    sizes = tuple(input.shape[a] for a in axes)
+    for name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and param.shape != sizes:
+            raise ShapeError(f"layer_norm: {name} must have the normalized shape {sizes}, got {param.shape}")
+    affine = [p for p in (weight, bias) if p is not None]
+    flags = {"weight": weight is not None, "bias": bias is not None}
+    return LayerNormOp.apply(input, *affine, ndim=len(axes), eps=eps, **flags), axes
+
+
 def native_layer_norm(
     input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None, bias: Tensor | None, eps: float
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Layer norm over the last dims, and the mean and 1/sqrt(var + eps) of each (size-1 dims kept,
     outside the graph, as PyTorch's)."""
-    axes = _trailing_axes(input, normalized_shape, "layer_norm")
-    mean, inv_std = _moments(input, axes, eps)
-    shape = tuple(input.shape[a] for a in axes)
-    return _affine((input - mean) * inv_std, weight, bias, shape), mean.detach(), inv_std.detach()
+    out, axes = _layer_norm(input, normalized_shape, weight, bias, eps)
+    mean, inv_std = layer_norm_stats(input._array, axes, eps)
+    return out, Tensor._make(mean), Tensor._make(inv_std)
 
 
 def layer_norm(
@@ -162,8 +178,7 @@ def layer_norm(
     eps: float = 1e-5,
 ) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias, the statistics over the last dims (``normalized_shape``)."""
-    sizes = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    return native_layer_norm(input, sizes, weight, bias, eps)[0]
+    return _layer_norm(input, normalized_shape, weight, bias, eps)[0]
 
 
 def rms_norm(

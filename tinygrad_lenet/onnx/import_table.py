@@ -290,6 +290,35 @@ def _unsqueeze(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
     return x.reshape(*shape)
 
 
+def _layer_norm_outputs(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> tuple[Tensor, Tensor, Tensor]:
+    """LayerNormalization: Y over the axes from ``axis`` on, and (when asked for) Mean and InvStdDev."""
+    x, scale = _input(xs, 0), _input(xs, 1)
+    axis = int(attrs.get("axis", -1)) % max(x.ndim, 1)
+    sizes = x.shape[axis:]
+    bias = xs[2] if len(xs) > 2 else None
+    y, mean, inv_std = nn.functional.native_layer_norm(
+        x, sizes, scale.expand(*sizes), None if bias is None else bias.expand(*sizes), float(attrs.get("epsilon", 1e-5))
+    )
+    return y, mean, inv_std
+
+
+def _slice(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
+    """Slice(starts, ends, axes, steps) with ONNX's clamping (ends past the start run to the edge)."""
+    x, starts, ends = _input(xs, 0), _values(xs[1]), _values(xs[2])
+    axes = _values(xs[3]) if len(xs) > 3 and xs[3] is not None else list(range(len(starts)))
+    steps = _values(xs[4]) if len(xs) > 4 and xs[4] is not None else [1] * len(starts)
+    index = [slice(None)] * x.ndim
+    for start, end, axis, step in zip(starts, ends, axes, steps):
+        dim = x.shape[axis]
+        start, end = start + dim if start < 0 else start, end + dim if end < 0 else end
+        if step > 0:
+            start, end = min(max(start, 0), dim), min(max(end, 0), dim)
+        else:  # an end of -1 is "past the first element"
+            start, end = min(max(start, 0), dim - 1), min(max(end, -1), dim - 1)
+        index[axis % x.ndim] = slice(start, None if end < 0 else end, step)
+    return x[tuple(index)]
+
+
 IMPORTERS: dict[str, Importer] = {
     "Add": _binary(lambda a, b: a + b),
     "Sub": _binary(lambda a, b: a - b),
@@ -320,12 +349,16 @@ IMPORTERS: dict[str, Importer] = {
     "LogSoftmax": _softmax("log_softmax"),
     "ReduceSum": _reduce_sum,
     "Unsqueeze": _unsqueeze,
+    "LayerNormalization": lambda xs, attrs: _layer_norm_outputs(xs, attrs)[0],
+    "Slice": _slice,
     **RECURRENT_IMPORTERS,
 }
 """ONNX operator type -> the function that computes it with our ops. Any other operator is refused by name."""
 
 WITH_SECOND_OUTPUT: dict[str, Callable[..., tuple[Tensor, ...]]] = {
     "MaxPool": _max_pool_with_indices,
+    "LayerNormalization": _layer_norm_outputs,
     **{op: RECURRENT_IMPORTERS[op] for op in ("LSTM", "GRU", "RNN")},
 }
-"""Operators whose optional second output is computed when a node asks for it (MaxPool's argmax indices)."""
+"""Operators whose optional further outputs are computed when a node asks for them (MaxPool's argmax
+indices, LayerNormalization's Mean and InvStdDev, the recurrent operators' final states)."""

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import nn
 from ..base.errors import CheckpointError
+from ..base.file_io import read_bytes
+from ..base.limits import check_regular, max_load_bytes, too_large
 from ..tensor.tensor import Tensor
 from .import_table import IMPORTERS, WITH_SECOND_OUTPUT
 
@@ -100,15 +103,44 @@ class OnnxModule(nn.Module):
         return results[0] if len(results) == 1 else results
 
 
+def _check_external_data(model: Any, path: Path) -> None:
+    """Refuse ``model``'s external data before onnx reads it if a file is not a regular one (whatever onnx
+    version checks) or if the tensors would read more than ``max_load_bytes()`` in all: each its ``length``,
+    or the rest of its file (counted per tensor, as each reads its own copy even when several share one file)."""
+    from onnx import external_data_helper
+
+    total = 0
+    for tensor in external_data_helper._get_all_tensors(model):  # what load_external_data_for_model reads
+        if external_data_helper.uses_external_data(tensor):
+            info = external_data_helper.ExternalDataInfo(tensor)
+            try:
+                status = os.stat(path.parent / info.location)
+            except OSError:  # missing, or no name: left to onnx's own checks to report
+                continue
+            check_regular(status, path.parent / info.location, CheckpointError, "ONNX external data file")
+            total += info.length if info.length is not None else max(status.st_size - (info.offset or 0), 0)
+    if total > max_load_bytes():
+        raise CheckpointError(too_large(path, "ONNX model's external data", total))
+
+
 def load(path: str | os.PathLike[str]) -> OnnxModule:
-    """Read an ONNX file into an :class:`OnnxModule` (checked with ``onnx.checker`` first)."""
+    """Read an ONNX file into an :class:`OnnxModule` (checked with ``onnx.checker`` first).
+
+    The limits of ``base/limits.py`` apply: the model must be a regular file of at most 4 GiB and
+    its external data regular files (in the model's folder, as onnx checks) of at most 4 GiB in all.
+    """
     import onnx
 
+    path = Path(path)
+    blob = read_bytes(path, CheckpointError, "ONNX file")
     try:
-        model = onnx.load(os.fspath(path))
+        fmt = onnx.serialization.registry.get_format_from_file_extension(path.suffix) or "protobuf"
+        model = onnx.load_model_from_string(blob, format=fmt)
+        _check_external_data(model, path)
+        onnx.external_data_helper.load_external_data_for_model(model, os.fspath(path.parent))
         onnx.checker.check_model(model)
-    except FileNotFoundError:
-        raise CheckpointError(f"{path}: no such ONNX file") from None
+    except CheckpointError:
+        raise
     except Exception as e:  # onnx reports a damaged or invalid file with several exception types
         reason = re.sub(r"\s+", " ", str(e))[:300]
         raise CheckpointError(f"{path}: not a valid ONNX model ({reason})") from None

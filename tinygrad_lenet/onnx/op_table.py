@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ..autodiff.function import Function
     from .exporter import Context
 
+INT_MAX = np.iinfo(np.int64).max
+
 Exporter = Callable[["Context", "Function", list[str], str], None]
 
 
@@ -123,6 +125,51 @@ def _clip(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
     ctx.node("Clip", [inputs[0], *bounds], [output], fn)
 
 
+def _get_item(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
+    """Basic indexing (ints and slices) as Slice, then Squeeze of the axes an int took away."""
+    index = fn.kwargs["index"]
+    index = index if isinstance(index, tuple) else (index,)
+    if not all(isinstance(i, (int, np.integer, slice)) for i in index):
+        raise NotImplementedError(f"onnx.export: indexing with {index!r} (only ints and slices) has no mapping yet")
+    starts, ends, axes, steps, dropped = [], [], [], [], []
+    for axis, i in enumerate(index):
+        if isinstance(i, slice):
+            if i == slice(None):
+                continue
+            start, stop, step = i.start, i.stop, 1 if i.step is None else i.step
+            starts.append(start if start is not None else (0 if step > 0 else -1))
+            ends.append(stop if stop is not None else (INT_MAX if step > 0 else -INT_MAX))
+            steps.append(step)
+        else:
+            starts.append(int(i))
+            ends.append(int(i) + 1 if int(i) != -1 else INT_MAX)
+            steps.append(1)
+            dropped.append(axis)
+        axes.append(axis)
+    if not axes:
+        ctx.node("Identity", inputs, [output], fn)
+        return
+    sliced = ctx.temp("sliced") if dropped else output
+    consts = [
+        ctx.constant(np.array(v, dtype=np.int64), n) for v, n in ((starts, "starts"), (ends, "ends"), (axes, "axes"))
+    ]
+    ctx.node("Slice", [inputs[0], *consts, ctx.constant(np.array(steps, dtype=np.int64), "steps")], [sliced], fn)
+    if dropped:
+        ctx.node("Squeeze", [sliced, ctx.constant(np.array(dropped, dtype=np.int64), "axes")], [output], fn)
+
+
+def _cat(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
+    ctx.node("Concat", inputs, [output], fn, axis=int(fn.kwargs["dim"]))
+
+
+def _layer_norm(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
+    """LayerNormalization over the last ``ndim`` axes; its Scale is required, so ones stand in for no weight."""
+    x, ndim = fn.parents[0], int(fn.kwargs["ndim"])
+    scale = inputs[1] if fn.kwargs["weight"] else ctx.constant(np.ones(x.shape[x.ndim - ndim :], x.dtype), "scale")
+    bias = [inputs[-1]] if fn.kwargs["bias"] else []
+    ctx.node("LayerNormalization", [inputs[0], scale, *bias], [output], fn, axis=-ndim, epsilon=float(fn.kwargs["eps"]))
+
+
 EXPORTERS: dict[str, Exporter] = {
     "Add": _same("Add"),
     "Sub": _same("Sub"),
@@ -152,6 +199,9 @@ EXPORTERS: dict[str, Exporter] = {
     "LogSoftmax": _softmax("LogSoftmax"),
     "EuclideanRBF": _rbf,
     "Clip": _clip,
+    "LayerNorm": _layer_norm,
+    "GetItem": _get_item,
+    "Cat": _cat,
     **RECURRENT_EXPORTERS,
 }
 """Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported

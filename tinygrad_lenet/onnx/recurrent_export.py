@@ -1,5 +1,4 @@
-"""The recurrent sequence ops (``ops/recurrent.py``) as ONNX's RNN, GRU and LSTM operators, and the basic
-indexing and concatenation around them (``GetItem``, ``Cat``).
+"""The recurrent sequence ops (``ops/recurrent.py``) as ONNX's RNN, GRU and LSTM operators.
 
 Our ops take the input projection xw = x W_ih^T + b already computed (a ``Linear`` node before them), so the
 ONNX operator gets X = xw and for W the permutation matrix that reorders xw's gate blocks into ONNX's order
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
 
 ONNX_ORDER = {"LSTMLayer": (0, 3, 1, 2), "GRULayer": (1, 0, 2), "RNNLayer": (0,)}
 """For each of ONNX's gates in its order, which of our gate blocks it is."""
-
-INT_MAX = np.iinfo(np.int64).max
 
 
 def _permutation(op: str, hidden: int) -> np.ndarray:
@@ -104,48 +101,9 @@ def _recurrent(ctx: Context, fn: Function, inputs: list[str], output: str) -> No
     ctx.node("Concat", [y, cells], [output], fn, axis=2)
 
 
-def _get_item(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
-    """Basic indexing (ints and slices) as Slice, then Squeeze of the axes an int took away."""
-    index = fn.kwargs["index"]
-    index = index if isinstance(index, tuple) else (index,)
-    if not all(isinstance(i, (int, np.integer, slice)) for i in index):
-        raise NotImplementedError(f"onnx.export: indexing with {index!r} (only ints and slices) has no mapping yet")
-    starts, ends, axes, steps, dropped = [], [], [], [], []
-    for axis, i in enumerate(index):
-        if isinstance(i, slice):
-            if i == slice(None):
-                continue
-            start, stop, step = i.start, i.stop, 1 if i.step is None else i.step
-            starts.append(start if start is not None else (0 if step > 0 else -1))
-            ends.append(stop if stop is not None else (INT_MAX if step > 0 else -INT_MAX))
-            steps.append(step)
-        else:
-            starts.append(int(i))
-            ends.append(int(i) + 1 if int(i) != -1 else INT_MAX)
-            steps.append(1)
-            dropped.append(axis)
-        axes.append(axis)
-    if not axes:
-        ctx.node("Identity", inputs, [output], fn)
-        return
-    sliced = ctx.temp("sliced") if dropped else output
-    consts = [
-        ctx.constant(np.array(v, dtype=np.int64), n) for v, n in ((starts, "starts"), (ends, "ends"), (axes, "axes"))
-    ]
-    ctx.node("Slice", [inputs[0], *consts, ctx.constant(np.array(steps, dtype=np.int64), "steps")], [sliced], fn)
-    if dropped:
-        ctx.node("Squeeze", [sliced, ctx.constant(np.array(dropped, dtype=np.int64), "axes")], [output], fn)
-
-
-def _cat(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
-    ctx.node("Concat", inputs, [output], fn, axis=int(fn.kwargs["dim"]))
-
-
 RECURRENT_EXPORTERS: dict[str, Exporter] = {
     "RNNLayer": _recurrent,
     "GRULayer": _recurrent,
     "LSTMLayer": _recurrent,
-    "GetItem": _get_item,
-    "Cat": _cat,
 }
-"""The recurrent ops and the indexing around them, merged into ``op_table.EXPORTERS``."""
+"""The recurrent ops, merged into ``op_table.EXPORTERS``."""

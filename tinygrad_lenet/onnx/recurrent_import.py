@@ -1,5 +1,5 @@
 """ONNX's RNN, GRU and LSTM operators run with our recurrent layers' functions (``nn/recurrent_functions.py``),
-and the Slice, Squeeze and Concat around them.
+and the Squeeze and Concat around them.
 
 The weights come in ONNX's gate order (LSTM i, o, f, c; GRU z, r, h) and are reordered into ours (LSTM i, f,
 g, o; GRU r, z, n); a GRU must have ``linear_before_reset=1`` (PyTorch's and our formula). What the operators
@@ -125,19 +125,6 @@ def _recurrent(op: str) -> Any:
     return run
 
 
-def _slice(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
-    x = xs[0]
-    assert x is not None
-    values = [[int(v) for v in np.asarray(t.numpy()).reshape(-1)] if t is not None else None for t in xs[1:5]]
-    starts, ends = values[0] or [], values[1] or []
-    axes = values[2] if len(values) > 2 and values[2] is not None else list(range(len(starts)))
-    steps = values[3] if len(values) > 3 and values[3] is not None else [1] * len(starts)
-    index: list[Any] = [slice(None)] * x.ndim
-    for start, end, axis, step in zip(starts, ends, axes, steps):
-        index[axis] = slice(start, end, step)
-    return x[tuple(index)]
-
-
 def _squeeze(xs: Sequence[Tensor | None], attrs: dict[str, Any]) -> Tensor:
     x, axes = xs[0], _input(xs, 1)
     assert x is not None
@@ -153,7 +140,6 @@ RECURRENT_IMPORTERS = {
     "LSTM": _recurrent("LSTM"),
     "GRU": _recurrent("GRU"),
     "RNN": _recurrent("RNN"),
-    "Slice": _slice,
     "Squeeze": _squeeze,
     "Concat": _concat,
 }

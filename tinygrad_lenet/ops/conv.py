@@ -144,7 +144,8 @@ class Conv2d(Function):
             dxp = np.zeros(self.padded_shape, dtype=grad.dtype)
             for block in self.rows:
                 dcols = w_mat.transpose(0, 2, 1) @ g[:, :, block].reshape(groups, og, -1)
-                _col2im_chwn(dcols.reshape(c, kh, kw, -1, ow, n), dxp, block.start, self.stride, self.dilation)
+                rows = block.stop - block.start  # not -1: an empty batch has no size to infer it from
+                _col2im_chwn(dcols.reshape(c, kh, kw, rows, ow, n), dxp, block.start, self.stride, self.dilation)
             (ph, pw), (_, h, w, _) = self.padding, dxp.shape
             dx = dxp[:, ph : h - ph, pw : w - pw].transpose(3, 0, 1, 2)
         if self.needs_input_grad[1]:
@@ -167,8 +168,9 @@ def row_blocks(rows: int, bytes_per_row: int) -> list[slice]:
 
     A convolution's columns are kh*kw times its input (25x for 5x5): at batch 256 they are
     tens of MB. Built and multiplied a block at a time, each block is consumed while in the
-    cache instead of going out to memory and back (docs/performance.md)."""
-    step = max(1, BLOCK_BYTES // bytes_per_row)
+    cache instead of going out to memory and back (docs/performance.md). An empty batch (0 bytes
+    per row) is one block."""
+    step = max(1, BLOCK_BYTES // max(1, bytes_per_row))
     return [slice(y, min(y + step, rows)) for y in range(0, rows, step)]
 
 

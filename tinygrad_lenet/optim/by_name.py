@@ -7,15 +7,33 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import lr_scheduler
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .asgd import ASGD
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
 from .sdlm import SDLM
 from .sgd import SGD
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "sdlm")
-"""The optimizer names ``tinygrad-lenet train --optimizer`` and ``optim.create_optimizer`` accept."""
+OPTIMIZERS = (
+    "sgd",
+    "momentum",
+    "nesterov",
+    "adagrad",
+    "rmsprop",
+    "adam",
+    "adamw",
+    "sdlm",
+    "radam",
+    "asgd",
+    "adafactor",
+)
+"""The optimizer names ``tinygrad-lenet train --optimizer`` and ``optim.create_optimizer`` accept. Not here:
+LBFGS (its step needs a closure the training loop does not give, and it is a full-batch method), Rprop
+(full-batch: minibatch gradients flip sign too often for it) and Muon (it refuses the biases and convolution
+kernels every model here has, being for 2-D weight matrices only)."""
 DEFAULT_LR = {
     "sgd": 0.05,
     "momentum": 0.01,
@@ -25,6 +43,9 @@ DEFAULT_LR = {
     "adam": 1e-3,
     "adamw": 1e-3,
     "sdlm": 5e-4,
+    "radam": 1e-3,
+    "asgd": 1e-2,
+    "adafactor": 1e-2,
 }
 """The learning rate each named optimizer uses when none is given: the one home of these defaults
 (``create_optimizer``, the help of ``--lr`` and the notes of a resumed run read it)."""
@@ -75,7 +96,15 @@ def create_optimizer(
         if weight_decay:
             raise ValueError("sdlm: weight_decay is not part of the paper's method; leave it at 0")
         return SDLM(params, lr=lr, mu=mu, batch_size=batch_size)
-    cls = {"adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}[name]
+    cls = {
+        "adagrad": Adagrad,
+        "rmsprop": RMSprop,
+        "adam": Adam,
+        "adamw": AdamW,
+        "radam": RAdam,
+        "asgd": ASGD,
+        "adafactor": Adafactor,
+    }[name]
     return cls(params, lr=lr, weight_decay=weight_decay)
 
 

@@ -34,7 +34,7 @@ def _from_pytorch(groups: list[dict[str, Any]], defaults: dict[str, Any]) -> lis
     ]
 
 
-SCALAR_STATE = frozenset({"step", "mu_product"})
+SCALAR_STATE = frozenset({"step", "mu_product", "eta", "mu"})
 """State entries that are numbers here and 0-d tensors in a state dict PyTorch wrote."""
 
 
@@ -209,8 +209,12 @@ class Optimizer:
             p = params[i]
             entry = {k: _state_value(k, v) for k, v in entry.items()}
             for name, value in entry.items():
-                if isinstance(value, np.ndarray) and value.shape != p.shape:
-                    problems.append(f"state {name!r} of parameter {i} has shape {value.shape}, the parameter {p.shape}")
+                expected = self.state_shape(name, p)
+                if isinstance(value, np.ndarray) and value.shape != expected:
+                    problems.append(
+                        f"state {name!r} of parameter {i} has shape {value.shape}, the parameter {p.shape}"
+                        + ("" if expected == tuple(p.shape) else f" (so this entry {expected})")
+                    )
             new_state[p] = {
                 k: np.array(v, dtype=p.dtype, copy=True) if isinstance(v, np.ndarray) else v for k, v in entry.items()
             }
@@ -221,6 +225,11 @@ class Optimizer:
         for saved, own in zip(groups, self.param_groups):
             own.update({k: tuple(v) if isinstance(own.get(k), tuple) else v for k, v in saved.items() if k != "params"})
         self.state = new_state
+
+    def state_shape(self, name: str, p: Tensor) -> tuple[int, ...]:
+        """The shape the state entry ``name`` of parameter ``p`` must have in a loaded state dict: the parameter's
+        (an optimizer that keeps smaller statistics, as Adafactor does, says which)."""
+        return tuple(p.shape)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

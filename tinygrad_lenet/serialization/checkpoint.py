@@ -25,6 +25,7 @@ import numpy as np
 from ..base.devices import check_device
 from ..base.errors import CheckpointError
 from ..base.file_io import atomic_write, read_bytes
+from ..base.limits import check_nesting, read_stream
 from ..tensor.tensor import Tensor
 from .torch_checkpoint import LEGACY, is_legacy_torch, is_torch_zip, read_torch_checkpoint
 
@@ -121,16 +122,18 @@ def load(path: str | os.PathLike[str] | BinaryIO, map_location: Any = None, weig
     PyTorch 1.6 and later) loads without PyTorch through an allowlist unpickler
     (``torch_checkpoint.py``): state_dicts and nested dicts/lists of tensors of any dtype load
     as tensors; any other object it names is refused, unrun. A missing, truncated, corrupted or foreign file raises
-    :class:`CheckpointError` naming the file and the problem.
+    :class:`CheckpointError` naming the file and the problem, as does one past a limit of ``base/limits.py`` (a
+    device or FIFO, a file over 4 GiB, a zip member or tensors expanding far past the file's size, a structure
+    nested over 100 levels), before it can take the memory or the time.
     """
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         check_device(map_location)
-    if hasattr(path, "read"):
-        target = Path(str(getattr(path, "name", "<file object>")))
-        blob = path.read()
-    else:
+    if isinstance(path, (str, os.PathLike)):
         target = Path(path)
         blob = read_bytes(target, CheckpointError, "checkpoint file")
+    else:
+        target = Path(str(getattr(path, "name", "<file object>")))
+        blob = read_stream(path, target, CheckpointError, "checkpoint file")
     if is_torch_zip(blob):
         return read_torch_checkpoint(blob, target)
     if is_legacy_torch(blob):
@@ -150,6 +153,7 @@ def load(path: str | os.PathLike[str] | BinaryIO, map_location: Any = None, weig
     structure = metadata[FORMAT]
     if metadata.get(FORMAT + ".sha256") != _digest(structure, arrays):
         raise CheckpointError(f"{target}: the data does not match its SHA-256 digest: the file is corrupted")
+    check_nesting(structure, target, CheckpointError, "the checkpoint's structure")
     try:
         document = json.loads(structure)
         if document["version"] != VERSION:

@@ -12,12 +12,20 @@ functions, the storage types) resolve to stand-ins defined here, and any other n
 load with a :class:`CheckpointError` naming it before anything is called. Tensors that are views
 of one storage (a weight and its transpose, slices) are cut from the same bytes with their own
 offset and strides.
+
+Nothing in the file can make the load allocate more than ``base/limits.py`` allows: each zip member
+may expand to at most ``expansion_limit`` of its compressed size (the header is checked first, then
+the decompression is capped, since headers can lie), and the tensors together, which may be views
+with stride 0 or overlapping strides that hold far more elements than their storage, may take at
+most ``expansion_limit`` of the file's size.
 """
 
 from __future__ import annotations
 
 import collections
+import functools
 import io
+import math
 import pickle
 import zipfile
 from collections.abc import Callable
@@ -28,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..base.errors import CheckpointError
+from ..base.limits import expansion_limit, expansion_rule, read_at_most, size_text
 from ..tensor.tensor import Tensor
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -85,9 +94,11 @@ def read_torch_checkpoint(blob: bytes, target: Path) -> Any:
             f"{target}: a zip archive without the data.pkl of a torch.save file (it holds {names[:5]})"
         )
     prefix = pickles[0][: -len("data.pkl")]
-    byteorder = (
-        _read(archive, prefix + "byteorder", target).decode().strip() if prefix + "byteorder" in names else "little"
-    )
+
+    def member(name: str) -> bytes:
+        return _read(archive, name, target, len(blob))
+
+    byteorder = member(prefix + "byteorder").decode().strip() if prefix + "byteorder" in names else "little"
     if byteorder not in ("little", "big"):
         raise CheckpointError(
             f"{target}: unknown byte order {byteorder!r} in {prefix}byteorder (expected little or big)"
@@ -98,12 +109,11 @@ def read_torch_checkpoint(blob: bytes, target: Path) -> Any:
         if not isinstance(storage_type, StorageType):
             raise CheckpointError(f"{target}: a storage of unknown type {storage_type!r}")
         if key not in storages:
-            storages[key] = _storage_array(
-                _read(archive, f"{prefix}data/{key}", target), storage_type, byteorder, numel, target
-            )
+            storages[key] = _storage_array(member(f"{prefix}data/{key}"), storage_type, byteorder, numel, target)
         return storages[key]
 
-    unpickler = _AllowlistUnpickler(io.BytesIO(_read(archive, pickles[0], target)), target, storage)
+    pickled = io.BytesIO(member(pickles[0]))
+    unpickler = _AllowlistUnpickler(pickled, target, storage, _Budget(len(blob)))
     try:
         return unpickler.load()
     except CheckpointError as e:
@@ -114,13 +124,30 @@ def read_torch_checkpoint(blob: bytes, target: Path) -> Any:
         ) from None
 
 
-def _read(archive: zipfile.ZipFile, name: str, target: Path) -> bytes:
+def _read(archive: zipfile.ZipFile, name: str, target: Path, archive_size: int) -> bytes:
+    """The member ``name``, refused if it expands past ``expansion_limit`` of its compressed size."""
     try:
-        return archive.read(name)
+        info = archive.getinfo(name)
     except KeyError:
         raise CheckpointError(f"{target}: the archive lacks {name}, which its data.pkl refers to") from None
+    limit = expansion_limit(min(info.compress_size, archive_size))
+
+    def refused(size: str) -> CheckpointError:
+        return CheckpointError(
+            f"{target}: the archive member {name} expands from {size_text(info.compress_size)} to {size}, "
+            f"past the limit of {size_text(limit)} ({expansion_rule()})"
+        )
+
+    if info.file_size > limit:  # what the header says; the read below is capped in case it lies
+        raise refused(size_text(info.file_size))
+    try:
+        with archive.open(info) as member:
+            data = read_at_most(member, limit)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:  # CRC mismatch, truncated member
         raise CheckpointError(f"{target}: the archive member {name} is damaged ({e})") from None
+    if len(data) > limit:
+        raise refused("more")
+    return data
 
 
 def _storage_array(raw: bytes, storage_type: StorageType, byteorder: str, numel: int, target: Path) -> np.ndarray:
@@ -137,6 +164,22 @@ def _storage_array(raw: bytes, storage_type: StorageType, byteorder: str, numel:
     return array
 
 
+class _Budget:
+    """The bytes the tensors of one file may take together: ``expansion_limit`` of the file's size."""
+
+    def __init__(self, file_size: int) -> None:
+        self.file_size, self.limit, self.spent = file_size, expansion_limit(file_size), 0
+
+    def spend(self, nbytes: int, size: tuple, stride: tuple) -> None:
+        """Count a tensor of ``nbytes``; past the limit, refuse it before anything is allocated."""
+        self.spent += nbytes
+        if self.spent > self.limit:
+            raise CheckpointError(
+                f"a tensor of size {size} and stride {stride} ({size_text(nbytes)}) takes the file's tensors past "
+                f"{size_text(self.limit)}, the limit for a file of {size_text(self.file_size)} ({expansion_rule()})"
+            )
+
+
 def _rebuild_tensor(
     storage: np.ndarray,
     offset: int,
@@ -145,9 +188,11 @@ def _rebuild_tensor(
     requires_grad: bool = False,
     backward_hooks: Any = None,
     metadata: Any = None,
+    *,
+    budget: _Budget,
 ) -> Tensor:
     """Stand-in for ``torch._utils._rebuild_tensor_v2``: the tensor of ``size`` and ``stride``
-    (in elements) at ``offset``."""
+    (in elements) at ``offset``, copied out of its storage once ``budget`` allows its bytes."""
     if not isinstance(storage, np.ndarray):
         raise CheckpointError(f"a tensor whose storage is a {type(storage).__name__}, not a storage of the archive")
     size, stride, offset = tuple(int(s) for s in size), tuple(int(s) for s in stride), int(offset)
@@ -160,8 +205,9 @@ def _rebuild_tensor(
             f"a tensor of size {size}, stride {stride} at offset {offset} reaches past its storage "
             f"of {len(storage)} elements"
         )
+    budget.spend(math.prod(size) * storage.itemsize, size, stride)
     view = np.lib.stride_tricks.as_strided(storage[offset:], size, [s * storage.itemsize for s in stride])
-    return Tensor(np.array(view))  # its own copy: views of one storage stay independent, as after torch.load
+    return Tensor(np.array(view))  # its own copy, writable (a view over the storage would be read-only)
 
 
 def _rebuild_parameter(data: Tensor, requires_grad: bool = True, backward_hooks: Any = None, *state: Any) -> Tensor:
@@ -182,9 +228,11 @@ ALLOWED: dict[str, Callable[..., Any] | StorageType] = {
 class _AllowlistUnpickler(pickle.Unpickler):
     """An unpickler whose only globals are ``ALLOWED`` and whose persistent ids are storages of the archive."""
 
-    def __init__(self, file: io.BytesIO, target: Path, storage: Callable[[Any, str, int], np.ndarray]) -> None:
+    def __init__(
+        self, file: io.BytesIO, target: Path, storage: Callable[[Any, str, int], np.ndarray], budget: _Budget
+    ) -> None:
         super().__init__(file)
-        self.target, self.storage = target, storage
+        self.target, self.storage, self.budget = target, storage, budget
 
     def find_class(self, module: str, name: str) -> Any:
         found = ALLOWED.get(f"{module}.{name}")
@@ -199,7 +247,7 @@ class _AllowlistUnpickler(pickle.Unpickler):
                 f"{self.target}: refused to load: the file asks for the global {module}.{name}, "
                 f"which is not on the allowlist of tensors, dicts and lists; nothing was run{hint}"
             )
-        return found
+        return functools.partial(_rebuild_tensor, budget=self.budget) if found is _rebuild_tensor else found
 
     def persistent_load(self, pid: Any) -> np.ndarray:
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):

@@ -1,4 +1,5 @@
-"""Helpers on a model's parameters: gradient clipping and an explicit L2 penalty."""
+"""Helpers on a model's parameters: gradient clipping and an explicit L2 penalty; ``nn.utils.rnn``, the
+padding and packing of sequences (``rnn_utils.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..tensor.tensor import Tensor
+from . import rnn_utils as rnn  # noqa: F401  # nn.utils.rnn, as torch.nn.utils.rnn
 
 
 def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float, norm_type: float = 2.0) -> Tensor:

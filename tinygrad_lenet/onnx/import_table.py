@@ -18,6 +18,7 @@ import numpy as np
 from .. import nn
 from ..tensor.functions import maximum, minimum
 from ..tensor.tensor import Tensor
+from .recurrent_import import RECURRENT_IMPORTERS
 
 F = nn.functional
 Importer = Callable[[Sequence["Tensor | None"], dict[str, Any]], Tensor]
@@ -350,12 +351,14 @@ IMPORTERS: dict[str, Importer] = {
     "Unsqueeze": _unsqueeze,
     "LayerNormalization": lambda xs, attrs: _layer_norm_outputs(xs, attrs)[0],
     "Slice": _slice,
+    **RECURRENT_IMPORTERS,
 }
 """ONNX operator type -> the function that computes it with our ops. Any other operator is refused by name."""
 
 WITH_SECOND_OUTPUT: dict[str, Callable[..., tuple[Tensor, ...]]] = {
     "MaxPool": _max_pool_with_indices,
     "LayerNormalization": _layer_norm_outputs,
+    **{op: RECURRENT_IMPORTERS[op] for op in ("LSTM", "GRU", "RNN")},
 }
 """Operators whose optional further outputs are computed when a node asks for them (MaxPool's argmax
-indices, LayerNormalization's Mean and InvStdDev)."""
+indices, LayerNormalization's Mean and InvStdDev, the recurrent operators' final states)."""

@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .recurrent_export import RECURRENT_EXPORTERS
+
 if TYPE_CHECKING:
     from ..autodiff.function import Function
     from .exporter import Context
+
+INT_MAX = np.iinfo(np.int64).max
 
 Exporter = Callable[["Context", "Function", list[str], str], None]
 
@@ -75,8 +79,13 @@ def _pool(op_type: str, **extra: int) -> Exporter:
 
 
 def _reshape(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
-    """The target shape, with the batch dimension written as 0 ("copy it from the input") when it carries the batch."""
-    shape = list(fn.kwargs["shape"])
+    """The target shape, with the batch dimension written as 0 ("copy it from the input") when it carries the batch;
+    a reshape that only inserts size-1 dims (``unsqueeze``, ``stack``) is an Unsqueeze, which keeps every size free."""
+    shape, source = list(fn.kwargs["shape"]), list(fn.parents[0].shape)
+    if 1 not in source and len(shape) > len(source) and [n for n in shape if n != 1] == source:
+        axes = [i for i, n in enumerate(shape) if n == 1]
+        ctx.node("Unsqueeze", [inputs[0], ctx.constant(np.array(axes, dtype=np.int64), "axes")], [output], fn)
+        return
     if ctx.carries_batch(fn.parents[0]) and shape and shape[0] == ctx.batch:
         shape[0] = 0
     ctx.node("Reshape", [inputs[0], ctx.constant(np.array(shape, dtype=np.int64), "shape")], [output], fn)
@@ -117,24 +126,40 @@ def _clip(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
 
 
 def _get_item(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
-    """Basic slicing (a slice per leading dim, as ``chunk`` and ``split`` make) as one Slice node."""
+    """Basic indexing (ints and slices) as Slice, then Squeeze of the axes an int took away."""
     index = fn.kwargs["index"]
     index = index if isinstance(index, tuple) else (index,)
-    if not all(isinstance(i, slice) for i in index):
-        raise NotImplementedError(f"onnx.export: GetItem with the index {index!r} (only slices are mapped, to Slice)")
-    shape = fn.parents[0].shape
-    cut = [(axis, i.indices(shape[axis])) for axis, i in enumerate(index) if i != slice(None)]
-    starts, ends, axes, steps = (
-        [c[1][0] for c in cut],
-        [c[1][1] for c in cut],
-        [c[0] for c in cut],
-        [c[1][2] for c in cut],
-    )
-    values = [
-        ctx.constant(np.array(v, dtype=np.int64), n)
-        for v, n in zip((starts, ends, axes, steps), ("starts", "ends", "axes", "steps"))
+    if not all(isinstance(i, (int, np.integer, slice)) for i in index):
+        raise NotImplementedError(f"onnx.export: indexing with {index!r} (only ints and slices) has no mapping yet")
+    starts, ends, axes, steps, dropped = [], [], [], [], []
+    for axis, i in enumerate(index):
+        if isinstance(i, slice):
+            if i == slice(None):
+                continue
+            start, stop, step = i.start, i.stop, 1 if i.step is None else i.step
+            starts.append(start if start is not None else (0 if step > 0 else -1))
+            ends.append(stop if stop is not None else (INT_MAX if step > 0 else -INT_MAX))
+            steps.append(step)
+        else:
+            starts.append(int(i))
+            ends.append(int(i) + 1 if int(i) != -1 else INT_MAX)
+            steps.append(1)
+            dropped.append(axis)
+        axes.append(axis)
+    if not axes:
+        ctx.node("Identity", inputs, [output], fn)
+        return
+    sliced = ctx.temp("sliced") if dropped else output
+    consts = [
+        ctx.constant(np.array(v, dtype=np.int64), n) for v, n in ((starts, "starts"), (ends, "ends"), (axes, "axes"))
     ]
-    ctx.node("Slice", [inputs[0], *values], [output], fn)
+    ctx.node("Slice", [inputs[0], *consts, ctx.constant(np.array(steps, dtype=np.int64), "steps")], [sliced], fn)
+    if dropped:
+        ctx.node("Squeeze", [sliced, ctx.constant(np.array(dropped, dtype=np.int64), "axes")], [output], fn)
+
+
+def _cat(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
+    ctx.node("Concat", inputs, [output], fn, axis=int(fn.kwargs["dim"]))
 
 
 def _layer_norm(ctx: Context, fn: Function, inputs: list[str], output: str) -> None:
@@ -176,6 +201,8 @@ EXPORTERS: dict[str, Exporter] = {
     "Clip": _clip,
     "LayerNorm": _layer_norm,
     "GetItem": _get_item,
+    "Cat": _cat,
+    **RECURRENT_EXPORTERS,
 }
 """Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported
 (the error names it)."""

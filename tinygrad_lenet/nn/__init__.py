@@ -2,24 +2,32 @@
 
 from . import functional, init, parallel, utils
 from .activation import ELU, GELU, Hardswish, LeakyReLU, Mish, ReLU6, SiLU, Softplus
-from .containers import ModuleDict, ModuleList, ParameterList, Sequential
-from .layers import (
+from .adaptive_pooling import (
+    AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
-    AvgPool2d,
-    Conv2d,
+    AdaptiveAvgPool3d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AdaptiveMaxPool3d,
+    FractionalMaxPool2d,
+    FractionalMaxPool3d,
+)
+from .containers import ModuleDict, ModuleList, ParameterList, Sequential
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .layers import (
     Dropout,
     Dropout2d,
     Flatten,
     Identity,
     Linear,
     LogSoftmax,
-    MaxPool2d,
     ReLU,
     Sigmoid,
     Softmax,
     Tanh,
     Unflatten,
 )
+from .lazy_conv import LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -31,8 +39,36 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .module import IncompatibleKeys, Module, Parameter
+from .module import IncompatibleKeys, Module, Parameter, UninitializedParameter
 from .normalization import BatchNorm1d, BatchNorm2d
+from .padding import (
+    CircularPad1d,
+    CircularPad2d,
+    CircularPad3d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ConstantPad3d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReflectionPad3d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ReplicationPad3d,
+    ZeroPad1d,
+    ZeroPad2d,
+    ZeroPad3d,
+)
+from .pooling import (
+    AvgPool1d,
+    AvgPool2d,
+    AvgPool3d,
+    LPPool1d,
+    LPPool2d,
+    LPPool3d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxPool3d,
+)
 from .rbf import EuclideanRBF
 from .sparse import Embedding
 
@@ -84,4 +120,45 @@ __all__ = [
     "init",
     "parallel",
     "utils",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool3d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
+    "AvgPool1d",
+    "AvgPool3d",
+    "CircularPad1d",
+    "CircularPad2d",
+    "CircularPad3d",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "ConstantPad3d",
+    "Conv1d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
+    "LPPool1d",
+    "LPPool2d",
+    "LPPool3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
+    "LazyConvTranspose1d",
+    "LazyConvTranspose2d",
+    "LazyConvTranspose3d",
+    "MaxPool1d",
+    "MaxPool3d",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
+    "ReflectionPad3d",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
+    "ReplicationPad3d",
+    "UninitializedParameter",
+    "ZeroPad1d",
+    "ZeroPad2d",
+    "ZeroPad3d",
 ]

@@ -115,7 +115,11 @@ def test_lazy_conv_takes_channels_and_keeps_its_parameter_objects() -> None:
         (nn.LazyConv2d(3, 1), (2, 4), "LazyConv2d: expected a 3-D"),
         (nn.ReflectionPad2d(1), (4, 4), r"ReflectionPad2d: expected a 3-D \(C, H, W\) or 4-D"),
         (nn.ConstantPad3d(1, 0.5), (4, 4), "ConstantPad3d: expected at least 3 dims"),
-        (nn.MaxPool1d(2), (1, 1, 4, 4), "max_pool1d: expected a 2-D or 3-D input"),
+        (
+            nn.MaxPool1d(2),
+            (1, 1, 4, 4),
+            r"max_pool1d: expected a 2-D \(C, L\) or 3-D \(N, C, L\) input, got shape \(1, 1, 4, 4\)",
+        ),
     ],
 )
 def test_wrong_input_rank_is_named(module: nn.Module, shape: tuple[int, ...], message: str) -> None:

@@ -13,16 +13,14 @@ from typing import Any
 
 from ..base.devices import check_device
 from ..base.dims import positive_int
-from ..base.errors import ShapeError
 from ..tensor.tensor import Tensor
 from . import functional as F
-from .conv_functions import ntuple
+from .conv_functions import check_spatial_rank, ntuple
 from .layers import _default_init, _empty_parameter
 from .module import Module, Parameter, UninitializedParameter
 
 Size = int | Sequence[int]
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-SPATIAL = {1: "L", 2: "H, W", 3: "D, H, W"}
 
 
 class _ConvNd(Module):
@@ -111,12 +109,7 @@ class _ConvNd(Module):
 
     def check_input(self, input: Tensor) -> None:
         """Raise a ShapeError naming the module unless ``input`` is (C, *spatial) or (N, C, *spatial)."""
-        d = self.spatial_dims
-        if input.ndim not in (d + 1, d + 2):
-            raise ShapeError(
-                f"{type(self).__name__}: expected a {d + 1}-D (C, {SPATIAL[d]}) or {d + 2}-D (N, C, {SPATIAL[d]}) "
-                f"input, got shape {input.shape}"
-            )
+        check_spatial_rank(input, self.spatial_dims, type(self).__name__)
 
     def extra_repr(self) -> str:
         d = self.spatial_dims

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from ..base.errors import ShapeError
 from ..tensor.tensor import Tensor
 from . import functional as F
+from .conv_functions import check_spatial_rank
 from .module import Module
-
-SPATIAL = {1: "L", 2: "H, W", 3: "D, H, W"}
 
 
 class _PadNd(Module):
@@ -32,12 +31,7 @@ class _PadNd(Module):
         self.padding: tuple[int, ...] = widths
 
     def forward(self, input: Tensor) -> Tensor:
-        d = self.spatial_dims
-        if input.ndim not in (d + 1, d + 2):
-            raise ShapeError(
-                f"{type(self).__name__}: expected a {d + 1}-D (C, {SPATIAL[d]}) or {d + 2}-D (N, C, {SPATIAL[d]}) "
-                f"input, got shape {input.shape}"
-            )
+        check_spatial_rank(input, self.spatial_dims, type(self).__name__)
         return F.pad(input, self.padding, self.mode)
 
     def extra_repr(self) -> str:

@@ -1,7 +1,7 @@
 """PyTorch's module database as the parity suite: each module class here passes, or is listed with its reason.
 
 One test per ModuleInfo (``tests/moduleinfo.py``). Module classes missing here are the sequence-models issue's
-work (LayerNorm, Conv1d, RNN/LSTM/GRU, MultiheadAttention, Transformer, ...): the test checks they are still
+work (LayerNorm, RNN/LSTM/GRU, MultiheadAttention, Transformer, ...): the test checks they are still
 missing, so the count in docs/parity.md stays true. Skips without PyTorch.
 """
 
@@ -15,8 +15,6 @@ pytest.importorskip("expecttest", reason="PyTorch's test database needs expectte
 import moduleinfo  # after the importorskip above
 
 DIFFERENCES = {
-    "AvgPool2d": "not yet: the module lacks divisor_override (F.avg_pool2d has it)",
-    "MaxPool2d": "not yet: the module lacks return_indices, dilation and ceil_mode (F.max_pool2d has them)",
     "BatchNorm1d": "not yet: refuses an empty batch, which PyTorch passes through",
     "BatchNorm2d": "not yet: refuses an empty batch, which PyTorch passes through",
     "Linear": "not yet: forward's argument is not named input",

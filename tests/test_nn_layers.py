@@ -55,7 +55,7 @@ def test_parameterless_layers_match_functional() -> None:
     assert nn.Identity()(x) is x
     np.testing.assert_allclose(nn.Softmax(1)(x).numpy().sum(1), 1.0, rtol=1e-6)
     np.testing.assert_allclose(np.exp(nn.LogSoftmax(dim=1)(x).numpy()), nn.Softmax(dim=1)(x).numpy(), rtol=1e-5)
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
+    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
 
 
 def test_loss_modules_match_functional() -> None:

@@ -194,7 +194,7 @@ def test_repr_reads_like_pytorch() -> None:
     text = repr(nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.Sequential(nn.Flatten(), nn.Dropout(0.2))))
     assert text == (
         "Sequential(\n"
-        "  (0): Conv2d(1, 6, kernel_size=(5, 5), stride=1, padding=0, bias=True)\n"
+        "  (0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))\n"
         "  (1): ReLU()\n"
         "  (2): Sequential(\n"
         "    (0): Flatten(start_dim=1, end_dim=-1)\n"

@@ -31,15 +31,22 @@ def ntuple(value: Size, d: int, name: str, op: str, minimum: int = 0) -> tuple[i
     return out
 
 
+SPATIAL = {1: "L", 2: "H, W", 3: "D, H, W"}
+
+
+def check_spatial_rank(input: Tensor, d: int, op: str) -> None:
+    """Raise a ShapeError naming ``op`` unless ``input`` is (C, *spatial) or (N, C, *spatial) with d spatial dims."""
+    if input.ndim not in (d + 1, d + 2):
+        raise ShapeError(
+            f"{op}: expected a {d + 1}-D (C, {SPATIAL[d]}) or {d + 2}-D (N, C, {SPATIAL[d]}) input, got shape "
+            f"{input.shape}"
+        )
+
+
 def batched(input: Tensor, d: int, op: str) -> tuple[Tensor, bool]:
     """An (N, C, *spatial) view of ``input`` with d spatial dims, adding a batch of 1 to (C, *spatial)."""
-    if input.ndim == d + 1:
-        return input.unsqueeze(0), True
-    if input.ndim != d + 2:
-        raise ShapeError(
-            f"{op}: expected a {d + 1}-D or {d + 2}-D input (C or N, C, then {d} spatial), got {input.shape}"
-        )
-    return input, False
+    check_spatial_rank(input, d, op)
+    return (input.unsqueeze(0), True) if input.ndim == d + 1 else (input, False)
 
 
 def _same_padding(x: Tensor, kernel: tuple[int, ...], dilation: tuple[int, ...]) -> tuple[Tensor, tuple[int, ...]]:

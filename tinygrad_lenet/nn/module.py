@@ -15,7 +15,8 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from ..autodiff.engine import clear_grads
-from ..base.devices import dtype_of_to
+from ..base import dtypes
+from ..base.devices import check_device, dtype_of_to
 from ..base.errors import StateDictError
 from ..base.module_stack import MODULE_STACK
 from ..tensor.tensor import Tensor
@@ -46,6 +47,28 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+class UninitializedParameter(Parameter):
+    """A lazy module's parameter before its shape is known: it holds no values until ``materialize``
+    (called by the module's first forward, or by ``load_state_dict``) gives it a shape and makes it a
+    plain ``Parameter``, the same object, as ``torch.nn.parameter.UninitializedParameter``."""
+
+    __slots__ = ()
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        check_device(device or "cpu")
+        super().__init__(
+            np.empty((0,), dtype=dtypes.DEFAULT_FLOAT if dtype is None else dtypes.to_dtype(dtype)), requires_grad
+        )
+
+    def materialize(self, shape: tuple[int, ...]) -> None:
+        """Give the parameter ``shape`` (its values uninitialised) and make it a plain ``Parameter``."""
+        self._array = np.empty(shape, dtype=self._array.dtype)
+        self.__class__ = Parameter  # type: ignore[assignment]  # becomes what it stood for, as PyTorch's
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
 
 
 class RemovableHandle:
@@ -327,7 +350,7 @@ class Module:
             if key not in own:
                 continue
             array = np.asarray(value._array if isinstance(value, Tensor) else value)
-            if array.shape != own[key].shape:
+            if array.shape != own[key].shape and not isinstance(own[key], UninitializedParameter):
                 problems.append(f"{key!r} has shape {array.shape} but the model expects {own[key].shape}")
             arrays[key] = array
         if problems:
@@ -335,7 +358,10 @@ class Module:
                 f"load_state_dict into {type(self).__name__} failed, nothing was changed:\n  " + "\n  ".join(problems)
             )
         for key, array in arrays.items():
-            own[key]._array = array.astype(own[key].dtype, copy=True)
+            target = own[key]
+            if isinstance(target, UninitializedParameter):
+                target.materialize(array.shape)
+            target._array = array.astype(target.dtype, copy=True)
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing ---------------------------------------------------------------------------------

@@ -426,7 +426,8 @@ def _fractional_max_pool(
 ) -> Tensor | tuple[Tensor, Tensor]:
     """Max over windows of ``kernel_size`` starting at pseudo-random, increasing offsets (Graham's
     fractional max pooling): start_i = floor((i + u) a) - floor(u a), a = (n - k) / (out - 1), the
-    last window ending at the input's end; u uniform per (sample, channel, axis)."""
+    last window ending at the input's end; u uniform per (sample, channel, axis). Given samples are
+    read as PyTorch's kernels read them: the first n rows, and in 2-D the W axis's u first."""
     x, unbatched = batched(input, d, op)
     kernel = ntuple(kernel_size, d, "kernel_size", op, 1)
     if output_size is not None:
@@ -439,7 +440,11 @@ def _fractional_max_pool(
     if any(o + k - 1 > n for o, k, n in zip(sizes, kernel, x.shape[2:])):
         raise ShapeError(f"{op}: output {sizes} with kernel {kernel} does not fit the input {x.shape}")
     n, c = x.shape[:2]
-    u = samples._array if samples is not None else generator().random((n, c, d))
+    if samples is not None and (samples.ndim != 3 or samples.shape[0] < n or tuple(samples.shape[1:]) != (c, d)):
+        raise ShapeError(f"{op}: _random_samples must have shape (at least {n}, {c}, {d}), got {samples.shape}")
+    u = samples._array[:n] if samples is not None else generator().random((n, c, d))
+    if d == 2:
+        u = u[..., ::-1]
     coords = []
     for axis, (size, k, o) in enumerate(zip(x.shape[2:], kernel, sizes)):
         alpha = (size - k) / (o - 1) if o > 1 else 0.0

@@ -2,6 +2,21 @@
 
 from . import functional, init, parallel, utils
 from .activation import ELU, GELU, Hardswish, LeakyReLU, Mish, ReLU6, SiLU, Softplus
+from .activation_layers import (
+    CELU,
+    GLU,
+    SELU,
+    Hardshrink,
+    Hardtanh,
+    LogSigmoid,
+    PReLU,
+    Softmax2d,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .layers import (
     AdaptiveAvgPool2d,
@@ -32,7 +47,8 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import IncompatibleKeys, Module, Parameter
-from .normalization import BatchNorm1d, BatchNorm2d
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .normalization_layers import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm
 from .rbf import EuclideanRBF
 from .sparse import Embedding
 
@@ -44,6 +60,12 @@ __all__ = [
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
+    "BatchNorm3d",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "LocalResponseNorm",
     "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
@@ -80,6 +102,19 @@ __all__ = [
     "Softplus",
     "Tanh",
     "Unflatten",
+    "CELU",
+    "GLU",
+    "Hardshrink",
+    "Hardtanh",
+    "LogSigmoid",
+    "PReLU",
+    "SELU",
+    "Softmax2d",
+    "Softmin",
+    "Softshrink",
+    "Softsign",
+    "Tanhshrink",
+    "Threshold",
     "functional",
     "init",
     "parallel",

@@ -35,6 +35,7 @@ from .layers import (
     Tanh,
     Unflatten,
 )
+from .likelihood_losses import GaussianNLLLoss, LinearCrossEntropyLoss, PoissonNLLLoss
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -45,6 +46,15 @@ from .loss import (
     MSELoss,
     NLLLoss,
     SmoothL1Loss,
+)
+from .margin_losses import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    SoftMarginLoss,
 )
 from .module import IncompatibleKeys, Module, Parameter
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d
@@ -115,6 +125,16 @@ __all__ = [
     "Softsign",
     "Tanhshrink",
     "Threshold",
+    "CosineEmbeddingLoss",
+    "GaussianNLLLoss",
+    "HingeEmbeddingLoss",
+    "LinearCrossEntropyLoss",
+    "MarginRankingLoss",
+    "MultiLabelMarginLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
+    "PoissonNLLLoss",
+    "SoftMarginLoss",
     "functional",
     "init",
     "parallel",

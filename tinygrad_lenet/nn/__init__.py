@@ -17,6 +17,7 @@ from .activation_layers import (
     Tanhshrink,
     Threshold,
 )
+from .bilinear import Bilinear
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .layers import (
     AdaptiveAvgPool2d,
@@ -135,6 +136,7 @@ __all__ = [
     "MultiMarginLoss",
     "PoissonNLLLoss",
     "SoftMarginLoss",
+    "Bilinear",
     "functional",
     "init",
     "parallel",

@@ -187,15 +187,14 @@ class Softmax2d(_Activation):
 
 class PReLU(_Activation):
     """x for x > 0, a x otherwise, with a learned slope ``a``: one (``num_parameters=1``) or one per channel
-    (dim 1), all starting at ``init``."""
-
-    shown = ("num_parameters",)
+    (dim 1), all starting at ``init``. ``num_parameters`` stays ``Module.num_parameters()`` (the count of
+    learned numbers, here the slopes), where PyTorch has an int attribute of that name."""
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         check_device(device or "cpu")
         dt = dtypes.DEFAULT_FLOAT if dtype is None else dtypes.to_dtype(dtype)
-        self.num_parameters, self.init = num_parameters, init
+        self.init = init
         self.weight = Parameter(np.full(num_parameters, init, dtype=dt))
 
     def reset_parameters(self) -> None:
@@ -204,3 +203,6 @@ class PReLU(_Activation):
 
     def forward(self, input: Tensor) -> Tensor:
         return prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.weight.numel()}"

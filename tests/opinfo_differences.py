@@ -38,7 +38,6 @@ DIFFERENCES: dict[str, str] = {
     "scope for now",
     "nn.functional.batch_norm.without_cudnn": "PyTorch has no real-valued (float64/int64/bool) samples for it on CPU: "
     "nothing to compare (a CUDA variant)",
-    "nn.functional.ctc_loss": "not yet: CTC needs a dynamic-programming alignment op (the issue lets it wait)",
     "nn.functional.multi_head_attention_forward": "not yet: missing (nn.MultiheadAttention comes with the "
     "sequence-models issue)",
     "nn.functional.silu.complex": "PyTorch has no real-valued (float64/int64/bool) samples for it on CPU: nothing to "

@@ -36,7 +36,7 @@ from .layers import (
     Tanh,
     Unflatten,
 )
-from .likelihood_losses import GaussianNLLLoss, LinearCrossEntropyLoss, PoissonNLLLoss
+from .likelihood_losses import CTCLoss, GaussianNLLLoss, LinearCrossEntropyLoss, PoissonNLLLoss
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -137,6 +137,7 @@ __all__ = [
     "PoissonNLLLoss",
     "SoftMarginLoss",
     "Bilinear",
+    "CTCLoss",
     "functional",
     "init",
     "parallel",

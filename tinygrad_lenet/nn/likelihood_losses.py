@@ -1,12 +1,14 @@
-"""Likelihood losses as modules: ``GaussianNLLLoss``, ``PoissonNLLLoss`` and ``LinearCrossEntropyLoss`` (a Linear
-layer fused with cross-entropy), over their ``nn.functional`` forms, with PyTorch's signatures."""
+"""Likelihood losses as modules: ``GaussianNLLLoss``, ``PoissonNLLLoss``, ``CTCLoss`` and ``LinearCrossEntropyLoss``
+(a Linear layer fused with cross-entropy), over their ``nn.functional`` forms, with PyTorch's signatures."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from ..tensor.tensor import Tensor
+from .ctc_functions import ctc_loss
 from .layers import Linear
 from .loss import _Loss, _WeightedLoss
 from .loss_functions import gaussian_nll_loss, linear_cross_entropy, poisson_nll_loss
@@ -42,6 +44,27 @@ class PoissonNLLLoss(_Loss):
 
     def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
         return poisson_nll_loss(log_input, target, self.log_input, self.full, self.eps, self.reduction)
+
+
+class CTCLoss(_Loss):
+    """Connectionist temporal classification: -log of the probability of each target label sequence, summed over
+    its alignments to the (T, N, C) log-probabilities (``F.ctc_loss``), called as
+    ``loss_fn(log_probs, targets, input_lengths, target_lengths)``."""
+
+    def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
+        super().__init__(reduction=reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity
+
+    def forward(
+        self,
+        log_probs: Tensor,
+        targets: Tensor,
+        input_lengths: Tensor | Sequence[int] | int,
+        target_lengths: Tensor | Sequence[int] | int,
+    ) -> Tensor:
+        return ctc_loss(
+            log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction, self.zero_infinity
+        )
 
 
 class LinearCrossEntropyLoss(_WeightedLoss):

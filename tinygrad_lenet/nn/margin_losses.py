@@ -21,10 +21,14 @@ from .loss_functions import (
 
 
 class _MarginLoss(_Loss):
-    """A loss with a ``margin`` before PyTorch's deprecated flags; each subclass gives the margin its default."""
+    """A loss with a ``margin`` (0 unless the subclass says otherwise) before PyTorch's deprecated flags."""
 
     def __init__(
-        self, margin: float, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+        self,
+        margin: float = 0.0,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
@@ -33,30 +37,12 @@ class _MarginLoss(_Loss):
 class MarginRankingLoss(_MarginLoss):
     """max(0, -y (x1 - x2) + margin): y = 1 asks x1 to rank above x2 by ``margin``, y = -1 below."""
 
-    def __init__(
-        self,
-        margin: float = 0.0,
-        size_average: bool | None = None,
-        reduce: bool | None = None,
-        reduction: str = "mean",
-    ) -> None:
-        super().__init__(margin, size_average, reduce, reduction)
-
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
 
 
 class CosineEmbeddingLoss(_MarginLoss):
     """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1."""
-
-    def __init__(
-        self,
-        margin: float = 0.0,
-        size_average: bool | None = None,
-        reduce: bool | None = None,
-        reduction: str = "mean",
-    ) -> None:
-        super().__init__(margin, size_average, reduce, reduction)
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return cosine_embedding_loss(input1, input2, target, self.margin, reduction=self.reduction)

@@ -112,6 +112,9 @@ def _tl_dtype(dtype: torch.dtype) -> Any:
 def to_ours(obj: Any, leaves: list[tuple[torch.Tensor, tl.Tensor]]) -> Any:
     """PyTorch's argument structure with each tensor a tinygrad_lenet tensor (same values, dtype, requires_grad)."""
     if isinstance(obj, torch.Tensor):
+        for theirs, ours in leaves:  # the same tensor passed twice is one leaf, as in PyTorch
+            if theirs is obj:
+                return ours
         array = _torch_array(obj).copy(order="K")  # keeps a transposed layout transposed
         ours = tl.Tensor(array, requires_grad=obj.requires_grad)
         if obj.requires_grad:

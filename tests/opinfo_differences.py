@@ -38,7 +38,6 @@ DIFFERENCES: dict[str, str] = {
     "scope for now",
     "nn.functional.batch_norm.without_cudnn": "PyTorch has no real-valued (float64/int64/bool) samples for it on CPU: "
     "nothing to compare (a CUDA variant)",
-    "nn.functional.ctc_loss": "not yet: CTC needs a dynamic-programming alignment op (the issue lets it wait)",
     "nn.functional.silu.complex": "PyTorch has no real-valued (float64/int64/bool) samples for it on CPU: nothing to "
     "compare (complex variant)",
     "nn.functional.triplet_margin_with_distance_loss": "not yet: its sample passes torch's nn.PairwiseDistance() "

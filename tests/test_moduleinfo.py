@@ -14,16 +14,7 @@ pytest.importorskip("expecttest", reason="PyTorch's test database needs expectte
 
 import moduleinfo  # after the importorskip above
 
-DIFFERENCES = {
-    "BatchNorm1d": "not yet: refuses an empty batch, which PyTorch passes through",
-    "BatchNorm2d": "not yet: refuses an empty batch, which PyTorch passes through",
-    "Linear": "not yet: forward's argument is not named input",
-    "KLDivLoss": "not yet: a gradient differs on one sample (F.kl_div itself passes its OpInfo)",
-    "NLLLoss": "not yet: the class weight is an attribute, not a buffer as in PyTorch's state_dict",
-    "BCELoss": "not yet: the weight is an attribute, not a buffer as in PyTorch's state_dict",
-    "BCEWithLogitsLoss": "not yet: the weight is an attribute, not a buffer as in PyTorch's state_dict",
-    "CrossEntropyLoss": "not yet: the class weight is an attribute, not a buffer as in PyTorch's state_dict",
-}
+DIFFERENCES = {}
 INFOS = {info.module_cls.__name__: info for info in moduleinfo.module_infos()}
 
 

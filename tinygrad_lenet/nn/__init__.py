@@ -2,6 +2,21 @@
 
 from . import functional, init, parallel, utils
 from .activation import ELU, GELU, Hardswish, LeakyReLU, Mish, ReLU6, SiLU, Softplus
+from .activation_layers import (
+    CELU,
+    GLU,
+    SELU,
+    Hardshrink,
+    Hardtanh,
+    LogSigmoid,
+    PReLU,
+    Softmax2d,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
 from .adaptive_pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -13,6 +28,7 @@ from .adaptive_pooling import (
     FractionalMaxPool3d,
 )
 from .attention import MultiheadAttention
+from .bilinear import Bilinear
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .layer_norm import LayerNorm, RMSNorm
@@ -30,6 +46,7 @@ from .layers import (
     Unflatten,
 )
 from .lazy_conv import LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d
+from .likelihood_losses import CTCLoss, GaussianNLLLoss, LinearCrossEntropyLoss, PoissonNLLLoss
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -41,8 +58,18 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
+from .margin_losses import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    SoftMarginLoss,
+)
 from .module import IncompatibleKeys, Module, Parameter, UninitializedParameter
-from .normalization import BatchNorm1d, BatchNorm2d
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .normalization_layers import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm
 from .padding import (
     CircularPad1d,
     CircularPad2d,
@@ -184,4 +211,35 @@ __all__ = [
     "TransformerDecoderLayer",
     "TransformerEncoder",
     "TransformerEncoderLayer",
+    "BatchNorm3d",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "LocalResponseNorm",
+    "CELU",
+    "GLU",
+    "Hardshrink",
+    "Hardtanh",
+    "LogSigmoid",
+    "PReLU",
+    "SELU",
+    "Softmax2d",
+    "Softmin",
+    "Softshrink",
+    "Softsign",
+    "Tanhshrink",
+    "Threshold",
+    "CosineEmbeddingLoss",
+    "GaussianNLLLoss",
+    "HingeEmbeddingLoss",
+    "LinearCrossEntropyLoss",
+    "MarginRankingLoss",
+    "MultiLabelMarginLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
+    "PoissonNLLLoss",
+    "SoftMarginLoss",
+    "Bilinear",
+    "CTCLoss",
 ]

@@ -73,10 +73,12 @@ from .rbf import rbf_map_loss, rbf_simple_loss
 
 # each family module's __all__ (the names are listed there)
 from . import attention_functions, conv_functions, distance_functions, normalization_functions  # isort: skip
+from . import ctc_functions  # isort: skip
 from . import pool_functions, resampling_functions  # isort: skip
 from . import multi_head_attention_functions  # isort: skip
 from .attention_functions import *  # noqa: F403  # the family's __all__
 from .conv_functions import *  # noqa: F403  # the family's __all__
+from .ctc_functions import *  # noqa: F403  # the family's __all__
 from .distance_functions import *  # noqa: F403  # the family's __all__
 from .multi_head_attention_functions import *  # noqa: F403  # the family's __all__
 from .normalization_functions import *  # noqa: F403  # the family's __all__
@@ -146,6 +148,7 @@ __all__ = [
     "threshold",
     *attention_functions.__all__,
     *conv_functions.__all__,
+    *ctc_functions.__all__,
     *distance_functions.__all__,
     *multi_head_attention_functions.__all__,
     *normalization_functions.__all__,

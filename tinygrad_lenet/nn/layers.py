@@ -49,8 +49,8 @@ class Linear(Module):
         """Draw the weight and bias afresh, as PyTorch initialises them: uniform in +-1/sqrt(fan_in)."""
         _default_init(self.weight, self.bias)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return F.linear(x, self.weight, self.bias)
+    def forward(self, input: Tensor) -> Tensor:
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

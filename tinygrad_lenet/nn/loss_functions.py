@@ -76,8 +76,9 @@ def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str
 
 
 def _weighted_mean(losses: Tensor, total: float) -> Tensor:
-    """The sum of ``losses`` over the summed weight of the targets counted (NaN when none count)."""
-    return losses.sum() * (1.0 / total if total else np.nan)
+    """The sum of ``losses`` over the summed weight of the targets counted; when none count, NaN with a
+    zero gradient, as PyTorch's."""
+    return losses.sum() * (1.0 / total) if total else losses.sum() * 0.0 + np.nan
 
 
 def nll_loss(
@@ -185,8 +186,8 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
     else:
         safe = target.where(target._array != 0, 1.0)  # 0 log 0 = 0; a negative or NaN target gives NaN
         pointwise = target * safe.log() - target * input
-    if reduction == "batchmean":
-        return pointwise.sum() * (1.0 / input.shape[0])
+    if reduction == "batchmean":  # a 0-d input is its own batch of one, as PyTorch
+        return pointwise.sum() * (1.0 / input.shape[0]) if input.ndim else pointwise.sum()
     return _reduce(pointwise, reduction)
 
 

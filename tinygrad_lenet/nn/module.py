@@ -370,8 +370,8 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        lines = [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()]
-        if not lines:
-            return f"{type(self).__name__}({self.extra_repr()})"
-        head = f"{type(self).__name__}(" + (self.extra_repr() + "\n" if self.extra_repr() else "\n")
-        return head + "".join(f"  {line}\n" for line in lines) + ")"
+        extra = self.extra_repr().split("\n") if self.extra_repr() else []
+        children = [f"({name}): " + repr(m).replace("\n", "\n  ") for name, m in self.named_children()]
+        if not children and len(extra) <= 1:
+            return f"{type(self).__name__}({''.join(extra)})"
+        return f"{type(self).__name__}(\n" + "".join(f"  {line}\n" for line in extra + children) + ")"

@@ -4,6 +4,7 @@ They are jupytext "percent" files (docs/design.md); the docs build (mkdocs-jupyt
 them too and renders their outputs into the site.
 """
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -60,3 +61,17 @@ def test_tutorial_runs_without_errors(name):
         assert outputs(notebook, "image/svg+xml")  # the graph at module depth
     if name == "compare_optimizers":
         assert outputs(notebook, "image/png")
+    if name == "attention_step_by_step":
+        assert len(outputs(notebook, "image/png")) == 2  # the heatmaps: the hand-built head, nn.MultiheadAttention's
+        assert any("<svg" in svg for svg in outputs(notebook, "image/svg+xml"))  # the head's graph
+        assert any(h.startswith("<iframe srcdoc=") for h in outputs(notebook, "text/html"))  # its backward steps
+        printed = "".join(
+            out.get("text", "")
+            for cell in notebook.cells
+            for out in cell.get("outputs", [])
+            if out.get("name") == "stdout"
+        )
+        differences = re.findall(r"max \|difference\| from .*: (\S+)", printed)  # ours; PyTorch's when installed
+        assert differences and all(float(d) < 1e-6 for d in differences), differences
+        assert "masked weights (above the diagonal): 15, largest 0.0" in printed
+        assert "gradient at the masked scores: largest |value| 0.0" in printed

@@ -234,6 +234,10 @@ def test_tests_of_values_give_booleans(name: str) -> None:
 def test_bitwise_not_of_integers_and_booleans() -> None:
     np.testing.assert_array_equal(tl.bitwise_not(tl.tensor([0, 5, -3])).numpy(), [-1, -6, 2])
     np.testing.assert_array_equal(tl.tensor([True, False]).bitwise_not().numpy(), [False, True])
+    np.testing.assert_array_equal((~tl.tensor([True, False])).numpy(), [False, True])  # ~mask, as PyTorch's
+    np.testing.assert_array_equal((~tl.tensor([0, 5])).numpy(), [-1, -6])
+    with pytest.raises(DTypeError, match="integer or bool"):
+        ~tl.tensor([1.0])
 
 
 # --- dtypes as PyTorch's ----------------------------------------------------------------------------------

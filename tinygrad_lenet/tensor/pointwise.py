@@ -373,6 +373,8 @@ class TensorPointwise(TensorBase):
             raise DTypeError(f"bitwise_not: expected an integer or bool tensor, got {self.dtype}")
         return self._make(np.invert(self._array))
 
+    __invert__ = bitwise_not  # ~mask, as in masked_fill(~mask, value)
+
     # --- in place ------------------------------------------------------------------------------
     sin_, cos_, tan_, asin_, acos_, atan_ = map(_inplace_of, ("sin", "cos", "tan", "asin", "acos", "atan"))
     sinh_, cosh_, asinh_, acosh_, atanh_ = map(_inplace_of, ("sinh", "cosh", "asinh", "acosh", "atanh"))

@@ -7,9 +7,11 @@ from .activation_layers import (
     GLU,
     SELU,
     Hardshrink,
+    Hardsigmoid,
     Hardtanh,
     LogSigmoid,
     PReLU,
+    RReLU,
     Softmax2d,
     Softmin,
     Softshrink,
@@ -31,10 +33,10 @@ from .attention import MultiheadAttention
 from .bilinear import Bilinear
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .distance import CosineSimilarity, PairwiseDistance, TripletMarginLoss, TripletMarginWithDistanceLoss
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .layer_norm import LayerNorm, RMSNorm
 from .layers import (
-    Dropout,
-    Dropout2d,
     Flatten,
     Identity,
     Linear,
@@ -100,9 +102,19 @@ from .pooling import (
 )
 from .rbf import EuclideanRBF
 from .recurrent import GRU, LSTM, RNN
+from .resampling import (
+    ChannelShuffle,
+    Fold,
+    PixelShuffle,
+    PixelUnshuffle,
+    Unfold,
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
+)
 from .rnn_base import RNNBase
 from .rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
-from .sparse import Embedding
+from .sparse import Embedding, EmbeddingBag
 from .transformer import Transformer, TransformerDecoder, TransformerEncoder
 from .transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
 
@@ -242,4 +254,23 @@ __all__ = [
     "SoftMarginLoss",
     "Bilinear",
     "CTCLoss",
+    "CosineSimilarity",
+    "PairwiseDistance",
+    "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
+    "AlphaDropout",
+    "Dropout1d",
+    "Dropout3d",
+    "FeatureAlphaDropout",
+    "ChannelShuffle",
+    "Fold",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Unfold",
+    "Upsample",
+    "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
+    "EmbeddingBag",
+    "Hardsigmoid",
+    "RReLU",
 ]

@@ -19,9 +19,11 @@ from .activation import (
     celu,
     glu,
     hardshrink,
+    hardsigmoid,
     hardtanh,
     logsigmoid,
     prelu,
+    rrelu,
     selu,
     softmin,
     softshrink,
@@ -103,6 +105,32 @@ class Hardtanh(_Activation):
 
     def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}{_inplace(self.inplace)}"
+
+
+class RReLU(_Activation):
+    """Leaky ReLU whose negative slope is drawn uniformly from [lower, upper] per element in training,
+    and is their mean in eval."""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False) -> None:
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return rrelu(input, self.lower, self.upper, self.training)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}{_inplace(self.inplace)}"
+
+
+class Hardsigmoid(_Activation):
+    """0 below -3, 1 above 3, x / 6 + 1/2 between."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return hardsigmoid(input)
 
 
 class Threshold(_Activation):

@@ -96,6 +96,7 @@ __all__ = [
     "conv2d",
     "cross_entropy",
     "dropout",
+    "dropout1d",
     "dropout2d",
     "dropout3d",
     "celu",
@@ -306,6 +307,13 @@ def one_hot(target: Tensor, num_classes: int = -1) -> Tensor:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (in training)."""
     return _dropout(input, p, training, input.shape, "dropout")
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, L) input with probability ``p``, scaling the rest by 1/(1-p)."""
+    if input.ndim not in (2, 3):
+        raise ShapeError(f"dropout1d expects (N, C, L) or (C, L) input, got shape {input.shape}")
+    return _dropout(input, p, training, input.shape[:-1] + (1,), "dropout1d")
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -1,5 +1,5 @@
-"""Linear, the layer with parameters, and layers without (activations, Flatten, Dropout); convolutions are
-in ``conv.py``, pooling in ``pooling.py``."""
+"""Linear, the layer with parameters, and layers without (activations, Flatten); convolutions are in
+``conv.py``, pooling in ``pooling.py``, dropout in ``dropout.py``."""
 
 from __future__ import annotations
 
@@ -56,23 +56,6 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-class Dropout2d(Module):
-    """In training, zero whole channels of (N, C, H, W) inputs with probability ``p`` (scaling the
-    rest by 1/(1-p)), as ``torch.nn.Dropout2d``."""
-
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p}")
-        self.p = p
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.dropout2d(x, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
-
-
 class ReLU(Module):
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -123,22 +106,6 @@ class Unflatten(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
-
-
-class Dropout(Module):
-    """In training, zero each element with probability ``p`` and scale the rest by 1/(1-p)."""
-
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
-        self.p = p
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.dropout(x, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
 
 
 class Softmax(Module):

@@ -14,8 +14,9 @@ from ..base.devices import check_device
 from ..tensor.tensor import Tensor
 from . import functional as F
 from .attention import MultiheadAttention
+from .dropout import Dropout
 from .layer_norm import LayerNorm
-from .layers import Dropout, Linear
+from .layers import Linear
 from .module import Module
 
 Activation = str | Callable[[Tensor], Tensor]

@@ -3,6 +3,9 @@ model in PyTorch from the same weights (examples/gpt_torch.py; skipped without t
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -107,3 +110,18 @@ def test_training_matches_pytorch_step_by_step() -> None:
     assert evaluate(tl, ours, batches[5:]) == pytest.approx(evaluate(torch, theirs, batches[5:]), rel=1e-9)
     for name, tensor in theirs.state_dict().items():
         np.testing.assert_allclose(ours.state_dict()[name].numpy(), tensor.numpy(), rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.slow
+def test_the_example_trains_and_samples() -> None:
+    path = os.pathsep.join(p for p in (str(EXAMPLES.parent), os.environ.get("PYTHONPATH")) if p)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "train_gpt.py"), "--steps", "4", "--eval-every", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": path, "TQDM_DISABLE": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    losses = [float(v) for v in re.findall(r"val loss (\d+\.\d+)", result.stdout)]
+    assert len(losses) == 2 and losses[1] < losses[0] < 4.4 and "sample:" in result.stdout

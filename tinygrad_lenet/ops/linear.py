@@ -37,7 +37,8 @@ class Linear(Function):
 
     def forward(self, x: np.ndarray, w: np.ndarray, *bias: np.ndarray) -> np.ndarray:
         self.save_for_backward(x, w)
-        out = x @ w.T
+        # on a 2-D view: numpy's stacked matmul with a transposed operand skips BLAS (~50x slower at (32, 64, 128))
+        out = (x.reshape(-1, w.shape[1]) @ w.T).reshape(*x.shape[:-1], w.shape[0])
         if bias:
             out += bias[0]
         return out

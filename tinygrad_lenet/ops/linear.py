@@ -56,7 +56,7 @@ class Linear(Function):
 
     def _input_products(self, grad: np.ndarray, x: np.ndarray, w: np.ndarray) -> Grads:
         g2 = grad.reshape(-1, w.shape[0])
-        dx = grad @ w if self.needs_input_grad[0] else None
+        dx = (g2 @ w).reshape(*grad.shape[:-1], w.shape[1]) if self.needs_input_grad[0] else None  # 2-D: BLAS
         dw = g2.T @ x.reshape(-1, w.shape[1]) if self.needs_input_grad[1] else None
         if len(self.needs_input_grad) == 3:
             return dx, dw, (g2.sum(axis=0) if self.needs_input_grad[2] else None)

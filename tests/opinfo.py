@@ -16,6 +16,7 @@ writes docs/parity.md from the outcomes.
 
 from __future__ import annotations
 
+import inspect
 import types
 import warnings
 from collections.abc import Callable, Iterator
@@ -134,9 +135,23 @@ def to_ours(obj: Any, leaves: list[tuple[torch.Tensor, tl.Tensor]]) -> Any:
         return tuple(to_ours(x, leaves) for x in obj)
     if isinstance(obj, dict):
         return {k: to_ours(v, leaves) for k, v in obj.items()}
+    if isinstance(obj, torch.nn.Module) and hasattr(tl.nn, type(obj).__name__):
+        return _ours_module(obj)
     if callable(obj) and getattr(obj, "__module__", "") and str(getattr(obj, "__module__", "")).startswith("torch"):
         return _ours_by_name(obj)
     return obj
+
+
+STORED_AS = {"p": "norm"}
+"""Constructor arguments a PyTorch module keeps under another attribute name (PairwiseDistance's p)."""
+
+
+def _ours_module(module: torch.nn.Module) -> Any:
+    """Our module of the same class as a parameterless PyTorch ``module`` passed as an argument (the
+    distance of triplet_margin_with_distance_loss), built from the attributes its constructor set."""
+    ours = getattr(tl.nn, type(module).__name__)
+    names = [n for n in inspect.signature(ours).parameters if hasattr(module, STORED_AS.get(n, n))]
+    return ours(**{n: getattr(module, STORED_AS.get(n, n)) for n in names})
 
 
 def _ours_by_name(fn: Any) -> Any:

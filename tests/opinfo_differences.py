@@ -40,8 +40,6 @@ DIFFERENCES: dict[str, str] = {
     "nothing to compare (a CUDA variant)",
     "nn.functional.silu.complex": "PyTorch has no real-valued (float64/int64/bool) samples for it on CPU: nothing to "
     "compare (complex variant)",
-    "nn.functional.triplet_margin_with_distance_loss": "not yet: its sample passes torch's nn.PairwiseDistance() "
-    "module, which has no counterpart here until the modules issue",
     "norm.nuc": "deliberate: the nuclear norm needs an SVD (linear algebra, out of scope for now); ours says so",
     "ormqr": "deliberate: needs a linear-algebra library (factorizations and their gradients); linalg is out of scope "
     "for now",
@@ -52,7 +50,6 @@ DIFFERENCES: dict[str, str] = {
     "polar": "deliberate: complex tensors are not supported: tinygrad_lenet holds real numbers only",
     "qr": "deliberate: needs a linear-algebra library (factorizations and their gradients); linalg is out of scope "
     "for now",
-    "searchsorted": "not yet: raises on its (0, 0) empty-input sample (128 of 129 samples pass)",
     "stft": "deliberate: signal processing on the FFT, out of scope with torch.fft for now",
     "svd": "deliberate: needs a linear-algebra library (factorizations and their gradients); linalg is out of scope "
     "for now",

@@ -74,6 +74,7 @@ def modules() -> str:
     """The module database's table (tests/moduleinfo.py, checked by tests/test_moduleinfo.py)."""
     import moduleinfo
     from test_moduleinfo import DIFFERENCES as MODULE_DIFFERENCES
+    from test_moduleinfo import NOT_HERE as MODULES_NOT_HERE
 
     results = [moduleinfo.run(info) for info in moduleinfo.module_infos()]
     passing = sum(r.status == "pass" for r in results)
@@ -85,8 +86,7 @@ def modules() -> str:
         "Each module class of PyTorch's `module_db` that tinygrad_lenet has is built with PyTorch's constructor",
         "arguments, given PyTorch's weights, and run on its samples (float64, training mode): same outputs and",
         f"gradients (`tests/moduleinfo.py`). **{passing} of {len(results)} module classes pass**;"
-        f" {len(results) - passing - len(missing)} here differ; {len(missing)} are not here yet (the sequence-models"
-        " issue adds them).",
+        f" {len(results) - passing - len(missing)} here differ; {len(missing)} are not here.",
         "",
         "| module | status | samples | reason |",
         "| --- | --- | --- | --- |",
@@ -96,7 +96,11 @@ def modules() -> str:
         for r in results
         if r.status != "missing"
     ]
-    lines += ["", "Not here yet: " + ", ".join(f"`nn.{name}`" for name in sorted(missing)) + "."]
+    if missing:
+        lines += [
+            "",
+            "Not here: " + ", ".join(f"`nn.{name}` ({MODULES_NOT_HERE.get(name, '')})" for name in sorted(missing)),
+        ]
     return "\n".join(lines) + "\n"
 
 

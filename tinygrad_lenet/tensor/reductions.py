@@ -858,9 +858,10 @@ def searchsorted(
     else:
         if values.shape[:-1] != seq.shape[:-1]:
             raise ValueError(f"searchsorted: leading dims of {seq.shape} and {values.shape} must agree")
+        batches = int(np.prod(seq.shape[:-1]))  # reshape(-1, n) cannot infer the rows of an empty (0, 0) input
         rows = [
             np.searchsorted(s, v, side=side_)
-            for s, v in zip(seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1]))
+            for s, v in zip(seq.reshape(batches, seq.shape[-1]), values.reshape(batches, values.shape[-1]))
         ]
         out = np.stack(rows).reshape(values.shape) if rows else np.zeros(values.shape, dtype=np.int64)
     return sorted_sequence._make(np.asarray(out).astype(np.int32 if out_int32 else np.int64))

@@ -214,3 +214,15 @@ def test_pack_and_unpack_sequences_as_pytorch() -> None:
         np.testing.assert_array_equal(back.numpy(), a)
     with pytest.raises(ValueError, match="decreasing order"):
         R.pack_sequence([tl.tensor(a) for a in arrays])
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU", "LSTMCell"])
+def test_each_recurrent_module_draws_as_one_box(name: str) -> None:
+    """At module depth a recurrent layer is one box, its sequence op inside it (tl.viz.draw_graph)."""
+    child = getattr(tl.nn, name)(4, 6)
+    model = tl.nn.ModuleDict({"block": child})
+    out = child(tl.randn(5, 3, 4) if name != "LSTMCell" else tl.randn(3, 4))
+    loss = out[0].sum()
+    source = tl.viz.draw_graph(loss, params=model, depth=1).source
+    boxes = [line for line in source.splitlines() if "shape=box3d" in line and "legend" not in line]
+    assert len(boxes) == 1 and f'"block: {name}' in source, source

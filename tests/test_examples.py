@@ -29,13 +29,13 @@ def run_example(name: str, *args: str, cwd: Path) -> str:
 
 
 @pytest.mark.slow
-def test_train_examples_quick(tmp_path: Path) -> None:
-    for name, model in (("train_lenet5.py", "lenet5"), ("train_mlp.py", "mlp"), ("train_softmax.py", "softmax")):
-        out = run_example(name, "--quick", cwd=tmp_path)
-        assert "BUNDLED SAMPLE" not in out  # --quick asks for the sample: no fallback warning
-        accuracy = float(re.search(r"final test accuracy (\d+\.\d+)%", out).group(1))
-        assert accuracy > 85.0, (name, out)
-        assert tl.load(tmp_path / "runs" / f"{model}-quick" / "last.safetensors")["metadata"]["epoch"] == 2
+@pytest.mark.parametrize("model", ["lenet5", "mlp", "softmax"])  # one test each, so the workers share them
+def test_train_examples_quick(tmp_path: Path, model: str) -> None:
+    out = run_example(f"train_{model}.py", "--quick", cwd=tmp_path)
+    assert "BUNDLED SAMPLE" not in out  # --quick asks for the sample: no fallback warning
+    accuracy = float(re.search(r"final test accuracy (\d+\.\d+)%", out).group(1))
+    assert accuracy > 85.0, (model, out)
+    assert tl.load(tmp_path / "runs" / f"{model}-quick" / "last.safetensors")["metadata"]["epoch"] == 2
 
 
 @pytest.mark.slow

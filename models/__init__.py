@@ -3,6 +3,7 @@
 This folder is ``models/`` in the repository and installs as ``tinygrad_lenet.models``.
 """
 
+from .char_lstm import CharLSTM
 from .knn import KNearestNeighbors
 from .lenet5 import LeNet5
 from .lenet5_1998 import LeNet5_1998
@@ -10,6 +11,7 @@ from .mlp import MLP, SoftmaxRegression
 from .registry import MODELS, ModelOption, ModelSpec, create_model
 
 __all__ = [
+    "CharLSTM",
     "MLP",
     "MODELS",
     "KNearestNeighbors",

@@ -3,6 +3,7 @@
 This folder is ``models/`` in the repository and installs as ``tinygrad_lenet.models``.
 """
 
+from .char_lstm import CharLSTM
 from .gpt import GPT, GPTConfig
 from .knn import KNearestNeighbors
 from .lenet5 import LeNet5
@@ -13,6 +14,7 @@ from .registry import MODELS, ModelOption, ModelSpec, create_model
 __all__ = [
     "GPT",
     "GPTConfig",
+    "CharLSTM",
     "MLP",
     "MODELS",
     "KNearestNeighbors",

@@ -12,7 +12,6 @@ with the same Adam, and prints both validation losses and both training times (d
 from __future__ import annotations
 
 import argparse
-import gzip
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,19 +20,11 @@ import numpy as np
 
 import tinygrad_lenet as tl
 import tinygrad_lenet.nn.functional as F
+from tinygrad_lenet.data import CharTokenizer, load_text, split_text
 from tinygrad_lenet.models import CharLSTM
 
-TEXT = Path(tl.__file__).parent / "data" / "text" / "pride_and_prejudice.txt.gz"
 Batch = tuple[np.ndarray, np.ndarray]
 Step = Callable[[np.ndarray, np.ndarray], float]
-
-
-def read_text() -> tuple[np.ndarray, list[str]]:
-    """The bundled novel as int64 character indices, and the sorted characters they index."""
-    text = gzip.decompress(TEXT.read_bytes()).decode("ascii")
-    chars = sorted(set(text))
-    lookup = {c: i for i, c in enumerate(chars)}
-    return np.array([lookup[c] for c in text], dtype=np.int64), chars
 
 
 def random_batches(data: np.ndarray, steps: int, batch: int, seq: int, seed: int) -> list[Batch]:
@@ -155,14 +146,19 @@ def main() -> None:
     if args.compare_torch and args.dropout:
         parser.error("--compare-torch needs --dropout 0: the two frameworks draw different masks")
 
-    data, chars = read_text()
-    split = int(0.9 * data.size)
-    batches = random_batches(data[:split], args.steps, args.batch_size, args.seq_len, args.seed)
-    val = fixed_windows(data[split:], args.seq_len, limit=256)
+    text = load_text()
+    tokenizer = CharTokenizer(text)
+    data = tokenizer.encode(text)
+    train_ids, val_ids = split_text(data)
+    batches = random_batches(train_ids, args.steps, args.batch_size, args.seq_len, args.seed)
+    val = fixed_windows(val_ids, args.seq_len, limit=256)
     tl.manual_seed(args.seed)
     tl.set_num_threads(args.threads)
-    model = CharLSTM(len(chars), args.embedding, args.hidden, args.layers, args.dropout).to(getattr(tl, args.dtype))
-    print(f"{data.size:,} characters, {len(chars)} distinct; {sum(p.numel() for p in model.parameters()):,} parameters")
+    model = CharLSTM(tokenizer.vocab_size, args.embedding, args.hidden, args.layers, args.dropout).to(
+        getattr(tl, args.dtype)
+    )
+    size = sum(p.numel() for p in model.parameters())
+    print(f"{data.size:,} characters, {tokenizer.vocab_size} distinct; {size:,} parameters")
     print(f"load average at the start: {Path('/proc/loadavg').read_text().strip()}")
     twin = theirs(model, args.lr, val, args.dtype) if args.compare_torch else None  # copies the initial weights
     our_val, our_time = train(*ours(model, args.lr, val), batches, args.eval_every, "ours")
@@ -176,9 +172,9 @@ def main() -> None:
         difference = abs(our_val - their_val) / their_val
         print(f"relative difference {difference:.2e} ({difference:.4%}); time ours/torch {our_time / their_time:.2f}")
     print(f"load average at the end: {Path('/proc/loadavg').read_text().strip()}")
-    prompt = tl.tensor([[chars.index(c) for c in "Elizabeth"]])
+    prompt = tl.tensor(tokenizer.encode("Elizabeth")[None])
     sample = model.generate(prompt, 300, temperature=0.8, generator=tl.Generator().manual_seed(args.seed))
-    print("".join(chars[i] for i in sample[0].tolist()))
+    print(tokenizer.decode(sample[0]))
 
 
 if __name__ == "__main__":

@@ -55,3 +55,9 @@ def test_compare_quick_draws_a_figure(tmp_path: Path) -> None:
 def test_show_augmentation(tmp_path: Path) -> None:
     out = run_example("show_augmentation.py", "--out", "aug.png", cwd=tmp_path)
     assert "wrote aug.png" in out and (tmp_path / "aug.png").stat().st_size > 10_000
+
+
+def test_char_lstm_example_trains_and_samples(tmp_path: Path) -> None:
+    out = run_example("train_char_lstm.py", "--steps", "4", "--eval-every", "2", cwd=tmp_path)
+    losses = [float(v) for v in re.findall(r"val(?:idation)? loss (\d+\.\d+)", out)]
+    assert losses and all(0 < v < 5 for v in losses), out

@@ -13,7 +13,7 @@ from tinygrad_lenet import nn
 
 from .lenet5 import check_dropout
 
-State = tuple[tl.Tensor, tl.Tensor]
+State = tuple["tl.Tensor", "tl.Tensor"]  # strings: importing the model needs nothing of tl yet
 
 
 class CharLSTM(nn.Module):
@@ -55,7 +55,6 @@ class CharLSTM(nn.Module):
         out = F.dropout(out, self.dropout, self.training)
         return self.head(out), state
 
-    @tl.no_grad()
     def generate(
         self,
         idx: tl.Tensor,
@@ -75,17 +74,18 @@ class CharLSTM(nn.Module):
             raise ValueError(f"CharLSTM.generate: temperature must be > 0, got {temperature}")
         if top_k is not None and top_k < 1:
             raise ValueError(f"CharLSTM.generate: top_k must be >= 1, got {top_k}")
-        was_training = self.training
-        self.eval()
-        logits, state = self(idx)
-        tokens = [idx]
-        for _ in range(max_new_tokens):
-            last = logits[:, -1, :] / temperature
-            if top_k is not None and top_k < last.shape[-1]:
-                kth = last.topk(top_k, dim=-1).values[:, -1:]
-                last = last.masked_fill(last < kth, float("-inf"))
-            nxt = F.softmax(last, dim=-1).multinomial(1, generator=generator)
-            tokens.append(nxt)
-            logits, state = self(nxt, state)
-        self.train(was_training)
-        return tl.cat(tokens, dim=1)
+        with tl.no_grad():  # at call time, not as a decorator: importing the model needs nothing of tl
+            was_training = self.training
+            self.eval()
+            logits, state = self(idx)
+            tokens = [idx]
+            for _ in range(max_new_tokens):
+                last = logits[:, -1, :] / temperature
+                if top_k is not None and top_k < last.shape[-1]:
+                    kth = last.topk(top_k, dim=-1).values[:, -1:]
+                    last = last.masked_fill(last < kth, float("-inf"))
+                nxt = F.softmax(last, dim=-1).multinomial(1, generator=generator)
+                tokens.append(nxt)
+                logits, state = self(nxt, state)
+            self.train(was_training)
+            return tl.cat(tokens, dim=1)

@@ -130,7 +130,6 @@ class GPT(nn.Module):
             return logits, None
         return logits, F.cross_entropy(logits.view(B * T, -1), targets.view(B * T), ignore_index=-1)
 
-    @tl.no_grad()
     def generate(
         self,
         idx: tl.Tensor,
@@ -156,12 +155,13 @@ class GPT(nn.Module):
             raise ValueError(f"GPT.generate: temperature must be > 0, got {temperature!r}")
         if top_k is not None and top_k < 1:
             raise ValueError(f"GPT.generate: top_k must be >= 1, got {top_k!r}")
-        for _ in range(max_new_tokens):
-            logits, _ = self(idx[:, -self.config.block_size :])
-            logits = logits[:, -1, :] / temperature
-            if top_k is not None:
-                kth = tl.topk(logits, min(top_k, logits.shape[-1])).values[:, -1:]
-                logits = tl.where(logits < kth, -math.inf, logits)
-            next_token = tl.multinomial(F.softmax(logits, dim=-1), num_samples=1, generator=generator)
-            idx = tl.cat((idx, next_token), dim=1)
+        with tl.no_grad():  # at call time, not as a decorator: importing the model needs nothing of tl
+            for _ in range(max_new_tokens):
+                logits, _ = self(idx[:, -self.config.block_size :])
+                logits = logits[:, -1, :] / temperature
+                if top_k is not None:
+                    kth = tl.topk(logits, min(top_k, logits.shape[-1])).values[:, -1:]
+                    logits = tl.where(logits < kth, -math.inf, logits)
+                next_token = tl.multinomial(F.softmax(logits, dim=-1), num_samples=1, generator=generator)
+                idx = tl.cat((idx, next_token), dim=1)
         return idx

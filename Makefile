@@ -9,7 +9,10 @@ WORKERS ?= auto
 # loadgroup hands out one test at a time (a worker free takes the next), except the tests of one
 # xdist_group (those sharing a trained run, the browser's), which go to one worker together and first;
 # then the slow end-to-end tests (tests/conftest.py puts them first), so that none is left to the end
-PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+# one BLAS thread per worker: with a worker per core, two-thread BLAS calls in both workers fight over the
+# cores, and OpenBLAS's busy-waiting threads make a loaded step many times slower (tests that set threads
+# themselves, such as --threads, still do)
+PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 .PHONY: demo test test-fast lint parity docs serve-docs clean
 

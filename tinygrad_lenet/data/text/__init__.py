@@ -20,6 +20,7 @@ from ...tensor.tensor import Tensor
 
 TEXT_ROOT = Path(__file__).resolve().parent
 TEXTS = ("pride_and_prejudice",)
+"""The names of the bundled texts, for ``load_text`` (sources and licences in ``data/text/README.md``)."""
 
 
 def load_text(name: str = "pride_and_prejudice") -> str:

@@ -32,16 +32,39 @@ def activation_fn(activation: Activation) -> Callable[[Tensor], Tensor]:
 
 
 class _FeedForward(Module):
-    """What both layers share: the feed-forward block linear2(dropout(activation(linear1(x)))) and
-    an attention block without weights returned."""
+    """What both layers share: their submodules in PyTorch's order (self-attention, the decoder's
+    attention to memory, the feed-forward block linear2(dropout(activation(linear1(x)))), a norm and a
+    dropout per residual block), the self-attention block, and attention without weights returned."""
 
-    def _feed_forward(
-        self, d_model: int, dim_feedforward: int, dropout: float, activation: Activation, bias: bool, dtype: Any
+    def _build(
+        self,
+        blocks: int,
+        d_model: int,
+        nhead: int,
+        dim_feedforward: int,
+        dropout: float,
+        activation: Activation,
+        layer_norm_eps: float,
+        batch_first: bool,
+        norm_first: bool,
+        bias: bool,
+        dtype: Any,
     ) -> None:
+        """Register the submodules of a layer with ``blocks`` residual blocks (2 encoding, 3 decoding)."""
+        for name in ("self_attn", "multihead_attn")[: blocks - 1]:
+            setattr(self, name, MultiheadAttention(d_model, nhead, dropout, bias, batch_first=batch_first, dtype=dtype))
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
         self.activation = activation_fn(activation)
+        self.norm_first = norm_first
+        for i in range(1, blocks + 1):
+            setattr(self, f"norm{i}", LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype))
+        for i in range(1, blocks + 1):
+            setattr(self, f"dropout{i}", Dropout(dropout))
+
+    def _sa_block(self, x: Tensor, mask: Tensor | None, padding: Tensor | None, causal: bool) -> Tensor:
+        return self.dropout1(self._attend(self.self_attn, x, x, mask, padding, causal))
 
     def _ff_block(self, x: Tensor, dropout: Dropout) -> Tensor:
         return dropout(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -78,12 +101,19 @@ class TransformerEncoderLayer(_FeedForward):
     ) -> None:
         super().__init__()
         check_device(device or "cpu")
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout, bias, batch_first=batch_first, dtype=dtype)
-        self._feed_forward(d_model, dim_feedforward, dropout, activation, bias, dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1, self.dropout2 = Dropout(dropout), Dropout(dropout)
+        self._build(
+            2,
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation,
+            layer_norm_eps,
+            batch_first,
+            norm_first,
+            bias,
+            dtype,
+        )
 
     def forward(
         self,
@@ -100,9 +130,6 @@ class TransformerEncoderLayer(_FeedForward):
             return x + self._ff_block(self.norm2(x), self.dropout2)
         x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
         return self.norm2(x + self._ff_block(x, self.dropout2))
-
-    def _sa_block(self, x: Tensor, mask: Tensor | None, padding: Tensor | None, causal: bool) -> Tensor:
-        return self.dropout1(self._attend(self.self_attn, x, x, mask, padding, causal))
 
 
 class TransformerDecoderLayer(_FeedForward):
@@ -127,14 +154,19 @@ class TransformerDecoderLayer(_FeedForward):
     ) -> None:
         super().__init__()
         check_device(device or "cpu")
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout, bias, batch_first=batch_first, dtype=dtype)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout, bias, batch_first=batch_first, dtype=dtype)
-        self._feed_forward(d_model, dim_feedforward, dropout, activation, bias, dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1, self.dropout2, self.dropout3 = Dropout(dropout), Dropout(dropout), Dropout(dropout)
+        self._build(
+            3,
+            d_model,
+            nhead,
+            dim_feedforward,
+            dropout,
+            activation,
+            layer_norm_eps,
+            batch_first,
+            norm_first,
+            bias,
+            dtype,
+        )
 
     def forward(
         self,
@@ -158,9 +190,6 @@ class TransformerDecoderLayer(_FeedForward):
         x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
         x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
         return self.norm3(x + self._ff_block(x, self.dropout3))
-
-    def _sa_block(self, x: Tensor, mask: Tensor | None, padding: Tensor | None, causal: bool) -> Tensor:
-        return self.dropout1(self._attend(self.self_attn, x, x, mask, padding, causal))
 
     def _mha_block(
         self, x: Tensor, memory: Tensor, mask: Tensor | None, padding: Tensor | None, causal: bool

@@ -13,6 +13,15 @@ if TYPE_CHECKING:
     from ..tensor.tensor import Tensor
 
 
+def _on_rows(a: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``a @ m`` for ``a`` of shape (..., k): one 2-D product over the rows of ``a``, since numpy's
+    stacked matmul with a transposed operand skips BLAS (~50x slower at (32, 64, 128)); a 2-D ``a``
+    (LeNet-5's layers) goes straight to BLAS without the reshapes."""
+    if a.ndim == 2:
+        return a @ m
+    return (a.reshape(-1, a.shape[-1]) @ m).reshape(*a.shape[:-1], m.shape[-1])
+
+
 class Linear(Function):
     """y = x W^T + b for x of shape (..., in), W (out, in), b (out,).
 
@@ -37,8 +46,7 @@ class Linear(Function):
 
     def forward(self, x: np.ndarray, w: np.ndarray, *bias: np.ndarray) -> np.ndarray:
         self.save_for_backward(x, w)
-        # on a 2-D view: numpy's stacked matmul with a transposed operand skips BLAS (~50x slower at (32, 64, 128))
-        out = (x.reshape(-1, w.shape[1]) @ w.T).reshape(*x.shape[:-1], w.shape[0])
+        out = _on_rows(x, w.T)
         if bias:
             out += bias[0]
         return out
@@ -56,7 +64,7 @@ class Linear(Function):
 
     def _input_products(self, grad: np.ndarray, x: np.ndarray, w: np.ndarray) -> Grads:
         g2 = grad.reshape(-1, w.shape[0])
-        dx = (g2 @ w).reshape(*grad.shape[:-1], w.shape[1]) if self.needs_input_grad[0] else None  # 2-D: BLAS
+        dx = _on_rows(grad, w) if self.needs_input_grad[0] else None
         dw = g2.T @ x.reshape(-1, w.shape[1]) if self.needs_input_grad[1] else None
         if len(self.needs_input_grad) == 3:
             return dx, dw, (g2.sum(axis=0) if self.needs_input_grad[2] else None)

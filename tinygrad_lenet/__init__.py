@@ -75,6 +75,7 @@ from .base.errors import (
 )
 from .base.random import Generator, get_rng_state, manual_seed, set_rng_state
 from .base.threads import get_num_threads, set_num_threads
+from .compiler import compile
 from .nn.distance_functions import cdist
 from .nn.normalization_functions import native_batch_norm, native_group_norm, native_layer_norm
 from .nn.resampling_functions import constant_pad_nd, grid_sampler_2d, grid_sampler_3d
@@ -273,6 +274,7 @@ __all__ = [
     "full_like",
     "get_rng_state",
     "gradcheck",
+    "compile",
     "half",
     "inference_mode",
     "int",

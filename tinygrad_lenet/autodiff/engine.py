@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -62,11 +62,16 @@ def store_grad(tensor: TensorBase, grad: np.ndarray, attribute: str = "grad") ->
 
 
 def fit_to(g: np.ndarray, parent: Tensor) -> np.ndarray:
-    """An input's gradient in the input's shape and dtype: summed over the axes broadcasting
-    added or stretched (``unbroadcast``: shared weights sum their terms), then cast."""
-    if g.shape != parent.shape:
-        g = unbroadcast(g, parent.shape)
-    return g.astype(parent.dtype) if g.dtype != parent.dtype else g
+    """An input's gradient in the input's shape and dtype (``fit_shape``)."""
+    return fit_shape(g, parent.shape, parent.dtype)
+
+
+def fit_shape(g: np.ndarray, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A gradient in its input's ``shape`` and ``dtype``: summed over the axes broadcasting added or
+    stretched (``unbroadcast``: shared weights sum their terms), then cast."""
+    if g.shape != shape:
+        g = unbroadcast(g, shape)
+    return g.astype(dtype) if g.dtype != dtype else g
 
 
 def clear_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..base.errors import AnomalyError, GradError
 from ..base.module_stack import MODULE_STACK
+from ..base.recording import RECORDING
 from .grad_mode import STATE
 
 if TYPE_CHECKING:
@@ -188,6 +189,13 @@ class Function:
         mixins can pass ``self``; every instance of it is a Tensor. The result is made by
         ``Tensor._make``, the one construction path of computed tensors.
         """
+        if RECORDING.recorder is not None:  # tl.compile is recording this call (compiler/capture.py)
+            return RECORDING.recorder.record(cls, inputs, kwargs)
+        return cls.run(*inputs, **kwargs)
+
+    @classmethod
+    def run(cls, *inputs: TensorBase, **kwargs: Any) -> Tensor:
+        """``apply`` without the recorder's hook: what every op does in eager mode."""
         if cls.uses_ctx:
             from .custom_function import apply_with_ctx
 

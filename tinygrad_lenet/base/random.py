@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from .recording import RECORDING
+
 _generator: np.random.Generator = np.random.default_rng()
 
 
@@ -24,6 +26,8 @@ def manual_seed(seed: int) -> np.random.Generator:
 
 def generator() -> np.random.Generator:
     """The package's current generator (replaced by every ``manual_seed`` call)."""
+    if RECORDING.recorder is not None and not RECORDING.in_op:
+        RECORDING.recorder.graph_break("random numbers drawn outside an op (a replay would reuse them)")
     return _generator
 
 

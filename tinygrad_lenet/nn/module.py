@@ -19,6 +19,7 @@ from ..base import dtypes
 from ..base.devices import check_device, dtype_of_to
 from ..base.errors import StateDictError
 from ..base.module_stack import MODULE_STACK
+from ..base.recording import note_graph_break
 from ..tensor.tensor import Tensor
 
 ForwardHook = Callable[["Module", tuple, Any], None]
@@ -182,6 +183,8 @@ class Module:
                     raise TypeError(
                         f"{type(self).__name__}: expected a Tensor, got numpy.ndarray: wrap it with tl.tensor(...)"
                     )
+        if self._forward_hooks:
+            note_graph_break(f"{type(self).__name__} has forward hooks (Python code on each call)")
         outer = MODULE_STACK.running
         MODULE_STACK.running = outer + (self,)
         try:

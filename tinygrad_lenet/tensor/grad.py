@@ -15,6 +15,7 @@ from ..autodiff.engine import retain, run_backward
 from ..autodiff.second_order import run_backward_diag_gn
 from ..base import dtypes
 from ..base.errors import DTypeError, GradError, ShapeError
+from ..base.recording import note_graph_break
 from .base import TensorBase
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class TensorAutograd(TensorBase):
                 else np.asarray(result._array if isinstance(result, TensorAutograd) else result, dtype=grad.dtype)
             )
 
+        note_graph_break("register_hook() during the call (Python code in the backward pass)")
         if self.grad_fn is None:  # a leaf: its hooks see the gradient before it goes into .grad
             self.hooks = hooks = self.hooks or []
         else:  # a result: the hooks sit on the node that made it, and see its complete output gradient

@@ -21,6 +21,7 @@ import numpy as np
 from ..autodiff.grad_mode import STATE
 from ..base.errors import DTypeError, GradError, ShapeError
 from ..base.random import generator
+from ..base.recording import note_graph_break
 from ..ops.movement import SetItem
 from .base import TensorBase
 
@@ -58,6 +59,7 @@ class TensorInPlace(TensorBase):
             self._array = result._array if fresh else np.array(result._array)
             self.grad_fn, self.requires_grad = result.grad_fn, True
         else:
+            note_graph_break(f"{name} wrote into a tensor's array in place")
             np.copyto(self._array, result._array, casting="same_kind")
         self._version += 1
         return self
@@ -186,6 +188,7 @@ class TensorInPlace(TensorBase):
         idx = self._numpy_index(index)
         v = self._operand(value)
         if not (STATE.grad_enabled and (self.requires_grad or v.requires_grad)):  # nothing records: write directly
+            note_graph_break("x[index] = ... wrote into a tensor's array in place")
             try:
                 self._array[idx] = v._array
             except (IndexError, ValueError) as e:

@@ -17,6 +17,7 @@ import numpy as np
 from ..base import dtypes
 from ..base.dims import Size
 from ..base.errors import DTypeError
+from ..base.recording import note_graph_break
 from ..ops.elementwise import Cast
 from .binary import TensorBinary
 from .conversions import TensorConversions
@@ -190,19 +191,23 @@ class Tensor(
     # --- conversion -------------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied)."""
+        note_graph_break("numpy() reads a tensor's values outside the ops")
         return self._array
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        note_graph_break("a tensor was converted to a numpy array")
         return self._array if dtype is None else self._array.astype(dtype)
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
         if self._array.size != 1:
             raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
+        note_graph_break("item() (or float(), int()) turns a tensor's value into a Python number")
         return self._array.item()
 
     def tolist(self) -> Any:
         """The values as (nested) Python lists of numbers."""
+        note_graph_break("tolist() reads a tensor's values outside the ops")
         return self._array.tolist()
 
     def __index__(self) -> int:
@@ -212,6 +217,7 @@ class Tensor(
                 f"only integer tensors of a single element can be converted to an index, got {self.dtype} "
                 f"of shape {self.shape}"
             )
+        note_graph_break("a tensor was used as a Python index")
         return int(self._array.item())
 
     def __format__(self, spec: str) -> str:
@@ -231,6 +237,7 @@ class Tensor(
     def __bool__(self) -> bool:
         if self._array.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()")
+        note_graph_break("a Python `if` or bool() on a tensor's value (data-dependent control flow)")
         return bool(self._array.item())
 
     def astype(self, dtype: Any) -> Tensor:

@@ -1,0 +1,261 @@
+"""``tl.compile``: PyTorch's ``torch.compile`` name and arguments, on record-and-replay.
+
+For each input signature (the tensors' shapes, dtypes and requires_grad, the other arguments,
+grad mode, and each module's training flag) the first call runs eagerly and is recorded
+(``capture.py``); the second runs eagerly too and is compared with a replay of the recording, a
+check that the result does not depend on its inputs in a way recording cannot see; from the third
+on, calls replay the planned kernels (``program.py``). A call that cannot be replayed (a graph
+break) runs eagerly, with a one-time warning naming the cause, or raises with ``fullgraph=True``.
+At most ``cache_size_limit`` signatures are kept (as ``torch._dynamo.config.cache_size_limit``);
+calls with further signatures run eagerly.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..autodiff.grad_mode import STATE
+from ..base.module_stack import MODULE_STACK
+from ..base.random import get_rng_state, set_rng_state
+from ..nn.module import Module
+from ..tensor.tensor import Tensor
+from .capture import Capture, Ref
+from .program import CompiledGraph, Program, attach
+
+cache_size_limit = 8
+"""Signatures one compiled callable keeps replays for (``torch._dynamo.config.cache_size_limit``)."""
+
+
+class CompileWarning(UserWarning):
+    """A compiled call runs eagerly: what made it impossible to replay (shown once per cause)."""
+
+
+class CompileError(RuntimeError):
+    """With ``fullgraph=True``: the call cannot be replayed as one graph."""
+
+
+_EAGER = "eager"  # a cache entry: this signature runs eagerly
+
+
+class _Entry:
+    """A signature's recording, and whether its replay was checked against eager mode."""
+
+    def __init__(self, program: Program, externals: list[tuple[Tensor, tuple[int, ...], Any, bool]]) -> None:
+        self.program, self.externals, self.verified = program, externals, False
+
+    def current(self) -> bool:
+        """The external tensors still have the recorded shapes, dtypes and requires_grad."""
+        return all(
+            t.shape == shape and t._array.dtype == dtype and t.requires_grad == rg
+            for t, shape, dtype, rg in self.externals
+        )
+
+
+class Compiler:
+    """Records and replays calls of ``fn`` (see the module docstring); ``module`` is the compiled
+    module, whose training flags and buffers are part of what a recording depends on."""
+
+    def __init__(self, fn: Callable[..., Any], module: Module | None, fullgraph: bool, replay: bool) -> None:
+        self.fn, self.module, self.fullgraph, self.replay = fn, module, fullgraph, replay
+        self.cache: dict[Any, _Entry | str] = {}
+        self.warned: set[str] = set()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.replay or STATE.anomaly:
+            return self.fn(*args, **kwargs)
+        key = self._signature(args, kwargs)
+        entry = self.cache.get(key) if key is not None else _EAGER
+        if entry is None:
+            if len(self.cache) >= cache_size_limit:
+                self._fall_back(f"{cache_size_limit} signatures recorded (cache_size_limit): new ones run eagerly")
+                return self.fn(*args, **kwargs)
+            return self._record(key, args, kwargs)
+        if entry is _EAGER:
+            return self.fn(*args, **kwargs)
+        assert isinstance(entry, _Entry)
+        if not entry.current():
+            del self.cache[key]
+            return self._record(key, args, kwargs)
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        if not entry.verified:
+            return self._verify(key, entry, tensors, args, kwargs)
+        return self._replay(entry.program, tensors)
+
+    def _signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """What a recording depends on, hashable; None when an argument cannot be part of it."""
+        parts: list[Any] = [STATE.grad_enabled]
+        if self.module is not None:
+            parts.append(tuple(m.training for m in self.module.modules()))
+        for a in args:
+            parts.append((a.shape, a._array.dtype, a.requires_grad) if isinstance(a, Tensor) else a)
+        if kwargs:
+            self._fall_back("keyword arguments (only positional ones are recorded)")
+            return None
+        try:
+            hash(tuple(parts))
+        except TypeError:
+            self._fall_back("an argument that is neither a Tensor nor hashable")
+            return None
+        return tuple(parts)
+
+    def _record(self, key: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run the call eagerly while recording it; keep the recording unless it broke."""
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        buffers = [(b, b._array.copy()) for b in self.module.buffers()] if self.module is not None else []
+        with Capture(tensors) as capture:
+            result = self.fn(*args, **kwargs)
+        tape = capture.finish(result)
+        for b, before in buffers:
+            if b._array.shape != before.shape or not np.array_equal(b._array, before, equal_nan=True):
+                capture.graph_break(
+                    "the module changed its buffers during the call (e.g. BatchNorm's running statistics "
+                    "in training mode): a replay would not update them"
+                )
+                break
+        if tape.breaks:
+            self.cache[key] = _EAGER
+            self._fall_back("; ".join(tape.breaks))
+            return result
+        program = Program(tape, [(t.shape, t._array.dtype) for t in tensors])
+        self.cache[key] = _Entry(program, [(t, t.shape, t._array.dtype, t.requires_grad) for t in tape.externals])
+        return result
+
+    def _verify(
+        self, key: Any, entry: _Entry, tensors: list[Tensor], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        """The second call: replay forward, then run eagerly from the same random state, compare."""
+        state = get_rng_state()
+        replay = entry.program.take()
+        replay.busy = True
+        try:
+            replayed = replay.forward([t._array for t in tensors], [t._array for t in entry.program.tape.externals])
+        finally:
+            replay.done()
+        set_rng_state(state)
+        result = self.fn(*args, **kwargs)
+        expected = result._array
+        tol = 1e-10 if expected.dtype == np.float64 else 1e-4
+        same = replayed.shape == expected.shape and (
+            np.array_equal(replayed, expected, equal_nan=True)
+            or (expected.dtype.kind == "f" and np.allclose(replayed, expected, rtol=tol, atol=tol, equal_nan=True))
+        )
+        if same:
+            entry.verified = True
+        else:
+            self.cache[key] = _EAGER
+            self._fall_back(
+                "a replay differed from eager mode on new inputs: the result depends on the inputs in a way "
+                "recording cannot see (values read outside the ops, e.g. with .numpy() or ._array)"
+            )
+        return result
+
+    def _replay(self, program: Program, tensors: list[Tensor]) -> Tensor:
+        """Run the recorded call's kernels; the output carries a CompiledGraph node when grads are needed."""
+        externals = program.tape.externals
+        replay = program.take()
+        replay.busy = True
+        data = replay.forward([t._array for t in tensors], [t._array for t in externals])
+        out_node = program.tape.nodes[program.tape.output.index]  # type: ignore[union-attr]
+        if not out_node.requires_grad:
+            replay.done()
+            return Tensor._make(data)
+        parents, refs = [], []
+        for i, t in enumerate(tensors):
+            if t.requires_grad:
+                parents.append(t)
+                refs.append(Ref("input", i))
+        for i, t in enumerate(externals):
+            if t.requires_grad:
+                parents.append(t)
+                refs.append(Ref("external", i))
+        node = CompiledGraph()
+        node.parents, node.parent_refs = tuple(parents), tuple(refs)
+        node.needs_input_grad = (True,) * len(parents)
+        node.versions = tuple(p._version for p in parents)
+        node.modules = MODULE_STACK.running
+        attach(node, replay)
+        return parents[0]._make(data, True, node)
+
+    def _fall_back(self, cause: str) -> None:
+        """Say once per cause why calls run eagerly (raise with ``fullgraph=True``)."""
+        name = getattr(self.fn, "__qualname__", type(self.fn).__name__)
+        if self.fullgraph:
+            raise CompileError(f"tl.compile(fullgraph=True): {name} cannot be replayed as one graph: {cause}")
+        if cause not in self.warned:
+            self.warned.add(cause)
+            warnings.warn(f"tl.compile: {name} runs eagerly: {cause}", CompileWarning, stacklevel=3)
+
+
+class CompiledModule(Module):
+    """A compiled module (PyTorch's ``OptimizedModule``): the original is ``_orig_mod``, so
+    ``parameters()`` and ``state_dict()`` keys start with ``_orig_mod.`` as in PyTorch; other
+    attributes are the original's."""
+
+    def __init__(self, module: Module, fullgraph: bool, replay: bool) -> None:
+        super().__init__()
+        self._orig_mod = module
+        object.__setattr__(self, "compiler", Compiler(module, module, fullgraph, replay))
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiler(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self._orig_mod, name)
+
+    def plan(self) -> str:
+        """The memory plans of the recorded signatures (``Program.plan``), as text."""
+        return plans(self.compiler)
+
+
+def plans(compiler: Compiler) -> str:
+    """Every recorded signature's plan, or a line saying there is none yet."""
+    programs = [e.program for e in compiler.cache.values() if isinstance(e, _Entry)]
+    if not programs:
+        return "nothing recorded yet: call it once"
+    return "\n\n".join(p.plan() for p in programs)
+
+
+def compile(
+    model: Callable[..., Any] | None = None,
+    *,
+    fullgraph: bool = False,
+    dynamic: bool | None = None,
+    backend: str | Callable[..., Any] = "inductor",
+    mode: str | None = None,
+    options: dict[str, Any] | None = None,
+    disable: bool = False,
+) -> Any:
+    """Compile a module or function, as ``torch.compile``: record the first call of each input
+    signature, replay planned numpy kernels afterwards (docs/performance.md).
+
+    ``model`` may be given later (``@tl.compile(fullgraph=True)``). ``fullgraph=True`` raises
+    :class:`CompileError` where a call would run eagerly; ``backend="eager"`` and ``disable=True``
+    run everything eagerly. ``dynamic``, ``mode`` and ``options`` are accepted for PyTorch's scripts
+    and change nothing: every signature is recorded for its exact shapes."""
+    if model is None:
+        return functools.partial(
+            compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode, options=options, disable=disable
+        )
+    if disable:
+        return model
+    if not callable(model):
+        raise TypeError(f"tl.compile expects a Module or a function, got {type(model).__name__}")
+    replay = backend != "eager"
+    if isinstance(model, Module):
+        return CompiledModule(model, fullgraph, replay)
+    compiler = Compiler(model, None, fullgraph, replay)
+
+    @functools.wraps(model)
+    def compiled(*args: Any, **kwargs: Any) -> Any:
+        return compiler(*args, **kwargs)
+
+    compiled.plan = lambda: plans(compiler)  # type: ignore[attr-defined]
+    return compiled

@@ -24,10 +24,16 @@ def manual_seed(seed: int) -> np.random.Generator:
     return _generator
 
 
-def generator() -> np.random.Generator:
-    """The package's current generator (replaced by every ``manual_seed`` call)."""
+def _note_draw() -> None:
+    """Tell ``tl.compile``'s recorder, if one is active, about a draw outside an op's forward: a
+    replay would reuse its numbers (draws inside an op are drawn afresh by every replay)."""
     if RECORDING.recorder is not None and not RECORDING.in_op:
         RECORDING.recorder.graph_break("random numbers drawn outside an op (a replay would reuse them)")
+
+
+def generator() -> np.random.Generator:
+    """The package's current generator (replaced by every ``manual_seed`` call)."""
+    _note_draw()
     return _generator
 
 
@@ -71,4 +77,5 @@ class Generator:
 
 def rng_of(generator_: Generator | None) -> np.random.Generator:
     """The numpy generator to draw from: ``generator_``'s, or the package's."""
+    _note_draw()
     return _generator if generator_ is None else generator_.rng

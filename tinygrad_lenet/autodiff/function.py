@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..tensor.base import TensorBase
     from ..tensor.tensor import Tensor
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # tinygrad_lenet/
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # tinygrad_lenet/
 
 Grads = tuple[np.ndarray | None, ...]
 """What ``backward`` returns: one gradient array per input, None where none is needed."""
@@ -55,7 +55,7 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def user_site() -> str:
     """``file:line`` of the innermost caller outside this package (where the user made the op)."""
     frame: FrameType | None = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
         frame = frame.f_back
     if frame is None:
         return "<unknown>"

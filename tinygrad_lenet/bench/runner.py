@@ -47,19 +47,28 @@ def rate(step: Callable[[], None], steps: int, batch: int) -> float:
 
 
 def compare(
-    workload: Workload, found: dict[str, Any], rounds: int, steps: int, threads: int | str = "auto"
+    workload: Workload,
+    found: dict[str, Any],
+    rounds: int,
+    steps: int,
+    threads: int | str = "auto",
+    compiled: bool = True,
 ) -> dict[str, Any]:
     """Median images/s per framework over interleaved rounds, and the ratio ours / torch.
 
     Ours runs with ``set_num_threads(threads)`` set afresh, as a new training run starts; with
-    "auto" the result also says which thread count the governor settled on."""
+    "auto" the result also says which thread count the governor settled on. With ``compiled``,
+    ours is ``tl.compile(model)`` and our eager mode is timed beside it (``eager``; PyTorch runs
+    eagerly: its compiler needs a C++ toolchain)."""
     ours = found["tinygrad_lenet"]
     ours.set_num_threads(threads)
-    steps_of = {name: workload.build(T) for name, T in found.items()}
+    steps_of = {name: workload.build(T, compiled and name == "tinygrad_lenet") for name, T in found.items()}
+    if compiled:
+        steps_of["eager"] = workload.build(ours, False)
     for step in steps_of.values():
         step()  # warm-up: first-call allocations, lazy imports
-    rates: dict[str, list[float]] = {name: [] for name in found}
-    order = list(found)
+    rates: dict[str, list[float]] = {name: [] for name in steps_of}
+    order = list(steps_of)
     for r in range(rounds):
         for name in order if r % 2 == 0 else order[::-1]:
             rates[name].append(rate(steps_of[name], steps, workload.batch))
@@ -76,6 +85,8 @@ def compare(
         result["threads_chosen"] = chooser.current
     if "torch" in found:
         result["ratio"] = result["images_per_s"]["tinygrad_lenet"] / result["images_per_s"]["torch"]
+        if compiled:
+            result["eager_ratio"] = result["images_per_s"]["eager"] / result["images_per_s"]["torch"]
     return result
 
 
@@ -95,14 +106,14 @@ class Load:
 MEMORY_PROBE = """
 import sys
 sys.path[:0] = {path!r}
-name, workload, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+name, workload, steps, compiled = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 if name == "tinygrad_lenet":
     import tinygrad_lenet as T
     T.tune_allocator()
 else:
     import torch as T
 from tinygrad_lenet.bench.workloads import WORKLOADS
-step = {{w.name: w for w in WORKLOADS}}[workload].build(T)
+step = {{w.name: w for w in WORKLOADS}}[workload].build(T, compiled and name == "tinygrad_lenet")
 for _ in range(steps):
     step()
 # VmHWM, this process's own peak RSS (ru_maxrss would count the parent it was forked from)
@@ -110,10 +121,11 @@ print(next(line.split()[1] for line in open("/proc/self/status") if line.startsw
 """
 
 
-def peak_memory(name: str, workload: str, steps: int) -> float | None:
+def peak_memory(name: str, workload: str, steps: int, compiled: bool = False) -> float | None:
     """Peak RSS in MB of a fresh process training ``workload`` for ``steps`` steps (None if it failed)."""
     code = MEMORY_PROBE.format(path=[p for p in sys.path if p])
-    done = subprocess.run([sys.executable, "-c", code, name, workload, str(steps)], capture_output=True, text=True)
+    argv = [sys.executable, "-c", code, name, workload, str(steps), "1" if compiled else "0"]
+    done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         return None
     return int(done.stdout.split()[-1]) / 1024  # VmHWM is in kB
@@ -147,10 +159,12 @@ def run(
     memory_steps: int = 200,
     threads: int | str = "auto",
     log: Callable[[str], None] = print,
+    compiled: bool = True,
 ) -> dict[str, Any]:
     """Every workload quiet, LeNet-5 training under load, and peak memory: the figures of ``bench``.
 
-    ``threads`` is ours' BLAS thread count for every measurement (``tl.set_num_threads``)."""
+    ``threads`` is ours' BLAS thread count for every measurement (``tl.set_num_threads``);
+    ``compiled`` times ours through ``tl.compile``, with our eager mode beside it."""
     import tinygrad_lenet
 
     tinygrad_lenet.tune_allocator()
@@ -160,19 +174,19 @@ def run(
     chosen = [w for w in WORKLOADS if not only or w.name in only]
     report: dict[str, Any] = {"environment": blas(found), "quiet": [], "under_load": [], "memory": []}
     for workload in chosen:
-        result = compare(workload, found, rounds, steps, threads)
+        result = compare(workload, found, rounds, steps, threads, compiled)
         report["quiet"].append(result)
         log(_line(result))
     if load and chosen and chosen[0].name.startswith("lenet5-train"):
         with Load():
-            result = compare(chosen[0], found, rounds, steps, threads)
+            result = compare(chosen[0], found, rounds, steps, threads, compiled)
         quiet = report["quiet"][0]["images_per_s"]["tinygrad_lenet"]
         result["vs_our_quiet"] = result["images_per_s"]["tinygrad_lenet"] / quiet
         result["target"] = 1.0  # under the same load PyTorch's speed, and at least half our quiet speed
         report["under_load"].append(result)
         log(_line(result, "under load: ") + f"   ours vs our quiet {result['vs_our_quiet']:.2f}x (target 0.5x)")
     if memory_steps and chosen:
-        peak = {name: peak_memory(name, chosen[0].name, memory_steps) for name in found}
+        peak = {name: peak_memory(name, chosen[0].name, memory_steps, compiled) for name in found}
         report["memory"].append({"workload": chosen[0].name, "steps": memory_steps, "peak_rss_mb": peak})
         log(
             f"peak RSS training {chosen[0].name} for {memory_steps} steps: "
@@ -186,6 +200,8 @@ def _line(result: dict[str, Any], prefix: str = "") -> str:
     text = f"{prefix}{result['workload']:<20} " + "  ".join(f"{n} {r:>9,.0f} img/s" for n, r in rates.items())
     if "ratio" in result:
         text += f"   ratio {result['ratio']:.2f}x (target {result['target']:.1f}x)"
+    if "eager_ratio" in result:
+        text += f", eager {result['eager_ratio']:.2f}x"
     if "threads_chosen" in result:
         text += f"   [auto: {result['threads_chosen']} BLAS thread{'s' if result['threads_chosen'] > 1 else ''}]"
     return text

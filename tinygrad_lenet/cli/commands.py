@@ -203,6 +203,7 @@ def bench(args: argparse.Namespace) -> None:
         args.memory_steps,
         args.threads,
         log=lambda line: print(line, flush=True),
+        compiled=not args.no_compile,
     )
     environment = report["environment"]
     print(

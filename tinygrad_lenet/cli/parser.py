@@ -184,6 +184,13 @@ def _train_parser(commands: Any) -> None:
         "other programs keep busy, auto or 1 avoids a 3x slowdown, but auto gives up bit-identical "
         "reruns (docs/performance.md)",
     )
+    train.add_argument(
+        "--compile",
+        action=argparse.BooleanOptionalAction,
+        default=argparse.SUPPRESS,
+        help="run the model through tl.compile: record a step once, replay planned numpy kernels "
+        "(default: on; --no-compile trains eagerly, to compare; results agree to float round-off)",
+    )
 
 
 def thread_count(text: str) -> int | Literal["auto"]:
@@ -278,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--memory-steps", type=int, default=200, help="training steps of the peak-memory run (0: none)")
     bench.add_argument(
         "--threads", type=thread_count, default="auto", help="our BLAS threads in every measurement, as train --threads"
+    )
+    bench.add_argument(
+        "--no-compile", action="store_true", help="time our eager mode only (default: tl.compile, with eager beside it)"
     )
     bench.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': standard output)")
 

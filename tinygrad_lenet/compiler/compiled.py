@@ -13,12 +13,14 @@ calls with further signatures run eagerly.
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from ..autodiff.function import PACKAGE_DIR
 from ..autodiff.grad_mode import STATE
 from ..base.module_stack import MODULE_STACK
 from ..base.random import get_rng_state, set_rng_state
@@ -188,7 +190,15 @@ class Compiler:
             raise CompileError(f"tl.compile(fullgraph=True): {name} cannot be replayed as one graph: {cause}")
         if cause not in self.warned:
             self.warned.add(cause)
-            warnings.warn(f"tl.compile: {name} runs eagerly: {cause}", CompileWarning, stacklevel=3)
+            warnings.warn(f"tl.compile: {name} runs eagerly: {cause}", CompileWarning, stacklevel=_user_level())
+
+
+def _user_level() -> int:
+    """The ``stacklevel`` that makes a warning point at the user's line, the first frame outside the package."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class CompiledModule(Module):

@@ -21,6 +21,7 @@ from ..autodiff.grad_mode import no_grad
 from ..base.allocator import tune_allocator
 from ..base.errors import TrainingDiverged
 from ..base.random import generator, get_rng_state, set_rng_state
+from ..compiler import compile as compile_model
 from ..data.loader import DataLoader
 from ..nn import functional as F
 from ..nn.module import Module
@@ -145,6 +146,7 @@ class FitOptions:
     progress: bool = True
     log: Callable[[str], None] = print
     overwrite: bool = False
+    compiled: bool = False  # train and evaluate through tl.compile(model)
 
 
 def fit(
@@ -161,6 +163,7 @@ def fit(
     progress: bool = True,
     log: Callable[[str], None] = print,
     overwrite: bool = False,
+    compiled: bool = False,
 ) -> History:
     """Train for ``epochs`` epochs (in total, counting those of a resumed run) and evaluate after each.
 
@@ -173,7 +176,9 @@ def fit(
     calls ``optimizer.before_epoch`` (see :class:`Optimizer`: an optimizer that measures
     something on the data before a pass does it there; the others do nothing). Progress bars
     show on a terminal only. It calls ``tune_allocator()`` (a process-wide malloc setting that
-    about doubles the speed on glibc) before the first epoch.
+    about doubles the speed on glibc) before the first epoch. With ``compiled=True`` the training
+    and evaluation passes run ``tl.compile(model)`` (results equal to float round-off; checkpoints
+    hold ``model``'s own state dict).
     """
     options = FitOptions(
         epochs=epochs,
@@ -185,6 +190,7 @@ def fit(
         progress=progress,
         log=log,
         overwrite=overwrite,
+        compiled=compiled,
     )
     tune_allocator()
     if out_dir is None or isinstance(out_dir, RunFolder):
@@ -217,14 +223,15 @@ def _fit(
         log(f"resumed {'from ' + str(resume) + ' ' if not isinstance(resume, dict) else ''}after epoch {len(history)}")
     best_accuracy = max(history.column("test_accuracy"), default=-1.0)
     sample_loss = training_sample_loss(model, train_loader, loss_fn)
+    forward = compile_model(model) if options.compiled else model
     for epoch in range(len(history) + 1, epochs + 1):
         start = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]
         optimizer.before_epoch(sample_loss)
         train_loss, train_accuracy = train_one_epoch(
-            model, train_loader, optimizer, loss_fn, options.progress, f"epoch {epoch}/{epochs}"
+            forward, train_loader, optimizer, loss_fn, options.progress, f"epoch {epoch}/{epochs}"
         )
-        result = evaluate(model, test_loader, loss_fn)
+        result = evaluate(forward, test_loader, loss_fn)
         if scheduler is not None:
             scheduler.step()
         seconds = time.perf_counter() - start

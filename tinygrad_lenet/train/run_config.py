@@ -45,6 +45,7 @@ class RunConfig:
     overwrite: bool = False
     progress: bool = True
     threads: int | Literal["auto"] | None = None  # numpy's BLAS threads (None: numpy's default), or "auto" (threads.py)
+    compile: bool = True  # train and evaluate through tl.compile (record once, replay; docs/performance.md)
 
     def build_optimizer(self, model: Module) -> Optimizer:
         """The optimizer this run asks for, over ``model``'s parameters (``lr=None``: the optimizer's default)."""

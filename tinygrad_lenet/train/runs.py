@@ -170,6 +170,7 @@ def train_run(
             resume=state,
             progress=config.progress,
             log=log,
+            compiled=config.compile,
         )
         result = evaluate(model, test_loader, LOSSES[config.loss])
         files = draw(_final_artefacts(config, model, result, train_set, test_set, history, folder.dir, log), folder.dir)

@@ -125,6 +125,18 @@ def test_the_lenet5_replay_runs_the_fused_kernels_it_plans() -> None:
     assert "columns X'" in plan and "planned buffers" in plan
 
 
+def test_draw_plan_shows_the_kernels_the_ops_they_replaced_and_the_named_parameters() -> None:
+    model = tl.compile(LeNet5())
+    with pytest.raises(ValueError, match="nothing recorded yet"):
+        tl.viz.draw_plan(model)
+    model(tl.randn(2, 1, 32, 32))
+    source = tl.viz.draw_plan(model).source
+    assert "0. Conv2d+Relu+MaxPool2d" in source and "replaces Conv2d, Relu, MaxPool2d" in source
+    assert "conv1.weight" in source and "fc3.bias" in source and "columns X'" in source
+    with pytest.raises(TypeError, match="what tl.compile returned"):
+        tl.viz.draw_plan(LeNet5())
+
+
 class _SmallConvNet(nn.Module):
     def __init__(self, c: int, o: int, k: int, pad: int, relu: bool, pool: bool, bias: bool) -> None:
         super().__init__()

@@ -2,9 +2,10 @@
 
 For each input signature (the tensors' shapes, dtypes and requires_grad, the other arguments,
 grad mode, and each module's training flag) the first call runs eagerly and is recorded
-(``capture.py``); the second runs eagerly too and is compared with a replay of the recording, a
-check that the result does not depend on its inputs in a way recording cannot see; from the third
-on, calls replay the planned kernels (``program.py``). A call that cannot be replayed (a graph
+(``capture.py``), then replayed from the same random state: every call's result is a replay's, from
+the planned kernels (``program.py``). The second call's forward also runs eagerly and is compared
+with its replay, a check that the result does not depend on the inputs in a way recording cannot
+see. A call that cannot be replayed (a graph
 break) runs eagerly, with a one-time warning naming the cause, or raises with ``fullgraph=True``.
 At most ``cache_size_limit`` signatures are kept (as ``torch._dynamo.config.cache_size_limit``);
 calls with further signatures run eagerly.
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..autodiff.function import PACKAGE_DIR
-from ..autodiff.grad_mode import STATE
+from ..autodiff.grad_mode import STATE, no_grad
 from ..base.module_stack import MODULE_STACK
 from ..base.random import get_rng_state, set_rng_state
 from ..nn.module import Module
@@ -106,9 +107,12 @@ class Compiler:
         return tuple(parts)
 
     def _record(self, key: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """Run the call eagerly while recording it; keep the recording unless it broke."""
+        """Run the call eagerly while recording it. Unless it broke, the call's result is then the
+        replay's, from the same random state, so that every call of a signature gives replay results
+        (a resumed run repeats an uninterrupted one bit for bit)."""
         tensors = [a for a in args if isinstance(a, Tensor)]
         buffers = [(b, b._array.copy()) for b in self.module.buffers()] if self.module is not None else []
+        state = get_rng_state()
         with Capture(tensors) as capture:
             result = self.fn(*args, **kwargs)
         tape = capture.finish(result)
@@ -125,22 +129,22 @@ class Compiler:
             return result
         program = Program(tape, [(t.shape, t._array.dtype) for t in tensors])
         self.cache[key] = _Entry(program, [(t, t.shape, t._array.dtype, t.requires_grad) for t in tape.externals])
-        return result
+        del result, capture
+        set_rng_state(state)
+        return self._replay(program, tensors)
 
     def _verify(
         self, key: Any, entry: _Entry, tensors: list[Tensor], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        """The second call: replay forward, then run eagerly from the same random state, compare."""
+        """The second call: replay, then run the forward eagerly from the same random state and compare.
+        A difference means the recording missed a dependence on the inputs: the signature runs eagerly."""
         state = get_rng_state()
-        replay = entry.program.take()
-        replay.busy = True
-        try:
-            replayed = replay.forward([t._array for t in tensors], [t._array for t in entry.program.tape.externals])
-        finally:
-            replay.done()
+        result = self._replay(entry.program, tensors)
+        after = get_rng_state()
         set_rng_state(state)
-        result = self.fn(*args, **kwargs)
-        expected = result._array
+        with no_grad():
+            expected = self.fn(*args, **kwargs)._array
+        replayed = result._array
         tol = 1e-10 if expected.dtype == np.float64 else 1e-4
         same = replayed.shape == expected.shape and (
             np.array_equal(replayed, expected, equal_nan=True)
@@ -148,13 +152,16 @@ class Compiler:
         )
         if same:
             entry.verified = True
-        else:
-            self.cache[key] = _EAGER
-            self._fall_back(
-                "a replay differed from eager mode on new inputs: the result depends on the inputs in a way "
-                "recording cannot see (values read outside the ops, e.g. with .numpy() or ._array)"
-            )
-        return result
+            set_rng_state(after)
+            return result
+        self.cache[key] = _EAGER
+        self._fall_back(
+            "a replay differed from eager mode on new inputs: the result depends on the inputs in a way "
+            "recording cannot see (values read outside the ops, e.g. with .numpy() or ._array)"
+        )
+        del result
+        set_rng_state(state)
+        return self.fn(*args, **kwargs)
 
     def _replay(self, program: Program, tensors: list[Tensor]) -> Tensor:
         """Run the recorded call's kernels; the output carries a CompiledGraph node when grads are needed."""
@@ -225,9 +232,14 @@ class CompiledModule(Module):
         return plans(self.compiler)
 
 
+def recorded_programs(compiler: Compiler) -> list[Program]:
+    """The programs of the signatures ``compiler`` recorded (and did not give up on), oldest first."""
+    return [e.program for e in compiler.cache.values() if isinstance(e, _Entry)]
+
+
 def plans(compiler: Compiler) -> str:
     """Every recorded signature's plan, or a line saying there is none yet."""
-    programs = [e.program for e in compiler.cache.values() if isinstance(e, _Entry)]
+    programs = recorded_programs(compiler)
     if not programs:
         return "nothing recorded yet: call it once"
     return "\n\n".join(p.plan() for p in programs)
@@ -267,5 +279,6 @@ def compile(
     def compiled(*args: Any, **kwargs: Any) -> Any:
         return compiler(*args, **kwargs)
 
+    compiled.compiler = compiler  # type: ignore[attr-defined]
     compiled.plan = lambda: plans(compiler)  # type: ignore[attr-defined]
     return compiled

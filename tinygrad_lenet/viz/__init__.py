@@ -21,6 +21,7 @@ from .dot import to_dot
 from .files import render
 from .graph import Graph, Node, collapse_modules, collapse_repeats, extract
 from .model_summary import Summary, summary
+from .plan import draw_plan
 from .steps import BackwardSteps, Frame, backward_steps
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ __all__ = [
     "backward_steps",
     "draw_graph",
     "draw_model",
+    "draw_plan",
     "render",
     "retain_grads",
     "summary",

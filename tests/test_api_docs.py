@@ -16,6 +16,7 @@ PUBLIC_MODULES = [
     "tinygrad_lenet.autograd",
     "tinygrad_lenet.bench",
     "tinygrad_lenet.cli",
+    "tinygrad_lenet.compiler",
     "tinygrad_lenet.data",
     "tinygrad_lenet.models",
     "tinygrad_lenet.nn",

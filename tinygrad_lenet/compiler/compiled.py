@@ -28,7 +28,7 @@ from ..base.random import get_rng_state, set_rng_state
 from ..nn.module import Module
 from ..tensor.tensor import Tensor
 from .capture import Capture, Ref
-from .program import CompiledGraph, Program, attach
+from .program import REWRITES, CompiledGraph, Program, attach
 
 cache_size_limit = 8
 """Signatures one compiled callable keeps replays for (``torch._dynamo.config.cache_size_limit``)."""
@@ -63,8 +63,15 @@ class Compiler:
     """Records and replays calls of ``fn`` (see the module docstring); ``module`` is the compiled
     module, whose training flags and buffers are part of what a recording depends on."""
 
-    def __init__(self, fn: Callable[..., Any], module: Module | None, fullgraph: bool, replay: bool) -> None:
-        self.fn, self.module, self.fullgraph, self.replay = fn, module, fullgraph, replay
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        module: Module | None,
+        fullgraph: bool,
+        replay: bool,
+        rewrites: frozenset[str] = REWRITES,
+    ) -> None:
+        self.fn, self.module, self.fullgraph, self.replay, self.rewrites = fn, module, fullgraph, replay, rewrites
         self.cache: dict[Any, _Entry | str] = {}
         self.warned: set[str] = set()
 
@@ -127,7 +134,7 @@ class Compiler:
             self.cache[key] = _EAGER
             self._fall_back("; ".join(tape.breaks))
             return result
-        program = Program(tape, [(t.shape, t._array.dtype) for t in tensors])
+        program = Program(tape, [(t.shape, t._array.dtype) for t in tensors], self.rewrites)
         self.cache[key] = _Entry(program, [(t, t.shape, t._array.dtype, t.requires_grad) for t in tape.externals])
         del result, capture
         set_rng_state(state)
@@ -213,10 +220,10 @@ class CompiledModule(Module):
     ``parameters()`` and ``state_dict()`` keys start with ``_orig_mod.`` as in PyTorch; other
     attributes are the original's."""
 
-    def __init__(self, module: Module, fullgraph: bool, replay: bool) -> None:
+    def __init__(self, module: Module, compiler: Compiler) -> None:
         super().__init__()
         self._orig_mod = module
-        object.__setattr__(self, "compiler", Compiler(module, module, fullgraph, replay))
+        object.__setattr__(self, "compiler", compiler)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         return self.compiler(*args, **kwargs)
@@ -260,8 +267,10 @@ def compile(
 
     ``model`` may be given later (``@tl.compile(fullgraph=True)``). ``fullgraph=True`` raises
     :class:`CompileError` where a call would run eagerly; ``backend="eager"`` and ``disable=True``
-    run everything eagerly. ``dynamic``, ``mode`` and ``options`` are accepted for PyTorch's scripts
-    and change nothing: every signature is recorded for its exact shapes."""
+    run everything eagerly. ``options={"rewrites": [...]}`` chooses the pattern rewrites among
+    ``conv_pool`` and ``linear`` (default both; ``[]`` replays every op as recorded, to measure what
+    each gains). ``dynamic`` and ``mode`` are accepted for PyTorch's scripts and change nothing:
+    every signature is recorded for its exact shapes."""
     if model is None:
         return functools.partial(
             compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode, options=options, disable=disable
@@ -270,10 +279,17 @@ def compile(
         return model
     if not callable(model):
         raise TypeError(f"tl.compile expects a Module or a function, got {type(model).__name__}")
+    options = dict(options or {})
+    rewrites = frozenset(options.pop("rewrites", REWRITES))
+    if options or not rewrites <= REWRITES:
+        unknown = sorted(options) or sorted(rewrites - REWRITES)
+        raise ValueError(
+            f"tl.compile: unknown option(s) {unknown}; options takes 'rewrites', a list of {sorted(REWRITES)}"
+        )
     replay = backend != "eager"
     if isinstance(model, Module):
-        return CompiledModule(model, fullgraph, replay)
-    compiler = Compiler(model, None, fullgraph, replay)
+        return CompiledModule(model, Compiler(model, model, fullgraph, replay, rewrites))
+    compiler = Compiler(model, None, fullgraph, replay, rewrites)
 
     @functools.wraps(model)
     def compiled(*args: Any, **kwargs: Any) -> Any:

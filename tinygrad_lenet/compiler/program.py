@@ -31,13 +31,19 @@ if TYPE_CHECKING:
     from .capture import Node
 
 
+REWRITES = frozenset({"conv_pool", "linear"})
+"""The rewrites ``lower`` knows: ``conv_pool`` (ConvPoolKernel) and ``linear`` (LinearKernel)."""
+
+
 class Program:
     """A tape lowered to kernel factories (``lower``), with a pool of replays to run them."""
 
-    def __init__(self, tape: Tape, input_shapes: list[tuple[tuple[int, ...], np.dtype]]) -> None:
+    def __init__(
+        self, tape: Tape, input_shapes: list[tuple[tuple[int, ...], np.dtype]], rewrites: frozenset[str] = REWRITES
+    ) -> None:
         self.tape = tape
         self.input_shapes = input_shapes
-        self.factories = lower(tape, self.shape_of)
+        self.factories = lower(tape, self.shape_of, rewrites)
         self.free: list[Replay] = []
         self.replays = 0
 
@@ -75,8 +81,10 @@ class Program:
         return "\n".join(lines)
 
 
-def lower(tape: Tape, shape_of: Callable[[Ref], tuple[tuple[int, ...], np.dtype]]) -> list[Callable[[], Kernel]]:
-    """The tape as kernel factories in run order, with the rewrites of the module docstring."""
+def lower(
+    tape: Tape, shape_of: Callable[[Ref], tuple[tuple[int, ...], np.dtype]], rewrites: frozenset[str] = REWRITES
+) -> list[Callable[[], Kernel]]:
+    """The tape as kernel factories in run order, with the ``rewrites`` named (module docstring)."""
     readers = tape.consumers()
 
     def only_reader(i: int, name: str) -> int | None:
@@ -92,20 +100,30 @@ def lower(tape: Tape, shape_of: Callable[[Ref], tuple[tuple[int, ...], np.dtype]
         if i in fused:
             continue
         chain, factory = [i], None
-        if node.name == "Conv2d":
+        if node.name == "Conv2d" and "conv_pool" in rewrites:
             relu = only_reader(i, "Relu")
             pool = only_reader(relu if relu is not None else i, "MaxPool2d")
             x_shape = shape_of(node.args[0])[0]
             if pool is not None and conv_pool.fits(node, tape.nodes[pool], x_shape):
                 chain = [i] + ([relu] if relu is not None else []) + [pool]
                 factory = _factory(ConvPoolKernel, tape, chain, x_shape, shape_of(node.args[1])[0])
-        elif node.name == "Linear" and len(shape_of(node.args[0])[0]) == 2 and node.dtype.kind == "f":
+        elif (
+            node.name == "Linear"
+            and "linear" in rewrites
+            and len(shape_of(node.args[0])[0]) == 2
+            and node.dtype.kind == "f"
+        ):
             relu = only_reader(i, "Relu")
             chain = [i] + ([relu] if relu is not None else [])
             factory = _factory(LinearKernel, tape, chain, shape_of(node.args[0])[0], shape_of(node.args[1])[0])
         factories.append(factory or _op_factory(node, i))
         fused.update(chain)
     return factories
+
+
+def _is_2d_float(node: Node, x_shape: tuple[int, ...]) -> bool:
+    """A Linear the LinearKernel computes: a 2-D input (a batch of rows) and a float result."""
+    return len(x_shape) == 2 and node.dtype.kind == "f"
 
 
 def _factory(cls: type, tape: Tape, chain: list[int], *shapes: tuple[int, ...]) -> Callable[[], Kernel]:

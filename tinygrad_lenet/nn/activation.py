@@ -16,6 +16,7 @@ from ..base.dtypes import is_floating
 from ..base.errors import DTypeError, ShapeError
 from ..base.random import generator
 from ..ops import activation as ops
+from ..ops import dropout as dropout_ops
 from ..ops.elementwise import Clip
 from ..tensor.tensor import Tensor
 from .module import Module
@@ -189,23 +190,22 @@ def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: fl
 
 
 def _dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
-    """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``)."""
-    keep = _keep_mask(input, p, training, mask_shape, name)
-    if keep is None:
+    """Multiply by a 0/(1/(1-p)) mask of ``mask_shape`` (broadcast over the rest of ``input``), drawn
+    inside the ``Dropout`` op (``ops/dropout.py``); the input itself in eval mode or when p = 0."""
+    if not _drops(input, p, training, name):
         return input
-    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return input * Tensor(keep * np.asarray(scale, dtype=input.dtype))
+    return dropout_ops.Dropout.apply(input, p=p, mask_shape=mask_shape)
 
 
-def _keep_mask(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> np.ndarray | None:
-    """A random 1/0 mask (1 with probability 1 - p) in the input's dtype; None when nothing is dropped."""
+def _drops(input: Tensor, p: float, training: bool, name: str) -> bool:
+    """Whether dropout draws a mask: in training with p > 0 (p checked, the input floating-point)."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"{name}: p must be a probability in [0, 1], got {p}")
     if not training or p == 0.0:
-        return None
+        return False
     if not is_floating(input.dtype):
         raise DTypeError(f"{name}: expected a floating-point input, got {input.dtype}")
-    return (generator().random(mask_shape) >= p).astype(input.dtype)
+    return True
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -221,15 +221,11 @@ ALPHA_PRIME = SELU_ALPHA * SELU_SCALE
 
 def _alpha_dropout(input: Tensor, p: float, training: bool, mask_shape: tuple[int, ...], name: str) -> Tensor:
     """Set dropped elements to SELU's negative limit -alpha', then a x + b with a, b chosen to keep
-    a zero-mean unit-variance input so: a = 1 / sqrt((alpha'^2 p + 1)(1 - p)), b = a alpha' p."""
-    keep = _keep_mask(input, p, training, mask_shape, name)
-    if keep is None:
+    a zero-mean unit-variance input so: a = 1 / sqrt((alpha'^2 p + 1)(1 - p)), b = a alpha' p
+    (the ``AlphaDropout`` op, ``ops/dropout.py``)."""
+    if not _drops(input, p, training, name):
         return input
-    if p == 1.0:
-        return input * 0.0
-    a = 1.0 / math.sqrt((ALPHA_PRIME**2 * p + 1) * (1 - p))
-    shift = ((keep - 1) * ALPHA_PRIME * a + ALPHA_PRIME * a * p).astype(input.dtype)
-    return input * Tensor(keep * a) + Tensor(shift)
+    return dropout_ops.AlphaDropout.apply(input, p=p, mask_shape=mask_shape, saturation=ALPHA_PRIME)
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:

@@ -23,7 +23,7 @@ from ..base.errors import ShapeError
 from ..base.file_io import atomic_write
 from ..nn import Module
 from ..tensor.tensor import Tensor
-from .op_table import EXPORTERS
+from .op_table import EXPORTERS, REFUSED
 
 if TYPE_CHECKING:
     import onnx
@@ -134,6 +134,8 @@ def _graph(
                 output_of[id(parent.grad_fn)] = parent
     for fn in order:
         exporter = EXPORTERS.get(fn.name)
+        if fn.name in REFUSED:
+            raise NotImplementedError(f"onnx.export: the op {fn.name} {REFUSED[fn.name]}")
         if exporter is None:
             raise NotImplementedError(
                 f"onnx.export: the op {fn.name} has no ONNX mapping yet (mapped: {', '.join(sorted(EXPORTERS))})"

@@ -206,3 +206,11 @@ EXPORTERS: dict[str, Exporter] = {
 }
 """Our op's name -> the function that writes it as ONNX nodes. An op not here cannot be exported
 (the error names it)."""
+
+_RANDOM_MASK = (
+    "draws a random mask at every call (dropout in training mode), which an ONNX graph of this "
+    "export cannot reproduce; the export runs the model in eval mode, where nn.Dropout and "
+    "F.dropout(x, p, training=self.training) are the identity, so pass training=self.training"
+)
+REFUSED: dict[str, str] = {"Dropout": _RANDOM_MASK, "AlphaDropout": _RANDOM_MASK}
+"""Ops that reach the export only when a model forces them on in eval mode, and why each is refused."""

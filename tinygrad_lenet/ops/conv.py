@@ -96,7 +96,7 @@ class Conv2d(Function):
         xp = _pad_chwn(to_chwn(x), padding)
         win = _windows_chwn(xp, (kh, kw), stride, dilation)
         oh, ow = win.shape[3:5]
-        self.rows = row_blocks(oh, c * kh * kw * ow * n * x.itemsize)
+        self.rows = row_blocks(oh, (c * kh * kw + o) * ow * n * x.itemsize)  # columns and products of a row
         w_mat = w.reshape(groups, o // groups, cg * kh * kw)
         out = np.empty((o, oh, ow, n), dtype=np.result_type(x, w))
         for block, cols in self._columns(win, groups):
@@ -160,16 +160,35 @@ class Conv2d(Function):
         return dx, dw
 
 
-BLOCK_BYTES = 1 << 20  # the columns of one block of output rows: about what stays in a core's L2 cache
+BLOCK_BYTES = 640 << 10
+"""The GEMM operands of one block of output rows (its columns and its products) stay under this."""
 
 
 def row_blocks(rows: int, bytes_per_row: int) -> list[slice]:
-    """Output rows in blocks whose columns take about ``BLOCK_BYTES`` (at least one row each).
+    """Output rows in blocks of about ``BLOCK_BYTES`` each (at least one row each).
 
     A convolution's columns are kh*kw times its input (25x for 5x5): at batch 256 they are
     tens of MB. Built and multiplied a block at a time, each block is consumed while in the
     cache instead of going out to memory and back (docs/performance.md). An empty batch (0 bytes
-    per row) is one block."""
+    per row) is one block. ``Conv2d`` passes the bytes of a row's GEMM operands, the columns and
+    the products: (C kh kw + O) OW N itemsize, K + M floats per column of the product.
+
+    The rule, from forward + backward of the op alone (one OpenBLAS thread, float32, ms; the
+    two-thread medians collapsed under the machine's load at the time), by rows per block:
+
+    | shape (M = O, K = C kh kw, columns per row OW N) | 1 row | 2 | 3 | 4 | 6 | 9 |
+    | --- | --- | --- | --- | --- | --- | --- |
+    | LeNet-5 conv1, batch 64 (M 6, K 25, 1,792) | 0.98 | 1.00 | 0.93 | 1.82 | 1.77 | 1.79 |
+    | examples conv1, batch 64 (M 32, K 9, 1,664) | 1.81 | 1.66 | 2.45 | 2.45 | 2.41 | 2.48 |
+    | LeNet-5 conv2, batch 64 (M 16, K 150, 640) | 2.68 | 2.60 | 2.54 | 2.64 | 2.59 | 2.58 |
+    | LeNet-5 conv1, batch 256 (M 6, K 25, 7,168) | 10.9 | 11.2 | 11.6 | 11.7 | 11.8 | 12.5 |
+
+    The time doubles once a block's operands pass about 700-800 KB: 667 KB fast and 889 KB slow
+    for LeNet-5's conv1, 546 KB fast and 819 KB slow for the examples' conv1. 640 KiB sits
+    between (2 rows for both); the shapes with more channels (LeNet-5's conv2, the examples'
+    conv2 with M 64, K 288: 2.2 MB a row) run one row per block, flat within the noise. The
+    block of 1 MiB of columns alone (K floats per column) that this replaced ran 5 rows of
+    LeNet-5's conv1 (1.8 ms) and 17 of the examples' conv1 (2.5 ms)."""
     step = max(1, BLOCK_BYTES // max(1, bytes_per_row))
     return [slice(y, min(y + step, rows)) for y in range(0, rows, step)]
 

@@ -73,7 +73,7 @@ MODELS: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...], Callable[..., 
     "lenet5": (LeNet5, (8, 1, 32, 32), F.cross_entropy),
     "mlp": (lambda: MLP(), (8, 1, 28, 28), F.cross_entropy),
     "softmax": (lambda: SoftmaxRegression(), (8, 1, 28, 28), F.cross_entropy),
-    "examples-net": (lambda: _examples_net(tl).eval(), (4, 1, 28, 28), _nll),
+    "examples-net": (lambda: _examples_net(tl), (4, 1, 28, 28), _nll),
 }
 
 

@@ -12,6 +12,14 @@ from ..tensor.tensor import Tensor
 from .optimizer import Optimizer
 
 
+def check_betas_and_eps(name: str, group: dict[str, Any]) -> None:
+    """The range checks of Adam and its relatives: two betas in [0, 1) and eps >= 0."""
+    if not all(0.0 <= b < 1.0 for b in group["betas"]) or len(group["betas"]) != 2:
+        raise ValueError(f"{name}: betas must be two numbers in [0, 1), got {group['betas']}")
+    if group["eps"] < 0:
+        raise ValueError(f"{name}: invalid eps {group['eps']} (must be >= 0)")
+
+
 class Adam(Optimizer):
     """PyTorch's Adam (Kingma & Ba, 2015). At step t, for each parameter p with gradient g:
 
@@ -42,10 +50,7 @@ class Adam(Optimizer):
 
     def check_hyperparameters(self, group: dict[str, Any]) -> None:
         super().check_hyperparameters(group)
-        if not all(0.0 <= b < 1.0 for b in group["betas"]) or len(group["betas"]) != 2:
-            raise ValueError(f"{type(self).__name__}: betas must be two numbers in [0, 1), got {group['betas']}")
-        if group["eps"] < 0:
-            raise ValueError(f"{type(self).__name__}: invalid eps {group['eps']} (must be >= 0)")
+        check_betas_and_eps(type(self).__name__, group)
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]

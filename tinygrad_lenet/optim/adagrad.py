@@ -7,16 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor.tensor import Tensor
-from .optimizer import Optimizer
+from .flat import FlatOptimizer
 
 
-class Adagrad(Optimizer):
+class Adagrad(FlatOptimizer):
     """PyTorch's Adagrad (Duchi et al., 2011). At step t, for each parameter p with gradient g:
 
     g <- g + weight_decay * p
     s <- s + g^2                       (s starts at initial_accumulator_value)
     p <- p - lr / (1 + (t - 1) lr_decay) * g / (sqrt(s) + eps)
+
+    ``foreach`` and ``fused`` choose the flat step (the default) or ``foreach=False`` the per-parameter one:
+    see ``FlatOptimizer``; both give the same bits.
     """
 
     def __init__(
@@ -27,8 +29,10 @@ class Adagrad(Optimizer):
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        foreach: bool | None = None,
         *,
         maximize: bool = False,
+        fused: bool | None = None,
     ) -> None:
         super().__init__(
             params,
@@ -38,7 +42,9 @@ class Adagrad(Optimizer):
                 weight_decay=weight_decay,
                 initial_accumulator_value=initial_accumulator_value,
                 eps=eps,
+                foreach=foreach,
                 maximize=maximize,
+                fused=fused,
             ),
         )
 
@@ -47,12 +53,12 @@ class Adagrad(Optimizer):
         if group["lr_decay"] < 0 or group["eps"] < 0 or group["initial_accumulator_value"] < 0:
             raise ValueError("Adagrad: lr_decay, eps and initial_accumulator_value must be >= 0")
 
-    def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+    def rule(self, p: np.ndarray, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * p._array
+            grad = grad + group["weight_decay"] * p
         if not state:
-            state.update(step=0, sum=np.full_like(p._array, group["initial_accumulator_value"]))
+            state.update(step=0, sum=np.full_like(p, group["initial_accumulator_value"]))
         state["step"] += 1
         lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         state["sum"] += grad * grad
-        p._array -= lr * grad / (np.sqrt(state["sum"]) + group["eps"])
+        p -= lr * grad / (np.sqrt(state["sum"]) + group["eps"])

@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 
 from ..tensor.tensor import Tensor
-from .adam import Adam
+from .adam import check_betas_and_eps
+from .optimizer import Optimizer
 
 
-class Adamax(Adam):
+class Adamax(Optimizer):
     """PyTorch's Adamax (Kingma & Ba, 2015, section 7). At step t, for each parameter p with gradient g:
 
     g <- g + weight_decay * p
@@ -29,9 +30,11 @@ class Adamax(Adam):
         *,
         maximize: bool = False,
     ) -> None:
-        super(Adam, self).__init__(
-            params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
-        )
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize))
+
+    def check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super().check_hyperparameters(group)
+        check_betas_and_eps(type(self).__name__, group)
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
@@ -47,7 +50,7 @@ class Adamax(Adam):
         p._array -= lr / (1 - beta1 ** state["step"]) * m / u
 
 
-class NAdam(Adam):
+class NAdam(Optimizer):
     """PyTorch's NAdam (Dozat, 2016). At step t, with momentum schedule mu_t = beta1 (1 - 0.5 0.96^(t psi))
     (psi = ``momentum_decay``) and P_t = mu_1 ... mu_t:
 
@@ -68,7 +71,7 @@ class NAdam(Adam):
         maximize: bool = False,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        super(Adam, self).__init__(
+        super().__init__(
             params,
             dict(
                 lr=lr,
@@ -80,6 +83,10 @@ class NAdam(Adam):
                 decoupled_weight_decay=decoupled_weight_decay,
             ),
         )
+
+    def check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super().check_hyperparameters(group)
+        check_betas_and_eps(type(self).__name__, group)
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         lr, (beta1, beta2), eps, psi = group["lr"], group["betas"], group["eps"], group["momentum_decay"]

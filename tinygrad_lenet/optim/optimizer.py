@@ -17,17 +17,18 @@ from ..tensor.tensor import Tensor
 
 PYTORCH_IMPLEMENTATION_KEYS = frozenset({"foreach", "fused", "differentiable", "capturable"})
 """Keys of a PyTorch optimizer's param groups that choose how its step runs (loops, fused kernels, CUDA graphs),
-not what it computes: a state dict PyTorch wrote carries them; loading here drops them."""
+not what it computes: a state dict PyTorch wrote carries them; loading here keeps those this optimizer has too
+(``foreach`` and ``fused`` of the optimizers with a flat step, see ``flat.py``) and drops the others."""
 
 
 def _from_pytorch(groups: list[dict[str, Any]], defaults: dict[str, Any]) -> list[dict[str, Any]]:
-    """Param groups without PyTorch's implementation keys (and its ``decoupled_weight_decay=False``, Adam's default
-    in PyTorch 2.x, where this optimizer has no such option)."""
+    """Param groups without the PyTorch implementation keys this optimizer does not have (and without PyTorch's
+    ``decoupled_weight_decay=False``, Adam's default in PyTorch 2.x, where this optimizer has no such option)."""
     return [
         {
             k: v
             for k, v in g.items()
-            if k not in PYTORCH_IMPLEMENTATION_KEYS
+            if not (k in PYTORCH_IMPLEMENTATION_KEYS and k not in defaults)
             and not (k == "decoupled_weight_decay" and v is False and k not in defaults)
         }
         for g in groups
@@ -53,7 +54,8 @@ class Optimizer:
 
     Subclasses implement ``update(p, grad, group, state)`` for one parameter; ``step()`` calls it
     for every parameter whose ``.grad`` is not None (negated for a group with ``maximize=True``:
-    gradient ascent).
+    gradient ascent). The elementwise optimizers instead write ``rule`` on arrays, which ``step()``
+    runs over one flat arena per group (``flat.FlatOptimizer``).
     """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
@@ -118,13 +120,22 @@ class Optimizer:
         loss = closure() if closure is not None else None
         with np.errstate(all="ignore"):  # an Inf gradient makes NaN weights silently, as in PyTorch
             for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is not None:
-                        grad = -p.grad._array if group.get("maximize") else p.grad._array
-                        self.update(p, grad, group, self.state.setdefault(p, {}))
-                        p._version += 1  # an in-place change, as every other (see tensor_inplace)
+                self.step_group(group)
         threads.step_done()  # times the step for set_num_threads("auto"); nothing otherwise
         return loss
+
+    def step_group(self, group: dict[str, Any]) -> None:
+        """Update the parameters of one group that have a gradient, one at a time (``step_param``); an optimizer
+        with a flat step (see ``flat.py``) overrides it."""
+        for p in group["params"]:
+            if p.grad is not None:
+                self.step_param(p, group)
+
+    def step_param(self, p: Tensor, group: dict[str, Any]) -> None:
+        """Update one parameter of ``group`` by ``update``, with its gradient negated for ``maximize``."""
+        grad = -grad_array(p) if group.get("maximize") else grad_array(p)
+        self.update(p, grad, group, self.state.setdefault(p, {}))
+        p._version += 1  # an in-place change, as every other (see tensor_inplace)
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         """Change ``p`` in place by one step of this optimizer's rule.
@@ -237,6 +248,13 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines) + "\n)"
+
+
+def grad_array(p: Tensor) -> np.ndarray:
+    """The gradient of ``p`` as an array (a step asks for it only of parameters that have one)."""
+    if p.grad is None:
+        raise RuntimeError(f"a parameter of shape {tuple(p.shape)} has no gradient to step with")
+    return p.grad._array
 
 
 def _check_kind(optimizer: str, key: str, value: Any, default: Any) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 
 from ..tensor.tensor import Tensor
-from .adam import Adam
+from .adam import check_betas_and_eps
+from .optimizer import Optimizer
 
 
-class RAdam(Adam):
+class RAdam(Optimizer):
     """PyTorch's RAdam (Liu et al., 2020, "On the Variance of the Adaptive Learning Rate"). At step t:
 
         g <- g + weight_decay * p            (with decoupled_weight_decay: p <- p (1 - lr weight_decay) instead)
@@ -36,7 +37,7 @@ class RAdam(Adam):
         *,
         maximize: bool = False,
     ) -> None:
-        super(Adam, self).__init__(
+        super().__init__(
             params,
             dict(
                 lr=lr,
@@ -47,6 +48,10 @@ class RAdam(Adam):
                 maximize=maximize,
             ),
         )
+
+    def check_hyperparameters(self, group: dict[str, Any]) -> None:
+        super().check_hyperparameters(group)
+        check_betas_and_eps(type(self).__name__, group)
 
     def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]

@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor.tensor import Tensor
-from .optimizer import Optimizer
+from .flat import FlatOptimizer
 
 
-class RMSprop(Optimizer):
+class RMSprop(FlatOptimizer):
     """PyTorch's RMSprop. For each parameter p with gradient g:
 
     g <- g + weight_decay * p
@@ -19,6 +18,9 @@ class RMSprop(Optimizer):
     d <- sqrt(s - a^2) + eps with a <- alpha a + (1 - alpha) g (centered), else sqrt(s) + eps
     b <- momentum b + g / d;  p <- p - lr b      (momentum > 0)
     p <- p - lr g / d                           (otherwise)
+
+    ``foreach`` chooses the flat step (the default) or ``foreach=False`` the per-parameter one (PyTorch has no
+    ``fused`` for it): see ``FlatOptimizer``; both give the same bits.
     """
 
     def __init__(
@@ -31,6 +33,7 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         centered: bool = False,
         *,
+        foreach: bool | None = None,
         maximize: bool = False,
     ) -> None:
         super().__init__(
@@ -42,6 +45,7 @@ class RMSprop(Optimizer):
                 weight_decay=weight_decay,
                 momentum=momentum,
                 centered=centered,
+                foreach=foreach,
                 maximize=maximize,
             ),
         )
@@ -54,16 +58,16 @@ class RMSprop(Optimizer):
                 f"momentum={group['momentum']}, eps={group['eps']}"
             )
 
-    def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+    def rule(self, p: np.ndarray, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         alpha = group["alpha"]
         if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * p._array
+            grad = grad + group["weight_decay"] * p
         if not state:
-            state.update(step=0, square_avg=np.zeros_like(p._array))
+            state.update(step=0, square_avg=np.zeros_like(p))
             if group["momentum"] > 0:
-                state["momentum_buffer"] = np.zeros_like(p._array)
+                state["momentum_buffer"] = np.zeros_like(p)
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(p._array)
+                state["grad_avg"] = np.zeros_like(p)
         state["step"] += 1
         square_avg = state["square_avg"]
         square_avg *= alpha
@@ -79,6 +83,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]
             buf *= group["momentum"]
             buf += grad / denom
-            p._array -= group["lr"] * buf
+            p -= group["lr"] * buf
         else:
-            p._array -= group["lr"] * grad / denom
+            p -= group["lr"] * grad / denom

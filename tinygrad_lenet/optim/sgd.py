@@ -7,17 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor.tensor import Tensor
-from .optimizer import Optimizer
+from .flat import FlatOptimizer
 
 
-class SGD(Optimizer):
+class SGD(FlatOptimizer):
     """PyTorch's SGD. For each parameter p with gradient g:
 
     g <- g + weight_decay * p
     b <- g (first step), else b <- momentum * b + (1 - dampening) * g
     g <- g + momentum * b (nesterov), else g <- b          (only when momentum > 0)
     p <- p - lr * g
+
+    ``foreach`` and ``fused`` choose the flat step (the default) or ``foreach=False`` the per-parameter one:
+    see ``FlatOptimizer``; both give the same bits.
     """
 
     def __init__(
@@ -30,6 +32,8 @@ class SGD(Optimizer):
         nesterov: bool = False,
         *,
         maximize: bool = False,
+        foreach: bool | None = None,
+        fused: bool | None = None,
     ) -> None:
         super().__init__(
             params,
@@ -40,6 +44,8 @@ class SGD(Optimizer):
                 weight_decay=weight_decay,
                 nesterov=nesterov,
                 maximize=maximize,
+                foreach=foreach,
+                fused=fused,
             ),
         )
 
@@ -50,9 +56,9 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: nesterov momentum needs momentum > 0 and dampening = 0")
 
-    def update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
+    def rule(self, p: np.ndarray, grad: np.ndarray, group: dict[str, Any], state: dict[str, Any]) -> None:
         if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * p._array
+            grad = grad + group["weight_decay"] * p
         momentum = group["momentum"]
         if momentum:
             buf = state.get("momentum_buffer")
@@ -63,4 +69,4 @@ class SGD(Optimizer):
                 buf += (1 - group["dampening"]) * grad
             state["momentum_buffer"] = buf
             grad = grad + momentum * buf if group["nesterov"] else buf
-        p._array -= group["lr"] * grad
+        p -= group["lr"] * grad

@@ -27,6 +27,7 @@ def test_every_workload_builds_and_steps_under_tinygrad_lenet() -> None:
         step()
         result = compare(workload, {"tinygrad_lenet": tl}, rounds=1, steps=1)
         assert result["images_per_s"]["tinygrad_lenet"] > 0 and len(result["rounds"]["tinygrad_lenet"]) == 1
+        assert result["images_per_s"]["eager"] > 0  # compiled by default, with eager mode timed beside it
         assert result["threads"] == "auto"
 
 

@@ -62,9 +62,11 @@ def compare(
     eagerly: its compiler needs a C++ toolchain)."""
     ours = found["tinygrad_lenet"]
     ours.set_num_threads(threads)
-    steps_of = {name: workload.build(T, compiled and name == "tinygrad_lenet") for name, T in found.items()}
+    steps_of = {
+        name: workload.build(T, {} if compiled and name == "tinygrad_lenet" else None) for name, T in found.items()
+    }
     if compiled:
-        steps_of["eager"] = workload.build(ours, False)
+        steps_of["eager"] = workload.build(ours, None)
     for step in steps_of.values():
         step()  # warm-up: first-call allocations, lazy imports
     rates: dict[str, list[float]] = {name: [] for name in steps_of}
@@ -113,7 +115,7 @@ if name == "tinygrad_lenet":
 else:
     import torch as T
 from tinygrad_lenet.bench.workloads import WORKLOADS
-step = {{w.name: w for w in WORKLOADS}}[workload].build(T, compiled and name == "tinygrad_lenet")
+step = {{w.name: w for w in WORKLOADS}}[workload].build(T, {{}} if compiled and name == "tinygrad_lenet" else None)
 for _ in range(steps):
     step()
 # VmHWM, this process's own peak RSS (ru_maxrss would count the parent it was forked from)

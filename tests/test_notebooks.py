@@ -37,6 +37,12 @@ def outputs(notebook, mime: str) -> list[str]:
     ]
 
 
+def stdout(notebook) -> str:
+    return "".join(
+        out.get("text", "") for cell in notebook.cells for out in cell.get("outputs", []) if out.get("name") == "stdout"
+    )
+
+
 def test_every_tutorial_is_in_the_site_navigation():
     nav = (TUTORIALS.parent.parent / "mkdocs.yml").read_text()
     assert NAMES and all(f"tutorials/{name}.py" in nav for name in NAMES)
@@ -65,13 +71,19 @@ def test_tutorial_runs_without_errors(name):
         assert len(outputs(notebook, "image/png")) == 2  # the heatmaps: the hand-built head, nn.MultiheadAttention's
         assert any("<svg" in svg for svg in outputs(notebook, "image/svg+xml"))  # the head's graph
         assert any(h.startswith("<iframe srcdoc=") for h in outputs(notebook, "text/html"))  # its backward steps
-        printed = "".join(
-            out.get("text", "")
-            for cell in notebook.cells
-            for out in cell.get("outputs", [])
-            if out.get("name") == "stdout"
-        )
+        printed = stdout(notebook)
         differences = re.findall(r"max \|difference\| from .*: (\S+)", printed)  # ours; PyTorch's when installed
         assert differences and all(float(d) < 1e-6 for d in differences), differences
         assert "masked weights (above the diagonal): 15, largest 0.0" in printed
         assert "gradient at the masked scores: largest |value| 0.0" in printed
+    if name == "how_a_compiler_works":
+        assert any("Conv2d+Relu+MaxPool2d" in svg for svg in outputs(notebook, "image/svg+xml"))  # draw_plan
+        assert len(outputs(notebook, "image/png")) == 1  # W' of conv1
+        printed = stdout(notebook)
+        assert "6 kernels for 12 recorded ops" in printed and "ext0 is model.conv1.weight: True" in printed
+        # compiled vs eager output, blocked vs eager conv1, gradients and parameters after training
+        differences = re.findall(r"max \|difference\| .*: (\S+)", printed)
+        assert len(differences) == 4 and all(float(d) < 1e-4 for d in differences), differences
+        assert "1 CompileWarning in 3 calls" in printed and "runs eagerly: item()" in printed
+        assert "CompileError: tl.compile(fullgraph=True)" in printed
+        assert re.search(r"compiled: +[\d,]+ img/s", printed)

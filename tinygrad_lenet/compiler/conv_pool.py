@@ -1,12 +1,13 @@
 """Convolution -> ReLU -> 2x2 max-pooling as one pool-blocked matrix product (a rewrite of ``tl.compile``).
 
 LeNet-5's first convolution is a (6 x 25) weight matrix times columns of 25 pixels, one column per
-output pixel: a product too thin for BLAS to run fast (22-44 GFLOP/s), and columns 25 times the
-input. Blocked by the pooling windows, each column holds the (kh+1) x (kw+1) input patch under a
+output pixel: a product too thin for BLAS to run fast (22-44 GFLOP/s), with 25 column entries for
+every output pixel. Blocked by the pooling windows, each column holds the (kh+1) x (kw+1) input patch under a
 2x2 pooling window (36 pixels for 5x5), and the weights become W' of shape (4 O, C (kh+1)(kw+1)):
 row (a, b, o) is filter o shifted by (a, b) inside the patch, zero elsewhere. One product
 Y' = W' X' gives the four convolution outputs of every pooling window at once (a 24 x 36 product
-for conv1, at 105-115 GFLOP/s), and the columns are (kh+1)(kw+1)/4 = 9 times the input instead of 25.
+for conv1, at 105-115 GFLOP/s), and the columns hold (kh+1)(kw+1) = 36 numbers per pooling window
+instead of kh kw = 25 per output pixel: 7,056 instead of 19,600 per 32x32 image for conv1.
 
 Then, exactly (max and ReLU are monotone, and adding a bias commutes with max):
 

@@ -64,9 +64,13 @@ class Program:
         self.replays += 1
         return Replay(self)
 
+    def sample(self) -> Replay:
+        """A replay to show (a free one, or a new one that is not added to the pool)."""
+        return self.free[-1] if self.free else Replay(self)
+
     def plan(self) -> str:
         """The memory plan as text: each kernel in order, the ops it replaced and its buffers."""
-        replay = self.free[-1] if self.free else Replay(self)
+        replay = self.sample()
         lines, total = [], 0
         for i, kernel in enumerate(replay.kernels):
             ins = ", ".join(str(r) for r in kernel.args)

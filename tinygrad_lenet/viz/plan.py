@@ -49,8 +49,7 @@ def draw_plan(compiled: Any, signature: int = -1) -> graphviz.Digraph:
     module = getattr(compiled, "_orig_mod", None)
     if module is not None:
         names = {id(p): n for n, p in module.named_parameters()} | {id(b): n for n, b in module.named_buffers()}
-    replay = program.take()
-    program.free.append(replay)
+    replay = program.sample()
     dot = graphviz.Digraph(
         graph_attr={"rankdir": "TB", "fontname": "Helvetica", "fontsize": "10", "ranksep": "0.3"},
         node_attr={"fontname": "Helvetica", "fontsize": "10"},

@@ -107,17 +107,19 @@ class ConvPoolKernel(Kernel):
         wp = self.wp.reshape(4 * o, self.k)
         win = _windows_chwn(xc, (kh + 1, kw + 1), (2, 2), (1, 1))
         cols = self.cols.reshape(self.k, self.oh, -1)
-        for block in self.blocks:
+        q = self.y.reshape(4, o, self.oh, -1)
+        top, bottom = self.top.reshape(o, self.oh, -1), self.bottom.reshape(o, self.oh, -1)
+        pooled = self.pooled.reshape(o, self.oh, -1)
+        for block in self.blocks:  # each block multiplied and pooled while its columns and products are in cache
             np.copyto(self.cols[:, :, :, block], win[:, :, :, block])
             np.matmul(wp, cols[:, block].reshape(self.k, -1), out=self.y[:, block].reshape(4 * o, -1))
-        q = self.y.reshape(4, o, -1)
-        np.maximum(q[0], q[1], out=self.top)
-        np.maximum(q[2], q[3], out=self.bottom)
-        out = np.maximum(self.top, self.bottom, out=self.pooled.reshape(o, -1))
-        if bias:
-            out += bias[0][:, None]
-        if self.relu:
-            np.maximum(out, 0, out=out)
+            np.maximum(q[0, :, block], q[1, :, block], out=top[:, block])
+            np.maximum(q[2, :, block], q[3, :, block], out=bottom[:, block])
+            out = np.maximum(top[:, block], bottom[:, block], out=pooled[:, block])
+            if bias:
+                out += bias[0][:, None, None]
+            if self.relu:
+                np.maximum(out, 0, out=out)
         return self.pooled.transpose(3, 0, 1, 2)  # (N, O, OH, OW), laid out batch-innermost as eager conv
 
     def backward(self, grad: np.ndarray) -> Grads:

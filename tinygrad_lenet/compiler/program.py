@@ -22,8 +22,9 @@ import numpy as np
 
 from ..autodiff.engine import fit_shape
 from ..autodiff.function import Function, Grads
-from . import conv_pool
+from . import conv, conv_pool
 from .capture import Ref, Tape
+from .conv import ConvKernel
 from .conv_pool import ConvPoolKernel
 from .kernels import Kernel, LinearKernel, OpKernel
 
@@ -31,8 +32,14 @@ if TYPE_CHECKING:
     from .capture import Node
 
 
-REWRITES = frozenset({"conv_pool", "linear"})
-"""The rewrites ``lower`` knows: ``conv_pool`` (ConvPoolKernel) and ``linear`` (LinearKernel)."""
+REWRITES = frozenset({"conv_pool", "conv", "linear"})
+"""The rewrites ``lower`` knows: ``conv_pool`` (ConvPoolKernel), ``conv`` (ConvKernel), ``linear`` (LinearKernel)."""
+
+POOL_BLOCKED_FILTERS = 16
+"""Convolutions with at most this many filters, followed by a 2x2 max-pool, run pool-blocked
+(``conv_pool.py``); others as a ConvKernel (``conv.py``). Measured per convolution, forward and
+backward (docs/performance.md): pool-blocked is faster for LeNet-5's 6 and 16 filters, slower for
+the pytorch/examples network's 64."""
 
 
 class Program:
@@ -104,13 +111,8 @@ def lower(
         if i in fused:
             continue
         chain, factory = [i], None
-        if node.name == "Conv2d" and "conv_pool" in rewrites:
-            relu = only_reader(i, "Relu")
-            pool = only_reader(relu if relu is not None else i, "MaxPool2d")
-            x_shape = shape_of(node.args[0])[0]
-            if pool is not None and conv_pool.fits(node, tape.nodes[pool], x_shape):
-                chain = [i] + ([relu] if relu is not None else []) + [pool]
-                factory = _factory(ConvPoolKernel, tape, chain, x_shape, shape_of(node.args[1])[0])
+        if node.name == "Conv2d" and rewrites & {"conv_pool", "conv"}:
+            chain, factory = _convolution(tape, i, only_reader, shape_of, rewrites)
         elif (
             node.name == "Linear"
             and "linear" in rewrites
@@ -128,6 +130,33 @@ def lower(
 def _is_2d_float(node: Node, x_shape: tuple[int, ...]) -> bool:
     """A Linear the LinearKernel computes: a 2-D input (a batch of rows) and a float result."""
     return len(x_shape) == 2 and node.dtype.kind == "f"
+
+
+def _convolution(
+    tape: Tape,
+    i: int,
+    only_reader: Callable[[int, str], int | None],
+    shape_of: Callable[[Ref], tuple[tuple[int, ...], np.dtype]],
+    rewrites: frozenset[str],
+) -> tuple[list[int], Callable[[], Kernel] | None]:
+    """The kernel for the Conv2d of node i and the ReLU and max-pool after it that it can take in."""
+    node = tape.nodes[i]
+    x_shape, w_shape = shape_of(node.args[0])[0], shape_of(node.args[1])[0]
+    relu = only_reader(i, "Relu")
+    pool = only_reader(relu if relu is not None else i, "MaxPool2d")
+    after = [relu] if relu is not None else []
+    if (
+        "conv_pool" in rewrites
+        and pool is not None
+        and w_shape[0] <= POOL_BLOCKED_FILTERS
+        and conv_pool.fits(node, tape.nodes[pool], x_shape)
+    ):
+        chain = [i, *after, pool]
+        return chain, _factory(ConvPoolKernel, tape, chain, x_shape, w_shape)
+    if "conv" in rewrites and conv.fits(node, x_shape):
+        chain = [i, *after] + ([pool] if pool is not None and conv.pool_fits(tape.nodes[pool]) else [])
+        return chain, _factory(ConvKernel, tape, chain, x_shape, w_shape)
+    return [i], None
 
 
 def _factory(cls: type, tape: Tape, chain: list[int], *shapes: tuple[int, ...]) -> Callable[[], Kernel]:

@@ -1,8 +1,10 @@
 """A recorded call planned for replay: the tape lowered to kernels (with the rewrites), the memory
 plan, and the replays that run it forward and backward.
 
-Lowering walks the tape once. A convolution whose only reader is a ReLU whose only reader is a 2x2
-max-pool (or a convolution read only by such a pool) becomes one :class:`ConvPoolKernel`; a 2-D
+Lowering walks the tape once. A convolution with at most 16 filters whose only reader is a ReLU
+whose only reader is a 2x2 max-pool (or a convolution read only by such a pool) becomes one
+:class:`ConvPoolKernel`; other plain convolutions a :class:`ConvKernel` (columns kept, with the
+ReLU and 2x2 max-pool after them taken in); a 2-D
 ``Linear`` (with the ReLU after it when that is its only reader) a :class:`LinearKernel`; every
 other op an :class:`OpKernel` that calls the op's own forward and backward.
 

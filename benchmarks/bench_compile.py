@@ -3,9 +3,8 @@
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_compile.py [--workload lenet5-train-64]
 
 Times the bench workload (``tinygrad_lenet/bench/workloads.py``) eagerly, compiled with no rewrite
-(every op replayed with its own forward and backward), with the Linear rewrite, with the
-convolutions' columns kept too, with convolutions of at most 16 filters pool-blocked too (the
-default), and under PyTorch when it is installed: interleaved rounds, medians in images/s, and
+(every op replayed with its own forward and backward), with the Linear rewrite, with both rewrites
+(the default), and under PyTorch when it is installed: interleaved rounds, medians in images/s, and
 each figure's ratio to eager mode and to PyTorch. The load average is printed before and after:
 figures taken on a busy machine are not results.
 """
@@ -23,8 +22,7 @@ VARIANTS: dict[str, list[str] | None] = {
     "eager": None,
     "replay only": [],
     "+ Linear kernels": ["linear"],
-    "+ conv kernels, columns kept": ["linear", "conv"],
-    "+ pool-blocked convs (default)": ["linear", "conv", "conv_pool"],
+    "+ conv-ReLU-pool kernels (default)": ["linear", "conv_pool"],
 }
 
 

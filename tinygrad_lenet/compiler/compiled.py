@@ -268,8 +268,8 @@ def compile(
     ``model`` may be given later (``@tl.compile(fullgraph=True)``). ``fullgraph=True`` raises
     :class:`CompileError` where a call would run eagerly; ``backend="eager"`` and ``disable=True``
     run everything eagerly. ``options={"rewrites": [...]}`` chooses the pattern rewrites among
-    ``conv_pool``, ``conv`` and ``linear`` (default all; ``[]`` replays every op as recorded, to
-    measure what each gains). ``dynamic`` and ``mode`` are accepted for PyTorch's scripts and change nothing:
+    ``conv_pool`` and ``linear`` (default both; ``[]`` replays every op as recorded, to measure what
+    each gains). ``dynamic`` and ``mode`` are accepted for PyTorch's scripts and change nothing:
     every signature is recorded for its exact shapes."""
     if model is None:
         return functools.partial(

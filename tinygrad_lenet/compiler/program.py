@@ -1,10 +1,8 @@
 """A recorded call planned for replay: the tape lowered to kernels (with the rewrites), the memory
 plan, and the replays that run it forward and backward.
 
-Lowering walks the tape once. A convolution with at most 16 filters whose only reader is a ReLU
-whose only reader is a 2x2 max-pool (or a convolution read only by such a pool) becomes one
-:class:`ConvPoolKernel`; other plain convolutions a :class:`ConvKernel` (columns kept, with the
-ReLU and 2x2 max-pool after them taken in); a 2-D
+Lowering walks the tape once. A convolution whose only reader is a ReLU whose only reader is a 2x2
+max-pool (or a convolution read only by such a pool) becomes one :class:`ConvPoolKernel`; a 2-D
 ``Linear`` (with the ReLU after it when that is its only reader) a :class:`LinearKernel`; every
 other op an :class:`OpKernel` that calls the op's own forward and backward.
 
@@ -24,9 +22,8 @@ import numpy as np
 
 from ..autodiff.engine import fit_shape
 from ..autodiff.function import Function, Grads
-from . import conv, conv_pool
+from . import conv_pool
 from .capture import Ref, Tape
-from .conv import ConvKernel
 from .conv_pool import ConvPoolKernel
 from .kernels import Kernel, LinearKernel, OpKernel
 
@@ -34,14 +31,8 @@ if TYPE_CHECKING:
     from .capture import Node
 
 
-REWRITES = frozenset({"conv_pool", "conv", "linear"})
-"""The rewrites ``lower`` knows: ``conv_pool`` (ConvPoolKernel), ``conv`` (ConvKernel), ``linear`` (LinearKernel)."""
-
-POOL_BLOCKED_FILTERS = 16
-"""Convolutions with at most this many filters, followed by a 2x2 max-pool, run pool-blocked
-(``conv_pool.py``); others as a ConvKernel (``conv.py``). Measured per convolution, forward and
-backward (docs/performance.md): pool-blocked is faster for LeNet-5's 6 and 16 filters, slower for
-the pytorch/examples network's 64."""
+REWRITES = frozenset({"conv_pool", "linear"})
+"""The rewrites ``lower`` knows: ``conv_pool`` (ConvPoolKernel) and ``linear`` (LinearKernel)."""
 
 
 class Program:
@@ -113,8 +104,13 @@ def lower(
         if i in fused:
             continue
         chain, factory = [i], None
-        if node.name == "Conv2d" and rewrites & {"conv_pool", "conv"}:
-            chain, factory = _convolution(tape, i, only_reader, shape_of, rewrites)
+        if node.name == "Conv2d" and "conv_pool" in rewrites:
+            relu = only_reader(i, "Relu")
+            pool = only_reader(relu if relu is not None else i, "MaxPool2d")
+            x_shape = shape_of(node.args[0])[0]
+            if pool is not None and conv_pool.fits(node, tape.nodes[pool], x_shape):
+                chain = [i] + ([relu] if relu is not None else []) + [pool]
+                factory = _factory(ConvPoolKernel, tape, chain, x_shape, shape_of(node.args[1])[0])
         elif (
             node.name == "Linear"
             and "linear" in rewrites
@@ -132,33 +128,6 @@ def lower(
 def _is_2d_float(node: Node, x_shape: tuple[int, ...]) -> bool:
     """A Linear the LinearKernel computes: a 2-D input (a batch of rows) and a float result."""
     return len(x_shape) == 2 and node.dtype.kind == "f"
-
-
-def _convolution(
-    tape: Tape,
-    i: int,
-    only_reader: Callable[[int, str], int | None],
-    shape_of: Callable[[Ref], tuple[tuple[int, ...], np.dtype]],
-    rewrites: frozenset[str],
-) -> tuple[list[int], Callable[[], Kernel] | None]:
-    """The kernel for the Conv2d of node i and the ReLU and max-pool after it that it can take in."""
-    node = tape.nodes[i]
-    x_shape, w_shape = shape_of(node.args[0])[0], shape_of(node.args[1])[0]
-    relu = only_reader(i, "Relu")
-    pool = only_reader(relu if relu is not None else i, "MaxPool2d")
-    after = [relu] if relu is not None else []
-    if (
-        "conv_pool" in rewrites
-        and pool is not None
-        and w_shape[0] <= POOL_BLOCKED_FILTERS
-        and conv_pool.fits(node, tape.nodes[pool], x_shape)
-    ):
-        chain = [i, *after, pool]
-        return chain, _factory(ConvPoolKernel, tape, chain, x_shape, w_shape)
-    if "conv" in rewrites and conv.fits(node, x_shape):
-        chain = [i, *after] + ([pool] if pool is not None and conv.pool_fits(tape.nodes[pool]) else [])
-        return chain, _factory(ConvKernel, tape, chain, x_shape, w_shape)
-    return [i], None
 
 
 def _factory(cls: type, tape: Tape, chain: list[int], *shapes: tuple[int, ...]) -> Callable[[], Kernel]:

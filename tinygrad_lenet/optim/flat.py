@@ -31,6 +31,13 @@ Rule = Callable[[np.ndarray, np.ndarray, dict[str, Any], dict[str, Any]], None]
 """An optimizer's elementwise rule: ``rule(p, grad, group, state)`` (see ``FlatOptimizer``)."""
 
 
+FLAT_MAX_MEAN_SIZE = 32_768
+"""With ``foreach=None``, a group takes the flat step when its parameters average at most this many
+elements. Measured (one optimizer step): LeNet-5's 10 parameters (6,171 on average) with Adam, loop 164
+us and flat 144-154 us; the 784-512-512-10 MLP's 6 (111,514 on average) with SGD, the whole training
+step 25,500 img/s with the loop and 20,400 flat."""
+
+
 class FlatOptimizer(Optimizer):
     """Base of the optimizers whose rule is elementwise (SGD, Adam, AdamW, Adadelta, RMSprop, Adagrad).
 
@@ -39,10 +46,13 @@ class FlatOptimizer(Optimizer):
     arrays of ``p``'s shape and numbers such as ``step``, created by the rule on the first step).
     ``step()`` runs it in one of two ways, which give bit-identical results:
 
-    - flat (the default, ``foreach=None`` or ``True``, and ``fused=True``): once per arena, with ``p``,
+    - flat (``foreach=True``, ``fused=True``, and the default ``foreach=None`` for groups of parameters
+      of at most ``FLAT_MAX_MEAN_SIZE`` elements on average): once per arena, with ``p``,
       ``grad`` and the state arrays flat over all the group's parameters that have a gradient and share a
       dtype, a step count and the same state entries (so a parameter that missed steps gets its own arena);
-    - per parameter (``foreach=False``): once per parameter with its own arrays.
+    - per parameter (``foreach=False``, and the default for groups of larger parameters, where the flat
+      step's three copies, gradients in and parameters in and out, cost more than the per-parameter calls
+      it saves): once per parameter with its own arrays.
 
     The flat path covers weight decay, momentum, Nesterov, dampening, ``maximize`` (the gradients are
     gathered negated), ``amsgrad``, AdamW's decoupled decay, non-contiguous parameter arrays and groups
@@ -84,10 +94,13 @@ class FlatOptimizer(Optimizer):
 
     def step_group(self, group: dict[str, Any]) -> None:
         """The flat step of one group, or the per-parameter loop for ``foreach=False`` (unless ``fused=True``)."""
-        if group.get("foreach") is False and not group.get("fused"):
+        params = [p for p in group["params"] if p.grad is not None]
+        chosen = group.get("foreach") is None and not group.get("fused")
+        if (group.get("foreach") is False and not group.get("fused")) or (
+            chosen and params and sum(p._array.size for p in params) > FLAT_MAX_MEAN_SIZE * len(params)
+        ):
             super().step_group(group)
             return
-        params = [p for p in group["params"] if p.grad is not None]
         plan = self._plans.get(id(group))
         if plan is None or not plan.fits(params, self.state):
             plan = self._plans[id(group)] = _Plan(group, params, self.state)

@@ -78,21 +78,26 @@ class ConvPoolKernel(Kernel):
         _, _, self.oh, self.ow = nodes[-1].shape
         self.kernel = (kh, kw)
         self.k = c * (kh + 1) * (kw + 1)
-        if ph or pw:  # the zero border is written once; each call copies the image inside it
-            self.xp = self.buffer("x padded", (c, h + 2 * ph, w + 2 * pw, n), dtype, zero=True)
-        self.cols = self.buffer("columns X'", (c, kh + 1, kw + 1, self.oh, self.ow, n), dtype)
-        self.wp = self.buffer("weights W'", (2, 2, o, c, kh + 1, kw + 1), dtype, zero=True)
-        self.y = self.buffer("Y' = W' X'", (4 * o, self.oh, self.ow * n), dtype)
-        self.top = self.buffer("max of top row", (o, self.oh * self.ow * n), dtype)
-        self.bottom = self.buffer("max of bottom row", self.top.shape, dtype)
-        self.pooled = self.buffer("output", (o, self.oh, self.ow, n), dtype)
-        self.dy = self.buffer("dY'", (4, o, self.oh * self.ow * n), dtype)
-        if self.needs[1]:
-            self.dw = self.buffer("dW", w_shape, dtype)
-        if self.needs[0]:
-            self.dxp = self.buffer("dX padded", (c, h + 2 * ph, w + 2 * pw, n), dtype)
         rows = max(1, BLOCK_BYTES // max(1, self.k * self.ow * n * np.dtype(dtype).itemsize))
         self.blocks = [slice(r, min(r + rows, self.oh)) for r in range(0, self.oh, rows)]
+        # for backward, the columns, products and row maxima of every block are kept; without
+        # gradients (inference) one block's worth is reused block after block, staying in cache
+        self.keep = self.requires_grad
+        span = self.oh if self.keep else min(rows, self.oh)
+        if ph or pw:  # the zero border is written once; each call copies the image inside it
+            self.xp = self.buffer("x padded", (c, h + 2 * ph, w + 2 * pw, n), dtype, zero=True)
+        self.cols = self.buffer("columns X'", (c, kh + 1, kw + 1, span, self.ow, n), dtype)
+        self.wp = self.buffer("weights W'", (2, 2, o, c, kh + 1, kw + 1), dtype, zero=True)
+        self.y = self.buffer("Y' = W' X'", (4 * o, span, self.ow * n), dtype)
+        self.top = self.buffer("max of top row", (o, span * self.ow * n), dtype)
+        self.bottom = self.buffer("max of bottom row", self.top.shape, dtype)
+        self.pooled = self.buffer("output", (o, self.oh, self.ow, n), dtype)
+        if self.keep:
+            self.dy = self.buffer("dY'", (4, o, self.oh * self.ow * n), dtype)
+        if self.needs[1] and self.keep:
+            self.dw = self.buffer("dW", w_shape, dtype)
+        if self.needs[0] and self.keep:
+            self.dxp = self.buffer("dX padded", (c, h + 2 * ph, w + 2 * pw, n), dtype)
 
     def forward(self, arrays: list[np.ndarray], kwargs: dict[str, Any]) -> np.ndarray:
         x, w, *bias = arrays
@@ -106,16 +111,18 @@ class ConvPoolKernel(Kernel):
                 self.wp[a, b, :, :, a : a + kh, b : b + kw] = w
         wp = self.wp.reshape(4 * o, self.k)
         win = _windows_chwn(xc, (kh + 1, kw + 1), (2, 2), (1, 1))
-        cols = self.cols.reshape(self.k, self.oh, -1)
-        q = self.y.reshape(4, o, self.oh, -1)
-        top, bottom = self.top.reshape(o, self.oh, -1), self.bottom.reshape(o, self.oh, -1)
+        span = self.y.shape[1]
+        cols = self.cols.reshape(self.k, span, -1)
+        q = self.y.reshape(4, o, span, -1)
+        top, bottom = self.top.reshape(o, span, -1), self.bottom.reshape(o, span, -1)
         pooled = self.pooled.reshape(o, self.oh, -1)
         for block in self.blocks:  # each block multiplied and pooled while its columns and products are in cache
-            np.copyto(self.cols[:, :, :, block], win[:, :, :, block])
-            np.matmul(wp, cols[:, block].reshape(self.k, -1), out=self.y[:, block].reshape(4 * o, -1))
-            np.maximum(q[0, :, block], q[1, :, block], out=top[:, block])
-            np.maximum(q[2, :, block], q[3, :, block], out=bottom[:, block])
-            out = np.maximum(top[:, block], bottom[:, block], out=pooled[:, block])
+            at = block if self.keep else slice(0, block.stop - block.start)
+            np.copyto(self.cols[:, :, :, at], win[:, :, :, block])
+            np.matmul(wp, cols[:, at].reshape(self.k, -1), out=self.y[:, at].reshape(4 * o, -1))
+            np.maximum(q[0, :, at], q[1, :, at], out=top[:, at])
+            np.maximum(q[2, :, at], q[3, :, at], out=bottom[:, at])
+            out = np.maximum(top[:, at], bottom[:, at], out=pooled[:, block])
             if bias:
                 out += bias[0][:, None, None]
             if self.relu:

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("base", "amp"),  # errors, dtypes, dims, random, file_io, module_stack, allocator, devices, threads; autocast
     ("autodiff", "ops"),  # grad_mode, function, engine, second_order; the primitive ops
     ("tensor", "autograd", "serialization"),  # the Tensor and its methods; torch.autograd's names; checkpoints
-    ("nn", "optim", "data", "utils", "vision", "distributed"),
+    ("nn", "optim", "data", "utils", "vision", "distributed", "compiler"),
     ("", "viz", "onnx"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),
     ("train", "bench"),

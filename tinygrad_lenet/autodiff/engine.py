@@ -84,9 +84,25 @@ def clear_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
             t.grad._array = np.zeros_like(t._array)
 
 
+_CALLBACKS: list[Callable[[], None]] = []
+
+
+def queue_callback(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the ``backward()`` pass running now has filled every ``.grad`` (PyTorch's
+    ``Variable._execution_engine.queue_callback``: DistributedDataParallel averages gradients there)."""
+    _CALLBACKS.append(callback)
+
+
 def run_backward(root: TensorBase, gradient: np.ndarray, retain_graph: bool) -> None:
-    """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``."""
-    walk([(root, gradient)], retain_graph, store_grad)
+    """Propagate ``gradient`` (dL/droot) back through the graph into every leaf's ``.grad``, then run the
+    callbacks queued during the pass (``queue_callback``; dropped if the pass fails)."""
+    try:
+        walk([(root, gradient)], retain_graph, store_grad)
+    except BaseException:
+        _CALLBACKS.clear()
+        raise
+    while _CALLBACKS:
+        _CALLBACKS.pop(0)()
 
 
 def walk(

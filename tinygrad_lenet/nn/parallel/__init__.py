@@ -1,7 +1,8 @@
-"""``torch.nn.parallel``'s place, so that ``import tinygrad_lenet.nn.parallel`` works: its wrappers
-(``DataParallel``, ``DistributedDataParallel``) come with a distributed backend; see
-:func:`tinygrad_lenet.distributed.is_available` (False for now)."""
+"""``torch.nn.parallel``: ``DistributedDataParallel`` on the MPI process group of
+:mod:`tinygrad_lenet.distributed` (docs/distributed.md)."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .distributed import DistributedDataParallel
+
+__all__ = ["DistributedDataParallel"]

@@ -1,0 +1,76 @@
+"""What each rank runs first (``python -m tinygrad_lenet.distributed.bootstrap [-m] script [args]``, started by
+:mod:`.run`): torchrun's environment variables from MPI, then the script as ``__main__``.
+
+``RANK``, ``WORLD_SIZE``, ``LOCAL_RANK``, ``LOCAL_WORLD_SIZE``, ``GROUP_RANK`` (the machine's index),
+``MASTER_ADDR`` and ``MASTER_PORT`` are set as torchrun sets them, so a script that reads
+``int(os.environ.get("RANK", -1))`` takes its distributed path. An exception in the script prints one
+line, ``rank R of N failed: Type: message`` (with the traceback before it), and aborts the MPI world, so
+that no other rank waits for it forever; Ctrl-C and SIGTERM (passed on by mpiexec) stop the script as
+they would without MPI.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import socket
+import sys
+import traceback
+
+
+def environment() -> dict[str, str]:
+    """torchrun's variables for this rank of MPI's world."""
+    from mpi4py import MPI
+
+    world = MPI.COMM_WORLD
+    local = world.Split_type(MPI.COMM_TYPE_SHARED)  # the ranks on this machine
+    hosts = world.allgather(socket.gethostname())
+    first = world.bcast(socket.gethostname(), root=0)
+    machines = list(dict.fromkeys(hosts))
+    variables = {
+        "RANK": world.Get_rank(),
+        "WORLD_SIZE": world.Get_size(),
+        "LOCAL_RANK": local.Get_rank(),
+        "LOCAL_WORLD_SIZE": local.Get_size(),
+        "GROUP_RANK": machines.index(socket.gethostname()),
+        "MASTER_ADDR": first,
+        "MASTER_PORT": os.environ.get("MASTER_PORT", "29500"),
+    }
+    local.Free()
+    return {k: str(v) for k, v in variables.items()}
+
+
+def main() -> None:
+    from mpi4py import MPI
+
+    args = sys.argv[1:]
+    as_module = bool(args) and args[0] == "-m"
+    if as_module:
+        args = args[1:]
+    if not args:
+        raise SystemExit("usage: python -m tinygrad_lenet.distributed.bootstrap [-m] SCRIPT [ARGS...]")
+    os.environ.update(environment())
+    rank, size = MPI.COMM_WORLD.Get_rank(), MPI.COMM_WORLD.Get_size()
+    sys.argv = args
+    try:
+        if as_module:
+            runpy.run_module(args[0], run_name="__main__", alter_sys=True)
+        else:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(args[0])))
+            runpy.run_path(args[0], run_name="__main__")
+    except SystemExit as stop:
+        if stop.code not in (None, 0) and size > 1:
+            print(f"rank {rank} of {size} exited with {stop.code}: stopping every rank", file=sys.stderr, flush=True)
+            MPI.COMM_WORLD.Abort(stop.code if isinstance(stop.code, int) else 1)
+        raise
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except BaseException as error:
+        traceback.print_exc()
+        print(f"rank {rank} of {size} failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+        sys.stderr.flush()
+        MPI.COMM_WORLD.Abort(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,7 @@ PUBLIC_MODULES = [
     "tinygrad_lenet.cli",
     "tinygrad_lenet.compiler",
     "tinygrad_lenet.data",
+    "tinygrad_lenet.distributed",
     "tinygrad_lenet.models",
     "tinygrad_lenet.nn",
     "tinygrad_lenet.nn.functional",

@@ -156,3 +156,22 @@ def test_a_float32_network_stays_float32_at_every_node() -> None:
         assert all(p.dtype == tl.float32 for p in node.parents), node.name
     loss.backward()
     assert loss.dtype == w.grad.dtype == fc.grad.dtype == tl.float32
+
+
+def test_callbacks_queued_during_backward_run_once_every_grad_is_filled_and_are_dropped_if_it_fails() -> None:
+    from tinygrad_lenet.autodiff.engine import queue_callback
+
+    w = tl.tensor([1.0, 2.0], requires_grad=True)
+    seen: list[list[float]] = []
+    y = (w * w).sum()
+    y.register_hook(lambda g: queue_callback(lambda: seen.append(w.grad.tolist())))
+    y.backward()
+    assert seen == [[2.0, 4.0]]  # after .grad was written, once
+
+    z = (w * 3).sum()
+    z.register_hook(lambda g: queue_callback(lambda: seen.append(["not run"])))
+    z.grad_fn.parents[0].grad_fn.backward = lambda grad: 1 / 0  # the pass fails after the callback was queued
+    with pytest.raises(ZeroDivisionError):
+        z.backward()
+    (w * 1).sum().backward()  # a later pass does not run the dropped callback
+    assert seen == [[2.0, 4.0]]

@@ -5,7 +5,8 @@
 ``MASTER_ADDR`` and ``MASTER_PORT`` are set as torchrun sets them, so a script that reads
 ``int(os.environ.get("RANK", -1))`` takes its distributed path. An exception in the script prints one
 line, ``rank R of N failed: Type: message`` (with the traceback before it), and aborts the MPI world, so
-that no other rank waits for it forever; Ctrl-C and SIGTERM (passed on by mpiexec) stop the script as
+that no other rank waits for it forever; each rank writes its pid for the launcher (:mod:`.run`) to
+name a rank a signal killed; Ctrl-C and SIGTERM (passed on by mpiexec) stop the script as
 they would without MPI.
 """
 
@@ -16,6 +17,9 @@ import runpy
 import socket
 import sys
 import traceback
+from pathlib import Path
+
+from .run import PIDS_VARIABLE
 
 
 def environment() -> dict[str, str]:
@@ -51,6 +55,9 @@ def main() -> None:
         raise SystemExit("usage: python -m tinygrad_lenet.distributed.bootstrap [-m] SCRIPT [ARGS...]")
     os.environ.update(environment())
     rank, size = MPI.COMM_WORLD.Get_rank(), MPI.COMM_WORLD.Get_size()
+    pids = os.environ.pop(PIDS_VARIABLE, None)
+    if pids:  # the launcher's folder: it names this rank in place of mpiexec's block if a signal kills it
+        Path(pids, f"rank-{rank}").write_text(str(os.getpid()))
     sys.argv = args
     try:
         if as_module:

@@ -44,6 +44,13 @@ def environment() -> dict[str, str]:
     return {k: str(v) for k, v in variables.items()}
 
 
+def say(line: str) -> None:
+    """Write ``line`` to stderr in one write, so that it never interleaves with another rank's output
+    (unbuffered, ``PYTHONUNBUFFERED=1``, ``print`` writes the text and its newline apart)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 def main() -> None:
     from mpi4py import MPI
 
@@ -67,15 +74,14 @@ def main() -> None:
             runpy.run_path(args[0], run_name="__main__")
     except SystemExit as stop:
         if stop.code not in (None, 0) and size > 1:
-            print(f"rank {rank} of {size} exited with {stop.code}: stopping every rank", file=sys.stderr, flush=True)
+            say(f"rank {rank} of {size} exited with {stop.code}: stopping every rank")
             MPI.COMM_WORLD.Abort(stop.code if isinstance(stop.code, int) else 1)
         raise
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except BaseException as error:
         traceback.print_exc()
-        print(f"rank {rank} of {size} failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
-        sys.stderr.flush()
+        say(f"rank {rank} of {size} failed: {type(error).__name__}: {error}")
         MPI.COMM_WORLD.Abort(1)
 
 

@@ -2,6 +2,7 @@
 the data and input pipeline of a training run, and text for character-level language models."""
 
 from .dataset import Dataset, Subset, TensorDataset, random_split
+from .distributed_sampler import DistributedSampler
 from .idx import read_idx, write_idx
 from .image import read_digit_image, to_mnist_format
 from .kaggle import read_kaggle_csv, write_kaggle_submission
@@ -21,6 +22,7 @@ __all__ = [
     "Compose",
     "DataLoader",
     "Dataset",
+    "DistributedSampler",
     "LeCunScale",
     "Normalize",
     "Pad",

@@ -1,9 +1,9 @@
-"""DataLoader: batches of Tensors from a dataset, shuffled afresh every epoch."""
+"""DataLoader: batches of Tensors from a dataset, shuffled afresh every epoch or in a sampler's order."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
 import numpy as np
@@ -14,6 +14,12 @@ from .dataset import Dataset, Transform
 from .transforms import ToFloat
 
 
+def _length(sampler: object, name: str) -> int:
+    if not isinstance(sampler, Sized):
+        raise TypeError(f"DataLoader: len() needs a {name} with a length, got {type(sampler).__name__}")
+    return len(sampler)
+
+
 class DataLoader:
     """Iterate over ``dataset`` in batches: ``for images, labels in DataLoader(ds, 64, shuffle=True)``.
 
@@ -22,6 +28,10 @@ class DataLoader:
     new permutation every epoch, drawn from ``generator`` (a ``tl.Generator``), a generator seeded
     by ``seed``, or the package generator (which ``manual_seed`` fixes), so runs are reproducible.
     ``transform`` is applied to each batch of inputs, e.g. augmentation for training only.
+
+    ``sampler`` (any iterable of indices with a length, e.g. a ``DistributedSampler``) sets the order
+    of an epoch instead of ``shuffle``; ``batch_sampler`` (an iterable of lists of indices) sets the
+    batches themselves, instead of ``batch_size``, ``shuffle``, ``sampler`` and ``drop_last``.
 
     The signature is PyTorch's: ``num_workers``, ``pin_memory``, ``persistent_workers``,
     ``timeout``, ``prefetch_factor`` and ``worker_init_fn`` are accepted and change nothing here
@@ -34,8 +44,8 @@ class DataLoader:
         dataset: Dataset,
         batch_size: int = 1,
         shuffle: bool | None = False,
-        sampler: Any = None,
-        batch_sampler: Any = None,
+        sampler: Iterable[int] | None = None,
+        batch_sampler: Iterable[Iterable[int]] | None = None,
         num_workers: int = 0,
         collate_fn: Callable[[list], Any] | None = None,
         pin_memory: bool = False,
@@ -51,25 +61,39 @@ class DataLoader:
     ) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
-        if sampler is not None or batch_sampler is not None:
-            raise NotImplementedError(
-                "DataLoader: sampler and batch_sampler are not supported; use shuffle=True, "
-                "or a Subset for a fixed selection"
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
+            raise ValueError(
+                "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"
             )
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, bool(shuffle), drop_last
+        self.sampler, self.batch_sampler = sampler, batch_sampler
         self.transform, self.collate_fn = transform, collate_fn
         self._rng = np.random.default_rng(seed) if seed is not None else None
         self.generator = generator
 
     def __len__(self) -> int:
         """The number of batches in one epoch."""
-        n = len(self.dataset)
+        if self.batch_sampler is not None:
+            return _length(self.batch_sampler, "batch_sampler")
+        return self._batches_of(_length(self.sampler, "sampler") if self.sampler is not None else len(self.dataset))
+
+    def _batches_of(self, n: int) -> int:
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
-        n = len(self.dataset)
-        order = (self._rng or rng_of(self.generator)).permutation(n) if self.shuffle else np.arange(n)
-        for start in range(0, len(self) * self.batch_size, self.batch_size):
+        if self.batch_sampler is not None:
+            for indices in self.batch_sampler:
+                yield self.batch(np.asarray(list(indices), dtype=np.int64))
+            return
+        if self.sampler is not None:
+            order = np.asarray(list(self.sampler), dtype=np.int64)
+        elif self.shuffle:
+            order = (self._rng or rng_of(self.generator)).permutation(len(self.dataset))
+        else:
+            order = np.arange(len(self.dataset))
+        for start in range(0, self._batches_of(len(order)) * self.batch_size, self.batch_size):
             yield self.batch(order[start : start + self.batch_size])
 
     def batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:

@@ -5,7 +5,8 @@
 ``MASTER_ADDR`` and ``MASTER_PORT`` are set as torchrun sets them, so a script that reads
 ``int(os.environ.get("RANK", -1))`` takes its distributed path. An exception in the script prints one
 line, ``rank R of N failed: Type: message`` (with the traceback before it), and aborts the MPI world, so
-that no other rank waits for it forever; Ctrl-C and SIGTERM (passed on by mpiexec) stop the script as
+that no other rank waits for it forever; each rank writes its pid for the launcher (:mod:`.run`) to
+name a rank a signal killed; Ctrl-C and SIGTERM (passed on by mpiexec) stop the script as
 they would without MPI.
 """
 
@@ -16,6 +17,9 @@ import runpy
 import socket
 import sys
 import traceback
+from pathlib import Path
+
+from .run import PIDS_VARIABLE
 
 
 def environment() -> dict[str, str]:
@@ -40,6 +44,13 @@ def environment() -> dict[str, str]:
     return {k: str(v) for k, v in variables.items()}
 
 
+def say(line: str) -> None:
+    """Write ``line`` to stderr in one write, so that it never interleaves with another rank's output
+    (unbuffered, ``PYTHONUNBUFFERED=1``, ``print`` writes the text and its newline apart)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 def main() -> None:
     from mpi4py import MPI
 
@@ -51,6 +62,9 @@ def main() -> None:
         raise SystemExit("usage: python -m tinygrad_lenet.distributed.bootstrap [-m] SCRIPT [ARGS...]")
     os.environ.update(environment())
     rank, size = MPI.COMM_WORLD.Get_rank(), MPI.COMM_WORLD.Get_size()
+    pids = os.environ.pop(PIDS_VARIABLE, None)
+    if pids:  # the launcher's folder: it names this rank in place of mpiexec's block if a signal kills it
+        Path(pids, f"rank-{rank}").write_text(str(os.getpid()))
     sys.argv = args
     try:
         if as_module:
@@ -60,15 +74,14 @@ def main() -> None:
             runpy.run_path(args[0], run_name="__main__")
     except SystemExit as stop:
         if stop.code not in (None, 0) and size > 1:
-            print(f"rank {rank} of {size} exited with {stop.code}: stopping every rank", file=sys.stderr, flush=True)
+            say(f"rank {rank} of {size} exited with {stop.code}: stopping every rank")
             MPI.COMM_WORLD.Abort(stop.code if isinstance(stop.code, int) else 1)
         raise
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except BaseException as error:
         traceback.print_exc()
-        print(f"rank {rank} of {size} failed: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
-        sys.stderr.flush()
+        say(f"rank {rank} of {size} failed: {type(error).__name__}: {error}")
         MPI.COMM_WORLD.Abort(1)
 
 

@@ -5,7 +5,7 @@ are copied from rank 0, so every copy starts equal; after ``loss.backward()`` ev
 gradient is replaced by the mean over the ranks, so every optimizer step is the same everywhere and
 the copies stay equal. With a loss that is a mean over each rank's equal share of a batch, the mean
 of the ranks' gradients is the gradient of the whole batch: N ranks with batch B/N each take the same
-steps as one process with batch B (to float round-off; tests/test_ddp.py).
+steps as one process with batch B (to float round-off; tests/test_distributed.py).
 
 The gradients travel in a few flat buckets (``bucket_cap_mb``), one MPI Allreduce each, all started
 before any is waited for. ``no_sync()`` skips the averaging (gradients accumulate locally) until a
@@ -108,24 +108,33 @@ class DistributedDataParallel(Module):
             queue_callback(self._average_gradients)
 
     def _average_gradients(self) -> None:
-        """Replace every parameter's gradient by its mean over the ranks (a missing one counts as zeros)."""
+        """Replace every parameter's gradient by its mean over the ranks (a missing one counts as zeros);
+        a parameter no rank's backward pass reached keeps no gradient, as in one process (an optimizer
+        skips it, where zeros would still decay it)."""
         self._queued = False
+        params = [p for bucket in self.buckets for p in bucket]
+        used = np.array([p.grad is not None for p in params], dtype=np.uint8)
+        used_request = all_reduce_array(used, ReduceOp.MAX, self.group)
         flats, requests = [], []
         for bucket in self.buckets:
             flat = np.concatenate([_grad_of(p).ravel() for p in bucket])
             flats.append(flat)
             requests.append(all_reduce_array(flat, ReduceOp.SUM, self.group))
+        wait(used_request)
+        used_anywhere = dict(zip(map(id, params), used.astype(bool)))
         for bucket, flat, request in zip(self.buckets, flats, requests):
             wait(request)
             flat /= self.group.size
             start = 0
             for p in bucket:
                 part = flat[start : start + p._array.size].reshape(p.shape)
+                start += p._array.size
+                if not used_anywhere[id(p)]:
+                    continue
                 if p.grad is None:
                     p.grad = Tensor._make(part)
                 else:
                     p.grad._array = part
-                start += p._array.size
 
     @contextmanager
     def no_sync(self) -> Iterator[None]:

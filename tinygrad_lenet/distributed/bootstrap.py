@@ -12,6 +12,7 @@ they would without MPI.
 
 from __future__ import annotations
 
+import io
 import os
 import runpy
 import socket
@@ -62,6 +63,9 @@ def main() -> None:
         raise SystemExit("usage: python -m tinygrad_lenet.distributed.bootstrap [-m] SCRIPT [ARGS...]")
     os.environ.update(environment())
     rank, size = MPI.COMM_WORLD.Get_rank(), MPI.COMM_WORLD.Get_size()
+    for stream in (sys.stdout, sys.stderr):  # whole lines: ranks' lines never mix, even under PYTHONUNBUFFERED
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(line_buffering=True, write_through=False)
     pids = os.environ.pop(PIDS_VARIABLE, None)
     if pids:  # the launcher's folder: it names this rank in place of mpiexec's block if a signal kills it
         Path(pids, f"rank-{rank}").write_text(str(os.getpid()))

@@ -185,6 +185,14 @@ def _train_parser(commands: Any) -> None:
         "reruns (docs/performance.md)",
     )
     train.add_argument(
+        "--procs",
+        type=positive_int,
+        help="train data-parallel on N processes (ranks, through MPI: pip install mpi4py mpich), each with one "
+        "BLAS thread and 1/N of every batch; the result is one process's, to float round-off; --batch-size must "
+        "be a multiple of N; a run resumes with any N (default: 1, this process alone)",
+    )
+    train.add_argument("--rank-of", type=positive_int, help=argparse.SUPPRESS)  # given by --procs to its ranks
+    train.add_argument(
         "--compile",
         action=argparse.BooleanOptionalAction,
         default=argparse.SUPPRESS,

@@ -303,6 +303,18 @@ def export(args: argparse.Namespace) -> None:
 def bench(args: argparse.Namespace) -> None:
     from ..bench import run, to_json
 
+    if args.procs is not None:
+        from ..bench.distributed import run_distributed
+
+        report = run_distributed(
+            args.procs, args.rounds, args.steps, args.only, not args.no_torch, not args.no_load, log=_flushed
+        )
+        if args.json == "-":
+            print(to_json(report))
+        elif args.json:
+            atomic_write(file_output(args.json), to_json(report).encode())
+        return
+
     report = run(
         args.rounds,
         args.steps,
@@ -333,6 +345,10 @@ def bench(args: argparse.Namespace) -> None:
         print(to_json(report))
     elif args.json:
         atomic_write(file_output(args.json), to_json(report).encode())
+
+
+def _flushed(line: str) -> None:
+    print(line, flush=True)
 
 
 COMMANDS = {

@@ -297,6 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--no-compile", action="store_true", help="time our eager mode only (default: tl.compile, with eager beside it)"
     )
+    bench.add_argument(
+        "--procs",
+        type=positive_int,
+        help="time data-parallel training instead: N ranks x 1 BLAS thread x batch/N (as train --procs N) beside "
+        "PyTorch's single process and PyTorch's DDP (gloo, N ranks x 1 thread), quiet and under load",
+    )
     bench.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': standard output)")
 
     summary = commands.add_parser(

@@ -88,6 +88,7 @@ def training(
 
         return step
 
+    build.recipe = (model_of, side, optimizer, loss, options)  # type: ignore[attr-defined]  # bench --procs
     return build
 
 

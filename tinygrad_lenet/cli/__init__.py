@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ..base.allocator import tune_allocator
 from ..base.errors import TinygradLenetError
-from .commands import COMMANDS
+from .commands import COMMANDS, one_line
 from .parser import build_parser
 from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 
@@ -23,6 +23,7 @@ __all__ = ["build_parser", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``tinygrad-lenet`` command with ``argv`` (default: the process's arguments); returns the exit status."""
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # as typed: train --procs starts its ranks with them
     tune_allocator()
     try:
         with sigterm_as_interrupt():
@@ -31,8 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet
         return 0
     except (TinygradLenetError, ValueError, OSError) as e:
-        reason = " ".join(line.strip() for line in str(e).splitlines()) or type(e).__name__
-        print(f"tinygrad-lenet {args.command}: error: {reason}", file=sys.stderr)
+        print(f"tinygrad-lenet {args.command}: error: {one_line(e)}", file=sys.stderr)
         return 1
     except Terminated:
         print(f"tinygrad-lenet {args.command}: terminated (SIGTERM)", file=sys.stderr)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +35,15 @@ from ..train import (
     train_run,
     training_step_graph,
 )
+from ..train.data_parallel import leave
 from ..train.inference import restore_run
 from ..train.report import draw, run_artefacts
+from ..train.resume import merge_config
 from ..train.run_folder import holds_run
-from ..train.runs import run_folder
+from ..train.runs import check_procs, run_folder
 from ..train.training_checkpoint import load_training_checkpoint
 from .parser import model_options_by_name
+from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
 
 
 def file_output(path: str) -> Path:
@@ -60,11 +66,20 @@ def _model_options(args: argparse.Namespace, model: str) -> dict[str, Any]:
     return dict(own[name].to_keyword(value) for name, value in given.items())
 
 
-def train(args: argparse.Namespace) -> None:
-    """``train``: only the options typed are passed on as given (see ``train.resume``)."""
-    typed = {name: value for name, value in vars(args).items() if name != "command"}
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (its type's name when it has none)."""
+    return " ".join(line.strip() for line in str(error).splitlines()) or type(error).__name__
+
+
+def train(args: argparse.Namespace) -> int:
+    """``train``: only the options typed are passed on as given (see ``train.resume``). With ``--procs N``
+    it starts N ranks of itself (:func:`_launch`), each of which runs here with the hidden ``--rank-of N``."""
+    typed = {name: value for name, value in vars(args).items() if name not in ("command", "argv")}
+    rank_of = typed.pop("rank_of", None)
     fields = set(RunConfig.__dataclass_fields__)
     options = {name: value for name, value in typed.items() if name in fields}
+    if rank_of is not None:
+        options["procs"] = rank_of
     if typed.pop("no_progress", False):
         options["progress"] = False
     if set(typed) & set(model_options_by_name()):
@@ -73,11 +88,21 @@ def train(args: argparse.Namespace) -> None:
         )
         options["model_options"] = _model_options(args, model)
     config = RunConfig(**options)
+    if rank_of is not None:
+        return _as_rank(config, set(options))
+    if config.procs > 1:
+        return _launch(args, config, set(options))
+    _train(config, set(options))
+    return 0
+
+
+def _train(config: RunConfig, given: set[str], rank: bool = False) -> None:
+    """Train, saying how to continue a run that is interrupted (a rank leaves that to the parent)."""
     try:
-        train_run(config, given=set(options))
+        train_run(config, given=given)
     except KeyboardInterrupt:
-        held = _held(config)
-        print(f"interrupted: {held}" if held else "interrupted before an epoch of this run was saved", file=sys.stderr)
+        if not rank:
+            _say_interrupted(config)
         raise
     except WriteError as e:
         held = _held(config)
@@ -85,6 +110,90 @@ def train(args: argparse.Namespace) -> None:
         again = " with --overwrite" if holds_run(run_folder(config)) else ""  # a best.safetensors, but no last
         then = f"; {held}" if held else f", then run the command again{again} (no epoch of this run was saved)"
         raise WriteError(f"cannot write {e.path}: {e.reason}. {remedy[0].upper()}{remedy[1:]}{then}") from None
+
+
+def _say_interrupted(config: RunConfig) -> None:
+    held = _held(config)
+    print(f"interrupted: {held}" if held else "interrupted before an epoch of this run was saved", file=sys.stderr)
+
+
+LAUNCHER = "tinygrad_lenet.distributed.run"
+
+
+def _launch(args: argparse.Namespace, config: RunConfig, given: set[str]) -> int:
+    """``train --procs N``: run ``python -m tinygrad_lenet.distributed.run --nproc-per-node N -m tinygrad_lenet
+    train ARGS --rank-of N`` (ARGS: this command's, without --procs) and wait for it.
+
+    The ranks run in a session of their own, so that Ctrl-C reaches this process only: it passes SIGTERM
+    on to every rank (through the launcher and mpiexec), they stop, and this process says once how to
+    continue the run (a second and third Ctrl-C make mpiexec abort them). A rank that fails has said
+    why; every rank has stopped, and the exit status is the failed rank's."""
+    from ..distributed import is_available
+
+    settled = config
+    if config.resume is not None:
+        saved = load_training_checkpoint(config.resume)["metadata"].get("config") or {}
+        settled = merge_config(config, saved, given)[0]
+    if settled.model in MODELS and not MODELS[settled.model].trainable:
+        raise ValueError(
+            f"--procs does not apply to --model {settled.model}: it is fitted, not trained by gradient descent"
+        )
+    check_procs(config.procs, settled.batch_size)
+    if not is_available():
+        raise ValueError(f"--procs {config.procs} needs mpi4py and an MPI: pip install mpi4py mpich")
+    line = [sys.executable, "-m", LAUNCHER, "--nproc-per-node", str(config.procs), "-m", "tinygrad_lenet", "train"]
+    line += [*_without_procs(args.argv[1:]), "--rank-of", str(config.procs)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(line, env=env, start_new_session=True)
+    stopped: KeyboardInterrupt | None = None
+    while True:
+        try:
+            code = process.wait()
+            break
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (signals.Terminated)
+            process.send_signal(signal.SIGTERM if stopped is None else signal.SIGINT)
+            stopped = stopped or stop
+    if stopped is None and code in (EXIT_INTERRUPTED, EXIT_TERMINATED):  # a rank was signalled, not this process
+        stopped = Terminated() if code == EXIT_TERMINATED else KeyboardInterrupt()
+    if stopped is not None:
+        _say_interrupted(config)
+        raise stopped
+    return code
+
+
+def _without_procs(argv: list[str]) -> list[str]:
+    """``argv`` without ``--procs N`` / ``--procs=N`` (a rank ignores it anyway: ``--rank-of`` decides)."""
+    kept: list[str] = []
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--procs":
+            skip = True
+        elif not word.startswith("--procs="):
+            kept.append(word)
+    return kept
+
+
+def _as_rank(config: RunConfig, given: set[str]) -> int:
+    """One rank of ``train --procs N``. Interrupted, every rank leaves together (rank 0 first removes its
+    temporary files and lock) and the parent says how to continue; an error is one line, after which
+    MPI stops every rank (an error every rank meets, such as a bad option, is reported by rank 0: the
+    others wait a moment before saying theirs)."""
+    rank, size = os.environ.get("RANK", "?"), os.environ.get("WORLD_SIZE")
+    if size != str(config.procs):
+        raise ValueError("--rank-of is for the ranks that train --procs N starts; use --procs N")
+    try:
+        _train(config, given, rank=True)
+    except KeyboardInterrupt as stop:
+        leave(EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED, together=True)
+    except (TinygradLenetError, ValueError, OSError) as e:
+        if rank != "0":
+            time.sleep(1.0)
+        where = "" if rank == "0" else f"rank {rank} of {size}: "
+        print(f"tinygrad-lenet train: error: {where}{one_line(e)}", file=sys.stderr)
+        leave(1, together=False)
+    return 0
 
 
 def _held(config: RunConfig) -> str | None:
@@ -194,6 +303,18 @@ def export(args: argparse.Namespace) -> None:
 def bench(args: argparse.Namespace) -> None:
     from ..bench import run, to_json
 
+    if args.procs is not None:
+        from ..bench.distributed import run_distributed
+
+        report = run_distributed(
+            args.procs, args.rounds, args.steps, args.only, not args.no_torch, not args.no_load, log=_flushed
+        )
+        if args.json == "-":
+            print(to_json(report))
+        elif args.json:
+            atomic_write(file_output(args.json), to_json(report).encode())
+        return
+
     report = run(
         args.rounds,
         args.steps,
@@ -224,6 +345,10 @@ def bench(args: argparse.Namespace) -> None:
         print(to_json(report))
     elif args.json:
         atomic_write(file_output(args.json), to_json(report).encode())
+
+
+def _flushed(line: str) -> None:
+    print(line, flush=True)
 
 
 COMMANDS = {

@@ -185,6 +185,14 @@ def _train_parser(commands: Any) -> None:
         "reruns (docs/performance.md)",
     )
     train.add_argument(
+        "--procs",
+        type=positive_int,
+        help="train data-parallel on N processes (ranks, through MPI: pip install mpi4py mpich), each with one "
+        "BLAS thread and 1/N of every batch; the result is one process's, to float round-off; --batch-size must "
+        "be a multiple of N; a run resumes with any N (default: 1, this process alone)",
+    )
+    train.add_argument("--rank-of", type=positive_int, help=argparse.SUPPRESS)  # given by --procs to its ranks
+    train.add_argument(
         "--compile",
         action=argparse.BooleanOptionalAction,
         default=argparse.SUPPRESS,
@@ -288,6 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--no-compile", action="store_true", help="time our eager mode only (default: tl.compile, with eager beside it)"
+    )
+    bench.add_argument(
+        "--procs",
+        type=positive_int,
+        help="time data-parallel training instead: N ranks x 1 BLAS thread x batch/N (as train --procs N) beside "
+        "PyTorch's single process and PyTorch's DDP (gloo, N ranks x 1 thread), quiet and under load",
     )
     bench.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': standard output)")
 

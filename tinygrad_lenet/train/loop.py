@@ -12,8 +12,9 @@ import math
 import os
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +34,9 @@ from ..tensor.tensor import Tensor
 from .history import History
 from .run_folder import RunFolder
 from .training_checkpoint import load_training_checkpoint
+
+if TYPE_CHECKING:
+    from .data_parallel import DataParallel
 
 LossFn = Callable[[Tensor, Tensor], Tensor]
 
@@ -73,11 +77,15 @@ def train_one_epoch(
     loss_fn: LossFn = F.cross_entropy,
     progress: bool = True,
     description: str = "train",
+    world: DataParallel | None = None,
 ) -> tuple[float, float]:
     """One pass over ``loader`` with an optimizer step per batch; returns (mean loss, accuracy).
 
     The progress bar shows only when ``progress`` and the output is a terminal (tqdm's
-    ``disable=None``): logs and pipes get the per-epoch lines of ``fit`` instead."""
+    ``disable=None``): logs and pipes get the per-epoch lines of ``fit`` instead. With ``world`` (a
+    rank of a data-parallel run, ``model`` wrapped in DistributedDataParallel) each rank trains on its
+    share of every batch and the loss and accuracy returned are the whole epoch's (see
+    :mod:`.data_parallel`)."""
     from tqdm import (
         tqdm,  # loaded on first use, like every optional library (tqdm.auto warns in Jupyter without ipywidgets)
     )
@@ -86,21 +94,28 @@ def train_one_epoch(
     total_loss, correct, seen = 0.0, 0, 0
     with tqdm(loader, desc=description, leave=False, disable=None if progress else True, unit="batch") as bar:
         for batch, (x, y) in enumerate(bar):
-            logits = model(x)
-            loss = loss_fn(logits, y)
-            value = loss.item()
-            if not math.isfinite(value):
-                raise TrainingDiverged(
-                    f"the loss became {value} at batch {batch} of {description}: the learning rate "
-                    f"({optimizer.param_groups[0]['lr']:g}) is probably too high"
-                )
-            optimizer.zero_grad()
-            loss.backward()
+            rows, weight = len(y), 1.0
+            if world is not None:
+                (x, y), rows, weight = world.share(x, y)
+            with world.own_stream() if world is not None else nullcontext():
+                logits = model(x)
+                loss = loss_fn(logits, y)
+                value = loss.item()
+                if not math.isfinite(value):
+                    raise TrainingDiverged(
+                        f"the loss became {value} at batch {batch} of {description}: the learning rate "
+                        f"({optimizer.param_groups[0]['lr']:g}) is probably too high"
+                    )
+                optimizer.zero_grad()
+                (loss if weight == 1.0 else loss * weight).backward()
             optimizer.step()
-            total_loss += value * len(y)
-            correct += int((logits._array.argmax(axis=1) == y._array).sum())
-            seen += len(y)
-            bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.2%}", refresh=False)
+            total_loss += value * rows
+            correct += int((logits._array[:rows].argmax(axis=1) == y._array[:rows]).sum())
+            seen += rows
+            bar.set_postfix(loss=f"{total_loss / max(seen, 1):.4f}", acc=f"{correct / max(seen, 1):.2%}", refresh=False)
+    if world is not None:
+        total_loss, correct_sum, seen_sum = world.sum(total_loss, correct, seen)
+        correct, seen = round(correct_sum), round(seen_sum)
     return total_loss / seen, correct / seen
 
 
@@ -120,17 +135,30 @@ class Evaluation:
 
 
 @no_grad()
-def evaluate(model: Module, loader: DataLoader, loss_fn: LossFn = F.cross_entropy) -> Evaluation:
-    """Run the model in eval mode over ``loader`` without recording a graph."""
+def evaluate(
+    model: Module, loader: DataLoader, loss_fn: LossFn = F.cross_entropy, world: DataParallel | None = None
+) -> Evaluation:
+    """Run the model in eval mode over ``loader`` without recording a graph.
+
+    With ``world`` each rank evaluates its share of every batch: the loss and accuracy are the
+    whole set's, the targets and probabilities this rank's rows only."""
     model.eval()
-    total_loss, targets, probabilities = 0.0, [], []
+    total_loss, correct, targets, probabilities = 0.0, 0, [], []
     for x, y in loader:
+        rows = len(y)
+        if world is not None:
+            (x, y), rows, _ = world.share(x, y)
         logits = model(x)
-        total_loss += loss_fn(logits, y).item() * len(y)
-        targets.append(y.numpy())
-        probabilities.append(logits.softmax(1).numpy())
+        total_loss += loss_fn(logits, y).item() * rows if rows else 0.0
+        targets.append(y.numpy()[:rows])
+        probabilities.append(logits.softmax(1).numpy()[:rows])
+        correct += int((probabilities[-1].argmax(axis=1) == targets[-1]).sum())
     t, p = np.concatenate(targets), np.concatenate(probabilities)
-    return Evaluation(total_loss / len(t), float((p.argmax(axis=1) == t).mean()), t, p)
+    seen = len(t)
+    if world is not None:
+        total_loss, correct_sum, seen_sum = world.sum(total_loss, correct, seen)
+        correct, seen = round(correct_sum), round(seen_sum)
+    return Evaluation(total_loss / seen, correct / seen, t, p)
 
 
 @dataclass
@@ -147,6 +175,7 @@ class FitOptions:
     log: Callable[[str], None] = print
     overwrite: bool = False
     compiled: bool = False  # train and evaluate through tl.compile(model)
+    world: DataParallel | None = None  # a rank of a data-parallel run (see data_parallel.py)
 
 
 def fit(
@@ -164,6 +193,7 @@ def fit(
     log: Callable[[str], None] = print,
     overwrite: bool = False,
     compiled: bool = False,
+    world: DataParallel | None = None,
 ) -> History:
     """Train for ``epochs`` epochs (in total, counting those of a resumed run) and evaluate after each.
 
@@ -178,7 +208,10 @@ def fit(
     show on a terminal only. It calls ``tune_allocator()`` (a process-wide malloc setting that
     about doubles the speed on glibc) before the first epoch. With ``compiled=True`` the training
     and evaluation passes run ``tl.compile(model)`` (results equal to float round-off; checkpoints
-    hold ``model``'s own state dict).
+    hold ``model``'s own state dict). With ``world``, this process is one rank of a data-parallel
+    run (:mod:`.data_parallel`): ``model`` is trained on its share of every batch, wrapped in
+    DistributedDataParallel, with the history one process would have; only the rank given an
+    ``out_dir`` writes.
     """
     options = FitOptions(
         epochs=epochs,
@@ -191,6 +224,7 @@ def fit(
         log=log,
         overwrite=overwrite,
         compiled=compiled,
+        world=world,
     )
     tune_allocator()
     if out_dir is None or isinstance(out_dir, RunFolder):
@@ -224,14 +258,17 @@ def _fit(
     best_accuracy = max(history.column("test_accuracy"), default=-1.0)
     sample_loss = training_sample_loss(model, train_loader, loss_fn)
     forward = compile_model(model) if options.compiled else model
+    world = options.world
+    if world is not None:
+        forward = world.wrap(forward)
     for epoch in range(len(history) + 1, epochs + 1):
         start = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]
         optimizer.before_epoch(sample_loss)
         train_loss, train_accuracy = train_one_epoch(
-            forward, train_loader, optimizer, loss_fn, options.progress, f"epoch {epoch}/{epochs}"
+            forward, train_loader, optimizer, loss_fn, options.progress, f"epoch {epoch}/{epochs}", world
         )
-        result = evaluate(forward, test_loader, loss_fn)
+        result = evaluate(forward, test_loader, loss_fn, world)
         if scheduler is not None:
             scheduler.step()
         seconds = time.perf_counter() - start

@@ -42,11 +42,12 @@ CHANGEABLE = (
 )
 """Options a resumed run applies from its next epoch, with a note."""
 
-INVOCATION = ("out", "resume", "overwrite", "progress")
+INVOCATION = ("out", "resume", "overwrite", "progress", "procs")
 """Options of one invocation of ``train``, not of the run: a checkpoint does not record them and a
-resumed run never takes them from one. A resumed run writes into the folder that holds the
-checkpoint it continues, wherever that folder is now (moved, copied, or reached from another
-working directory), unless ``--out`` is given."""
+resumed run never takes them from one (``procs``: a run continues with any number of ranks, each
+giving the result of one process; the checkpoint's metadata notes the number that wrote it). A
+resumed run writes into the folder that holds the checkpoint it continues, wherever that folder is
+now (moved, copied, or reached from another working directory), unless ``--out`` is given."""
 
 OPTIMIZER_SETTINGS = ("lr", "momentum", "mu", "weight_decay", "batch_size")  # batch_size: sdlm scales its step by it
 

@@ -46,6 +46,7 @@ class RunConfig:
     progress: bool = True
     threads: int | Literal["auto"] | None = None  # numpy's BLAS threads (None: numpy's default), or "auto" (threads.py)
     compile: bool = True  # train and evaluate through tl.compile (record once, replay; docs/performance.md)
+    procs: int = 1  # data-parallel ranks, each with its share of every batch (data_parallel.py)
 
     def build_optimizer(self, model: Module) -> Optimizer:
         """The optimizer this run asks for, over ``model``'s parameters (``lr=None``: the optimizer's default)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..models import MODELS, create_model
 from ..nn.module import Module
 from ..optim import APPLIES_TO
 from ..optim.optimizer import Optimizer
+from .data_parallel import DataParallel, data_parallel
 from .history import History
 from .loop import LOSSES, Evaluation, evaluate, fit
 from .metrics import confusion_matrix
@@ -42,6 +44,7 @@ TRAINING_ONLY = (
     "loss",
     "augment",
     "resume",
+    "procs",
 )
 """Options of gradient training, which a fitted model (k-NN) does not take."""
 
@@ -95,9 +98,14 @@ def train_run(
     ``given`` names the options the user set (default: those that differ from ``RunConfig()``);
     with ``resume``, the others come from the checkpoint (see :mod:`resume`).
     Returns a summary: final and best test accuracy, the data used, and the files written.
+
+    With ``config.procs`` > 1 this process is one rank of a data-parallel run started by the launcher
+    (``tinygrad-lenet train --procs N`` starts it): every rank trains its share of each batch
+    (:mod:`.data_parallel`) and only rank 0 logs and writes the run folder; the others return None.
     """
     given = set(options_given(config) if given is None else given)
     state = None
+    notes: list[str] = []
     if config.resume is not None:
         state = load_training_checkpoint(config.resume)
         config, notes = merge_config(config, state["metadata"].get("config") or {}, given)
@@ -109,16 +117,58 @@ def train_run(
     if config.epochs < 1 or config.batch_size < 1:
         raise ValueError(f"epochs and batch size must be at least 1, got {config.epochs} and {config.batch_size}")
     _refuse_ignored(config, given, spec.trainable)
+    check_procs(config.procs, config.batch_size)
+    with data_parallel(config.procs) as world:
+        if world is not None and not world.writes:
+            log = _quiet
+        if world is not None and "threads" not in given:
+            set_num_threads(1)  # one BLAS thread per rank (a resumed run's own --threads is for one process)
+        return _train(config, state, notes, given, spec.trainable, world, log)
+
+
+def check_procs(procs: int, batch_size: int) -> None:
+    """``procs`` ranks can share every batch of ``batch_size`` equally, or the reason they cannot."""
+    if procs < 1:
+        raise ValueError(f"--procs must be at least 1, got {procs}")
+    if batch_size % procs:
+        raise ValueError(
+            f"--batch-size {batch_size} is not divisible by --procs {procs}: every rank takes an equal share of "
+            f"each batch; give a batch size that is a multiple of {procs}"
+        )
+
+
+def _quiet(line: str) -> None:
+    """The log of a rank other than 0: rank 0 prints and writes what the run says."""
+
+
+def _train(
+    config: RunConfig,
+    state: dict[str, Any] | None,
+    notes: list[str],
+    given: set[str],
+    trainable: bool,
+    world: DataParallel | None,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """``train_run`` once the configuration is settled; ``world``: this rank of a data-parallel run."""
+    spec = MODELS[config.model]
+    writes = world is None or world.writes
     out = run_folder(config)
-    if config.threads is not None:
+    if config.threads is not None and (world is None or "threads" in given):
         set_num_threads(config.threads)
     if state is not None and len(state["history"]) >= config.epochs:
-        return _finished(config, state, out, log)
+        return _finished(config, state, out, log) if writes else {"finished": True}
     tl_random.manual_seed(config.seed)
+    if world is not None and not writes:
+        world.barrier()  # rank 0 loads first: a download happens once, not once per rank
     train_set, test_set = load_mnist(config.data, config.data_dir, log)
+    if world is not None and writes:
+        world.barrier()
     dataset = _check_same_data(config, state, train_set, test_set)
-    with RunFolder(out, resume=config.resume, overwrite=config.overwrite, log=log) as folder:
+    opened = RunFolder(out, resume=config.resume, overwrite=config.overwrite, log=log) if writes else nullcontext()
+    with opened as folder:
         if not spec.trainable:
+            assert folder is not None  # a fitted model is never trained by ranks (check_procs, the command)
             return _fit_knn(create_model(config.model, **config.model_options), train_set, test_set, folder.dir, log)
         model = create_model(config.model, **config.model_options)
         if state is not None:
@@ -150,10 +200,12 @@ def train_run(
             "dataset": dataset,
             "config": {k: v for k, v in dataclasses.asdict(config).items() if k not in INVOCATION},
             "environment": environment(),
+            "procs": config.procs,
         }
+        ranks = f" ({config.procs} ranks x {config.batch_size // config.procs})" if config.procs > 1 else ""
         log(
             f"{config.model}: {model.num_parameters():,} parameters; {describe(train_set)}; {config.epochs} epochs of "
-            f"{len(train_loader)} batches of {config.batch_size}; {optimizer.__class__.__name__} lr "
+            f"{len(train_loader)} batches of {config.batch_size}{ranks}; {optimizer.__class__.__name__} lr "
             f"{optimizer.param_groups[0]['lr']:g}{_optimizer_extras(optimizer)}; schedule {config.schedule}; "
             f"augment {config.augment}"
         )
@@ -168,12 +220,20 @@ def train_run(
             out_dir=folder,
             metadata=metadata,
             resume=state,
-            progress=config.progress,
+            progress=config.progress and writes,
             log=log,
             compiled=config.compile,
+            world=world,
         )
+        if not writes:
+            assert world is not None
+            world.barrier()  # rank 0 draws the report; this rank waits, sleeping, to leave with it
+            return {"rank": world.rank}
+        assert folder is not None
         result = evaluate(model, test_loader, LOSSES[config.loss])
         files = draw(_final_artefacts(config, model, result, train_set, test_set, history, folder.dir, log), folder.dir)
+    if world is not None:
+        world.barrier()
     best = history.best()
     summary = {
         "test_accuracy": result.accuracy,

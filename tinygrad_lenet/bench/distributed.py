@@ -1,0 +1,150 @@
+"""``tinygrad-lenet bench --procs N``: data-parallel training, ours on MPI beside PyTorch's DDP (gloo).
+
+For each training workload it times, at the same global batch: our N ranks x 1 BLAS thread x batch/N
+(``tl.compile`` in ``DistributedDataParallel``, as ``train --procs N`` runs), PyTorch's single process
+(its default threads, one per core) and PyTorch's own DDP (gloo, N spawned ranks x 1 thread x
+batch/N), and our single process beside them; then all of it once more under one competing CPU-bound
+process, ours both with the default sleeping wait and with ``TINYGRAD_LENET_MPI_WAIT=spin`` (MPI's
+busy-polling wait). The ratios are against PyTorch's single process. Each configuration runs its
+rounds in its own processes, one configuration after another (not interleaved, as the one-process
+bench is): the medians of ``rounds`` rounds are what is reported.
+
+Measured on the 2-core development machine (``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE``, 5 rounds of
+20 steps; load average 0.59 before, 2.82 after; images/s, in brackets ours / PyTorch's single process):
+
+=================  ===============  ===============  =============  ===============  ==============
+workload           torch 1 process  torch DDP 2x1    ours 2x1       ours 2x1 (spin)  ours 1 process
+=================  ===============  ===============  =============  ===============  ==============
+lenet5-train-64    12,284           7,443 (0.61)     7,910 (0.64)   -                12,409 (1.01)
+lenet5-train-256   16,208           11,281 (0.70)    14,597 (0.90)  -                13,935 (0.86)
+examples-train-64  1,405            1,049 (0.75)     839 (0.60)     -                896 (0.64)
+under load:
+lenet5-train-64    1,808            4,502 (2.49)     5,699 (3.15)   8,052 (4.45)     5,982 (3.31)
+lenet5-train-256   2,709            6,796 (2.51)     8,240 (3.04)   9,607 (3.55)     6,184 (2.28)
+examples-train-64  314              674 (2.14)       527 (1.68)     536 (1.70)       409 (1.30)
+=================  ===============  ===============  =============  ===============  ==============
+
+On a quiet 2-core machine two ranks do not pay at batch 64 (either framework's: the averaging and the
+halved matrix products cost more than the second core gives); at batch 256 ours come near PyTorch's
+single process. With one competing process PyTorch's two threads collapse and two single-threaded
+ranks keep most of their speed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from .runner import Load, frameworks, rate
+from .workloads import WORKLOADS
+
+DISTRIBUTED = ("lenet5-train-64", "lenet5-train-256", "examples-train-64")
+"""The workloads ``bench --procs`` times (training steps: inference has nothing to average)."""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    path = os.pathsep.join(p for p in sys.path if p)
+    return {**os.environ, "PYTHONPATH": path, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **extra}
+
+
+def _rates(output: str, what: str) -> float:
+    for line in output.splitlines():
+        if line.startswith("RATES "):
+            import json
+
+            return float(statistics.median(json.loads(line[6:])))
+    raise RuntimeError(f"bench --procs: {what} printed no rates:\n{output[-2000:]}")
+
+
+def ours(workload: str, procs: int, rounds: int, steps: int, wait: str = "sleep") -> float:
+    """Median images/s of our ``procs`` ranks (MPI, compiled, DDP) at the workload's global batch."""
+    line = [sys.executable, "-m", "tinygrad_lenet.distributed.run", "--nproc-per-node", str(procs), "-m"]
+    line += ["tinygrad_lenet.bench.ranks", "ours", workload, str(rounds), str(steps)]
+    done = subprocess.run(line, capture_output=True, text=True, env=_env(TINYGRAD_LENET_MPI_WAIT=wait))
+    return _rates(done.stdout + done.stderr, f"our {procs} ranks of {workload}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def torch_ddp(workload: str, procs: int, rounds: int, steps: int) -> float:
+    """Median images/s of PyTorch's DDP: ``procs`` spawned processes, gloo over tcp://127.0.0.1, 1 thread each."""
+    port = str(_free_port())
+    ranks = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tinygrad_lenet.bench.ranks", "torch", workload, str(rounds), str(steps)]
+            + [str(r), str(procs), port],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=_env(),
+        )
+        for r in range(procs)
+    ]
+    outputs = [p.communicate()[0] for p in ranks]
+    return _rates(outputs[0], f"PyTorch's DDP of {workload}")
+
+
+def single(T: Any, workload: str, rounds: int, steps: int, compiled: bool) -> float:
+    """Median images/s of one process of ``T`` (ours compiled, with its default threads)."""
+    chosen = {w.name: w for w in WORKLOADS}[workload]
+    step = chosen.build(T, {} if compiled else None)
+    for _ in range(3):
+        step()
+    return statistics.median(rate(step, steps, chosen.batch) for _ in range(rounds))
+
+
+def measure(workload: str, procs: int, rounds: int, steps: int, found: dict[str, Any], spin: bool) -> dict[str, float]:
+    """Images/s of every configuration of one workload."""
+    figures = {f"ours {procs} ranks": ours(workload, procs, rounds, steps)}
+    if spin:
+        figures[f"ours {procs} ranks spin"] = ours(workload, procs, rounds, steps, "spin")
+    figures["ours 1 process"] = single(found["tinygrad_lenet"], workload, rounds, steps, True)
+    if "torch" in found:
+        figures["torch 1 process"] = single(found["torch"], workload, rounds, steps, False)
+        figures[f"torch DDP {procs} ranks"] = torch_ddp(workload, procs, rounds, steps)
+    return figures
+
+
+def run_distributed(
+    procs: int,
+    rounds: int = 5,
+    steps: int = 20,
+    only: list[str] | None = None,
+    with_torch: bool = True,
+    load: bool = True,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Every distributed workload quiet, then under one competing process: the figures of ``bench --procs``."""
+    import tinygrad_lenet
+
+    tinygrad_lenet.tune_allocator()
+    found = frameworks(with_torch)
+    chosen = [name for name in DISTRIBUTED if not only or name in only]
+    report: dict[str, Any] = {"procs": procs, "quiet": {}, "under_load": {}}
+    for name in chosen:
+        report["quiet"][name] = figures = measure(name, procs, rounds, steps, found, spin=False)
+        log(_line(name, figures))
+    if load:
+        with Load():
+            for name in chosen:
+                report["under_load"][name] = figures = measure(name, procs, rounds, steps, found, spin=True)
+                log(_line(name, figures, "under load: "))
+    return report
+
+
+def _line(workload: str, figures: dict[str, float], prefix: str = "") -> str:
+    base = figures.get("torch 1 process")
+    parts = [
+        f"{name} {value:,.0f} img/s" + (f" ({value / base:.2f}x)" if base and name != "torch 1 process" else "")
+        for name, value in figures.items()
+    ]
+    return f"{prefix}{workload:<18} " + "; ".join(parts)

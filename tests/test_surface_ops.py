@@ -297,8 +297,13 @@ def test_grad_scaler_is_a_real_no_op() -> None:
         assert not tl.cuda.amp.GradScaler().is_enabled()
 
 
-def test_distributed_and_nn_parallel_import_and_report_unavailable() -> None:
-    import tinygrad_lenet.distributed as dist
-    import tinygrad_lenet.nn.parallel  # noqa: F401  # importable is the point
+def test_distributed_and_nn_parallel_import_without_mpi_and_say_whether_it_is_there() -> None:
+    import importlib.util
 
-    assert not dist.is_available() and not dist.is_initialized() and tl.nn.parallel.__all__ == []
+    import tinygrad_lenet.distributed as dist
+    import tinygrad_lenet.nn.parallel
+
+    assert dist.is_available() == (importlib.util.find_spec("mpi4py") is not None)
+    assert not dist.is_initialized() and tinygrad_lenet.nn.parallel.__all__ == ["DistributedDataParallel"]
+    with pytest.raises(RuntimeError, match="has not been initialized"):
+        dist.get_rank()

@@ -69,6 +69,15 @@ def main() -> None:
     pids = os.environ.pop(PIDS_VARIABLE, None)
     if pids:  # the launcher's folder: it names this rank in place of mpiexec's block if a signal kills it
         Path(pids, f"rank-{rank}").write_text(str(os.getpid()))
+
+    def report(line: str) -> None:
+        """The one line about this rank's failure: left in the launcher's folder for the launcher to print
+        once every rank has stopped (mpiexec may lose a dying rank's last output), else written here."""
+        if pids:
+            Path(pids, f"failed-{rank}").write_text(line)
+        else:
+            say(line)
+
     sys.argv = args
     try:
         if as_module:
@@ -78,14 +87,14 @@ def main() -> None:
             runpy.run_path(args[0], run_name="__main__")
     except SystemExit as stop:
         if stop.code not in (None, 0) and size > 1:
-            say(f"rank {rank} of {size} exited with {stop.code}: stopping every rank")
+            report(f"rank {rank} of {size} exited with {stop.code}: stopping every rank")
             MPI.COMM_WORLD.Abort(stop.code if isinstance(stop.code, int) else 1)
         raise
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except BaseException as error:
         traceback.print_exc()
-        say(f"rank {rank} of {size} failed: {type(error).__name__}: {error}")
+        report(f"rank {rank} of {size} failed: {type(error).__name__}: {error}")
         MPI.COMM_WORLD.Abort(1)
 
 

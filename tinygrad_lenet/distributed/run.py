@@ -198,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         relay(filtered(iter(process.stdout.readline, b""), terminations), sys.stdout.buffer)
         code = process.wait()
         ranks = rank_pids(Path(pids))
+        failures = sorted(Path(pids).glob("failed-*"), key=lambda f: int(f.name.removeprefix("failed-")))
+        for failure in failures:  # the lines the failing ranks left (their own output may be cut off)
+            print(failure.read_text(), file=sys.stderr, flush=True)
     world = options.nproc_per_node * options.nnodes
     for termination in terminations:
         print(termination.line(ranks, world, forwarded), file=sys.stderr, flush=True)

@@ -35,7 +35,11 @@ RUN = ["train", "--data", "sample", "--batch-size", "512", "--no-progress"]
 
 def train(*args: str, cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess:
     """``python -m tinygrad_lenet ARGS`` as a user runs it (its output a pipe)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {  # the sleeping wait: waiting ranks leave the cores to the suite's other worker (same results)
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "TINYGRAD_LENET_MPI_WAIT": "sleep",
+    }
     return subprocess.run(
         [sys.executable, "-m", "tinygrad_lenet", *args],
         capture_output=True,
@@ -150,7 +154,7 @@ def test_a_failing_rank_stops_every_rank_with_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigterm_stops_every_rank_and_says_once_how_to_continue(one_process: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TINYGRAD_LENET_MPI_WAIT": "sleep"}
     line = [sys.executable, "-m", "tinygrad_lenet", *RUN, "--epochs", "40", "--procs", "2", "--out", "run"]
     process = subprocess.Popen(line, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     last = tmp_path / "run" / "last.safetensors"

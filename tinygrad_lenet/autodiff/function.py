@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..tensor.base import TensorBase
     from ..tensor.tensor import Tensor
 
-PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # tinygrad_lenet/
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # tinygrad_lenet/
 
 Grads = tuple[np.ndarray | None, ...]
 """What ``backward`` returns: one gradient array per input, None where none is needed."""
@@ -52,11 +52,17 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad
 
 
+def user_frame(frame: FrameType | None) -> tuple[FrameType | None, int]:
+    """The first frame outside this package from ``frame`` outwards, and how many frames out it is."""
+    steps = 0
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, steps = frame.f_back, steps + 1
+    return frame, steps
+
+
 def user_site() -> str:
     """``file:line`` of the innermost caller outside this package (where the user made the op)."""
-    frame: FrameType | None = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
-        frame = frame.f_back
+    frame, _ = user_frame(sys._getframe(1))
     if frame is None:
         return "<unknown>"
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
@@ -191,11 +197,6 @@ class Function:
         """
         if RECORDING.recorder is not None:  # tl.compile is recording this call (compiler/capture.py)
             return RECORDING.recorder.record(cls, inputs, kwargs)
-        return cls.run(*inputs, **kwargs)
-
-    @classmethod
-    def run(cls, *inputs: TensorBase, **kwargs: Any) -> Tensor:
-        """``apply`` without the recorder's hook: what every op does in eager mode."""
         if cls.uses_ctx:
             from .custom_function import apply_with_ctx
 

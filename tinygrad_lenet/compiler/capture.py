@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..autodiff.function import Function
 from ..autodiff.grad_mode import STATE
 from ..base.module_stack import MODULE_STACK
 from ..base.recording import RECORDING
 
 if TYPE_CHECKING:
-    from ..autodiff.function import Function
     from ..tensor.tensor import Tensor
+
+EAGER_APPLY = Function.__dict__["apply"].__func__
+"""``Function.apply`` itself, called with the recorder switched off: the op as eager mode runs it."""
 
 
 @dataclass(frozen=True)
@@ -142,17 +145,14 @@ class Capture:
         """Run the op eagerly, as ``Function.apply`` would, and add it to the tape."""
         if cls.uses_ctx:
             self.graph_break(f"the custom autograd Function {cls.__name__} (ops with ctx are run as Python code)")
-            RECORDING.recorder = None
-            try:
-                return cls.run(*inputs, **kwargs)
-            finally:
-                RECORDING.recorder = self
         args = tuple(self.ref_of(t) for t in inputs)
-        RECORDING.in_op = True
+        RECORDING.recorder, RECORDING.in_op = None, True  # the op runs as in eager mode, its draws inside it
         try:
-            out = cls.run(*inputs, **kwargs)
+            out = EAGER_APPLY(cls, *inputs, **kwargs)
         finally:
-            RECORDING.in_op = False
+            RECORDING.recorder, RECORDING.in_op = self, False
+        if cls.uses_ctx:
+            return out
         modules = MODULE_STACK.running
         self.tape.nodes.append(
             Node(

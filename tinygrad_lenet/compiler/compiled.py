@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autodiff.function import PACKAGE_DIR
+from ..autodiff.function import user_frame
 from ..autodiff.grad_mode import STATE, no_grad
 from ..base.module_stack import MODULE_STACK
 from ..base.random import get_rng_state, set_rng_state
@@ -209,10 +209,7 @@ class Compiler:
 
 def _user_level() -> int:
     """The ``stacklevel`` that makes a warning point at the user's line, the first frame outside the package."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
-        frame, level = frame.f_back, level + 1
-    return level
+    return user_frame(sys._getframe(1))[1] + 1
 
 
 class CompiledModule(Module):

@@ -148,6 +148,17 @@ def _op_factory(node: Node, i: int) -> Callable[[], Kernel]:
     return make
 
 
+def _has_ref(value: Any) -> bool:
+    """Whether an op's arguments hold a Ref (an array replaced by this call's), at any depth."""
+    if isinstance(value, Ref):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_has_ref(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_ref(v) for v in value.values())
+    return False
+
+
 def _resolve(value: Any, inputs: list[np.ndarray], values: list[Any]) -> Any:
     """An op argument with each recorded Ref replaced by this call's array."""
     if isinstance(value, Ref):
@@ -164,7 +175,26 @@ class Replay:
         self.program = program
         self.kernels = [make() for make in program.factories]
         self.values: list[Any] = [None] * len(program.tape.nodes)
-        self.dynamic = [any(isinstance(v, (Ref, tuple)) for v in k.nodes[0].kwargs.values()) for k in self.kernels]
+        self.dynamic = [_has_ref(k.nodes[0].kwargs) for k in self.kernels]
+        out_ref = program.tape.output
+        assert out_ref is not None
+        self.out_ref = out_ref
+        self.copy_output = next(k for k in self.kernels if k.out == out_ref.index).owns_output
+        # the backward pass, in run order: each kernel through which gradients flow, the value it
+        # receives a gradient for, and (position, input, its shape and dtype) of each input needing one
+        self.backward_steps = [
+            (
+                kernel,
+                Ref("value", kernel.out),
+                [
+                    (i, ref, *program.shape_of(ref))
+                    for i, (ref, need) in enumerate(zip(kernel.args, kernel.needs))
+                    if need
+                ],
+            )
+            for kernel in reversed(self.kernels)
+            if kernel.requires_grad
+        ]
         self.busy = False
 
     def forward(self, inputs: list[np.ndarray], externals: list[np.ndarray]) -> np.ndarray:
@@ -178,11 +208,8 @@ class Replay:
                 if dynamic:
                     kwargs = {k: _resolve(v, inputs, values) for k, v in kwargs.items()}
                 values[kernel.out] = kernel.forward(arrays, kwargs)
-        out_ref = self.program.tape.output
-        assert out_ref is not None
-        out = values[out_ref.index]
-        last = next(k for k in self.kernels if k.out == out_ref.index)
-        return out.copy() if last.owns_output else out
+        out = values[self.out_ref.index]
+        return out.copy() if self.copy_output else out
 
     def backward(self, grad: np.ndarray) -> dict[Ref, np.ndarray]:
         """The gradient of every input and external that requires one, for output gradient ``grad``.
@@ -190,19 +217,18 @@ class Replay:
         Chain rule in reverse recorded order: a kernel's output gradient is complete once every
         kernel after it has run; each input gradient is summed to its input's shape (broadcasting)
         and added to what other readers of that input sent."""
-        out_ref = self.program.tape.output
-        assert out_ref is not None
-        grads: dict[Ref, np.ndarray] = {out_ref: grad}
-        shape_of = self.program.shape_of
+        grads: dict[Ref, np.ndarray] = {self.out_ref: grad}
         with np.errstate(all="ignore"):
-            for kernel in reversed(self.kernels):
-                g = grads.pop(Ref("value", kernel.out), None)
-                if g is None or not kernel.requires_grad:
+            for kernel, value, targets in self.backward_steps:
+                g = grads.pop(value, None)
+                if g is None:
                     continue
-                for ref, need, gi in zip(kernel.args, kernel.needs, kernel.backward(g)):
-                    if gi is None or not need:
+                input_grads = kernel.backward(g)
+                for i, ref, shape, dtype in targets:
+                    gi = input_grads[i]
+                    if gi is None:
                         continue
-                    gi = fit_shape(gi, *shape_of(ref))
+                    gi = fit_shape(gi, shape, dtype)
                     grads[ref] = grads[ref] + gi if ref in grads else gi
         return grads
 

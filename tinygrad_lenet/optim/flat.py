@@ -95,10 +95,7 @@ class FlatOptimizer(Optimizer):
     def step_group(self, group: dict[str, Any]) -> None:
         """The flat step of one group, or the per-parameter loop for ``foreach=False`` (unless ``fused=True``)."""
         params = [p for p in group["params"] if p.grad is not None]
-        chosen = group.get("foreach") is None and not group.get("fused")
-        if (group.get("foreach") is False and not group.get("fused")) or (
-            chosen and params and sum(p._array.size for p in params) > FLAT_MAX_MEAN_SIZE * len(params)
-        ):
+        if not _takes_flat_step(group, params):
             super().step_group(group)
             return
         plan = self._plans.get(id(group))
@@ -113,6 +110,16 @@ class FlatOptimizer(Optimizer):
         """Copies (``copy.deepcopy``, pickle) leave the arenas behind: their state entries are copied apart from
         the arena, which a copy then rebuilds on its first step."""
         return {**self.__dict__, "_plans": {}}
+
+
+def _takes_flat_step(group: dict[str, Any], params: list[Tensor]) -> bool:
+    """``fused=True`` or ``foreach=True``: yes; ``foreach=False``: no; ``foreach=None``: when the parameters
+    average at most ``FLAT_MAX_MEAN_SIZE`` elements."""
+    if group.get("fused") or group.get("foreach"):
+        return True
+    if group.get("foreach") is False:
+        return False
+    return sum(p._array.size for p in params) <= FLAT_MAX_MEAN_SIZE * len(params)
 
 
 class _Plan:

@@ -121,7 +121,7 @@ class DistributedDataParallel(Module):
             flats.append(flat)
             requests.append(all_reduce_array(flat, ReduceOp.SUM, self.group))
         wait(used_request)
-        used_anywhere = dict(zip(map(id, params), used.astype(bool)))
+        used_anywhere = iter(used)  # in the order of the buckets' parameters
         for bucket, flat, request in zip(self.buckets, flats, requests):
             wait(request)
             flat /= self.group.size
@@ -129,7 +129,7 @@ class DistributedDataParallel(Module):
             for p in bucket:
                 part = flat[start : start + p._array.size].reshape(p.shape)
                 start += p._array.size
-                if not used_anywhere[id(p)]:
+                if not next(used_anywhere):
                     continue
                 if p.grad is None:
                     p.grad = Tensor._make(part)

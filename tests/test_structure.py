@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("nn", "optim", "data", "utils", "vision", "distributed", "compiler"),
     ("", "viz", "onnx"),  # "" is the package itself: tinygrad_lenet/__init__.py
     ("models",),
-    ("train", "bench"),
+    ("train", "bench", "speedrun"),
     ("cli", "__main__"),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -347,6 +348,32 @@ def bench(args: argparse.Namespace) -> None:
         atomic_write(file_output(args.json), to_json(report).encode())
 
 
+def speedrun(args: argparse.Namespace) -> None:
+    from ..base.threads import set_num_threads
+    from ..speedrun import RECIPES, recipe_for, speedrun
+
+    recipe = (RECIPES[args.recipe] if args.recipe else recipe_for(args.target)).with_epochs(args.epochs)
+    if args.threads is not None:
+        set_num_threads(args.threads)
+    report = speedrun(
+        recipe,
+        args.seeds,
+        None if args.full else args.target,
+        args.data,
+        args.data_dir,
+        args.validation,
+        not args.no_torch,
+        not args.no_compile,
+        not args.no_progress,
+        args.save,
+        log=_flushed,
+    )
+    if args.json == "-":
+        print(json.dumps(report, indent=1))
+    elif args.json:
+        atomic_write(file_output(args.json), json.dumps(report, indent=1).encode())
+
+
 def _flushed(line: str) -> None:
     print(line, flush=True)
 
@@ -359,5 +386,6 @@ COMMANDS = {
     "graph": graph,
     "summary": summary,
     "bench": bench,
+    "speedrun": speedrun,
     "export": export,
 }

@@ -15,6 +15,7 @@ from ..bench.workloads import WORKLOADS
 from ..models import MODELS, ModelOption
 from ..models.registry import positive_int
 from ..optim import APPLIES_TO, DEFAULT_LR, OPTIMIZERS, SCHEDULES
+from ..speedrun.recipes import RECIPES
 from ..train import LOSSES, RunConfig
 
 EXAMPLES = """examples:
@@ -29,6 +30,7 @@ EXAMPLES = """examples:
   tinygrad-lenet kaggle --checkpoint runs/lenet5/best.safetensors --test-csv test.csv --out submission.csv
   tinygrad-lenet graph --model lenet5 --depth 1 --out lenet5.svg
   tinygrad-lenet summary --model lenet5
+  tinygrad-lenet speedrun --target 0.99          # seconds to 99% test accuracy, ours and PyTorch's
 
 data: full MNIST is looked for in --data-dir, $TINYGRAD_LENET_DATA, then ~/.cache/tinygrad_lenet/mnist,
 and downloaded if missing; offline, --data auto (the default) falls back to the bundled sample of
@@ -210,6 +212,19 @@ def thread_count(text: str) -> int | Literal["auto"]:
     raise argparse.ArgumentTypeError(f"expected a number of threads >= 1 or 'auto', got {text!r}")
 
 
+def probability(text: str) -> float:
+    """``--target``: a fraction strictly between 0 and 1 (99% is 0.99)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected an accuracy as a fraction between 0 and 1 (0.99 for 99%), got {text!r}"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``tinygrad-lenet`` argument parser: one subcommand per entry of ``COMMANDS`` (train, eval,
     predict, graph, summary, bench, ...)."""
@@ -304,6 +319,41 @@ def build_parser() -> argparse.ArgumentParser:
         "PyTorch's single process and PyTorch's DDP (gloo, N ranks x 1 thread), quiet and under load",
     )
     bench.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': standard output)")
+
+    speedrun = commands.add_parser(
+        "speedrun",
+        help="time LeNet-5 to a test accuracy (99.0%%, 99.5%%), ours and PyTorch's on the same recipe",
+        formatter_class=HelpFormatter,
+        description="Train the 61,706-parameter LeNet-5 from scratch on full MNIST until an evaluation reaches the "
+        "target test accuracy, and print the wall time (reading the data and every evaluation included) and the "
+        "epochs it took. With PyTorch installed the same recipe (same initial weights, data order, distortions and "
+        "schedule) runs under PyTorch in this process after ours; the last line gives the median over the seeds and "
+        "the ratio PyTorch's time / ours. Recipes: "
+        + "; ".join(f"{r.name} ({r.description})" for r in RECIPES.values())
+        + ". --full trains a recipe's whole schedule and reports its final accuracy instead.",
+    )
+    speedrun.add_argument(
+        "--target", type=probability, default=0.99, help="test accuracy to reach, a fraction: 0.99 or 0.995"
+    )
+    speedrun.add_argument(
+        "--recipe", choices=tuple(RECIPES), help="the recipe (default: the first whose target is at least --target)"
+    )
+    speedrun.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="one run per seed")
+    speedrun.add_argument("--epochs", type=positive_int, help="length of the recipe's schedule (default: the recipe's)")
+    speedrun.add_argument("--full", action="store_true", help="train the whole schedule; report the final accuracy")
+    speedrun.add_argument(
+        "--validation",
+        action="store_true",
+        help="evaluate on 10,000 digits held out from the training set (trained on the other 50,000), not on the "
+        "test set: how the recipes' settings were chosen",
+    )
+    speedrun.add_argument("--no-torch", action="store_true", help="ours only, even where PyTorch is installed")
+    speedrun.add_argument("--no-compile", action="store_true", help="train ours eagerly (default: tl.compile)")
+    speedrun.add_argument("--threads", type=thread_count, help="our BLAS threads (default: numpy's, one per core)")
+    speedrun.add_argument("--save", metavar="FOLDER", help="write our trained weights of each seed there (lenet5)")
+    speedrun.add_argument("--no-progress", action="store_true", help="no progress bars")
+    speedrun.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': stdout)")
+    _data_arguments(speedrun)
 
     summary = commands.add_parser(
         "summary", help="a table of a model's layers, parameters and MACs", formatter_class=HelpFormatter

@@ -164,22 +164,29 @@ class RandomAffine:
         n = len(images)
         inverse, shift = self._matrices(n, h, w)
         cx, cy = (w - 1) / 2, (h - 1) / 2
-        ys, xs = np.mgrid[0:h, 0:w]
-        gx, gy = xs.ravel() - cx, ys.ravel() - cy  # output positions about the centre, (P,)
-        dx, dy = gx[None] - shift[:, :1], gy[None] - shift[:, 1:]  # (n, P)
-        sx = np.clip(inverse[:, 0, :1] * dx + inverse[:, 0, 1:] * dy + cx, -1, w)
-        sy = np.clip(inverse[:, 1, :1] * dx + inverse[:, 1, 1:] * dy + cy, -1, h)
+        # source = inverse (output - centre - shift) + centre = inverse output + offset, per image;
+        # positions in float32 (exact to 1e-5 pixel on MNIST-sized images), one (n, P) array at a time
+        offset = np.array([cx, cy]) - np.einsum("nij,nj->ni", inverse, shift + [cx, cy])
+        m, offset = inverse.astype(np.float32), offset.astype(np.float32)
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        gx, gy = xs.reshape(1, -1), ys.reshape(1, -1)  # output positions, (1, P)
+        sx = np.clip(m[:, 0, :1] * gx + (m[:, 0, 1:] * gy + offset[:, :1]), -1, w)
+        sy = np.clip(m[:, 1, :1] * gx + (m[:, 1, 1:] * gy + offset[:, 1:]), -1, h)
         padded = np.pad(images, ((0, 0), (1, 1), (1, 1)), constant_values=self.fill).reshape(-1)
         x0, y0 = np.floor(sx), np.floor(sy)
-        wx, wy = (sx - x0).astype(x.dtype), (sy - y0).astype(x.dtype)
-        x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
+        wx, wy = (sx - x0).astype(x.dtype, copy=False), (sy - y0).astype(x.dtype, copy=False)
+        x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
         # index of the top-left neighbour in the padded batch; the others are one step right / down
         # (none at the last padded column / row, where the weight of that step is 0 anyway)
-        i00 = (np.arange(n) * (h + 2) * (w + 2))[:, None] + (y0 + 1) * (w + 2) + (x0 + 1)
+        i00 = y0 * (w + 2) + x0 + ((np.arange(n) * (h + 2) * (w + 2))[:, None] + (w + 2) + 1)
         right, down = (x0 < w), (y0 < h) * (w + 2)
-        top = padded[i00] * (1 - wx) + padded[i00 + right] * wx
-        bottom = padded[i00 + down] * (1 - wx) + padded[i00 + down + right] * wx
-        out = top * (1 - wy) + bottom * wy
+        top = padded[i00]
+        top += (padded[i00 + right] - top) * wx
+        i00 += down
+        bottom = padded[i00]
+        bottom += (padded[i00 + right] - bottom) * wx
+        out = top
+        out += (bottom - top) * wy
         return out.reshape(*lead, h, w).astype(x.dtype, copy=False)
 
     def __repr__(self) -> str:

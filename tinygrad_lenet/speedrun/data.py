@@ -1,0 +1,80 @@
+"""The speedrun's data: MNIST kept in memory, one shuffle and one set of distortions per seed.
+
+Both frameworks read the batches of one :class:`Batches`, built from the same seed, so they see
+the same images in the same order with the same distortions; only the arrays' final wrapping
+(``T.from_numpy``) differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..data import input_transform, load_mnist
+
+VALIDATION_SIZE = 10_000
+"""Digits held out from the 60,000 training digits by ``--validation`` (a fixed draw, seed 0)."""
+
+
+@dataclass
+class Split:
+    """Training digits (uint8, (N, 28, 28)) and their labels, and the evaluation set already turned
+    into normalized (M, 1, 32, 32) float32 inputs. ``evaluation`` names it: "test" or "validation"."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    eval_inputs: np.ndarray
+    eval_labels: np.ndarray
+    evaluation: str
+
+
+def load_split(
+    data: str = "full", data_dir: str | None = None, validation: bool = False, log: Callable[[str], None] = print
+) -> Split:
+    """MNIST from ``data``/``data_dir`` (as ``train --data``). With ``validation`` the evaluation set
+    is a fixed sixth of the training set (10,000 of the 60,000 digits), trained on by no run, and
+    the test set is not read at all: how settings are chosen without looking at the test set."""
+    train, test = load_mnist(data, data_dir, log)
+    images, labels = train.data, train.targets
+    if validation:
+        held = len(images) // 6
+        order = np.random.default_rng(0).permutation(len(images))
+        keep, out = np.sort(order[held:]), np.sort(order[:held])
+        eval_images, eval_labels = images[out], labels[out]
+        images, labels = images[keep], labels[keep]
+    else:
+        eval_images, eval_labels = test.data, test.targets
+    inputs = input_transform(32)(eval_images[:, None])
+    return Split(images, labels, inputs, eval_labels, "validation" if validation else "test")
+
+
+class Batches:
+    """The training batches of one seed: a fresh permutation per epoch (numpy, seeded), batches of
+    ``batch_size`` (an epoch's incomplete last batch dropped), each distorted by RandomAffine with
+    ``augmentation``'s ranges (its own generator, seeded) and normalized to (B, 1, 32, 32) float32
+    (without distortions, normalized once for every epoch)."""
+
+    def __init__(self, split: Split, batch_size: int, seed: int, augmentation: dict | None) -> None:
+        if batch_size > len(split.train_labels):
+            raise ValueError(f"batch size {batch_size} is larger than the {len(split.train_labels)} training digits")
+        self.split, self.batch_size = split, batch_size
+        self.order = np.random.default_rng(seed)
+        distort = None if augmentation is None else {**augmentation, "seed": seed + 1}
+        self.transform = input_transform(32, augmentation is not None, distort)
+        # without distortions every epoch reads the same inputs: normalize them once
+        self.inputs = None if augmentation is not None else self.transform(split.train_images[:, None])
+
+    def __len__(self) -> int:
+        return len(self.split.train_labels) // self.batch_size
+
+    def epoch(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """One epoch's (inputs, labels) batches."""
+        permutation = self.order.permutation(len(self.split.train_labels))
+        for b in range(len(self)):
+            rows = np.sort(permutation[b * self.batch_size : (b + 1) * self.batch_size])
+            inputs = (
+                self.transform(self.split.train_images[rows][:, None]) if self.inputs is None else self.inputs[rows]
+            )
+            yield inputs, self.split.train_labels[rows]

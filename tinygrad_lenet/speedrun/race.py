@@ -1,0 +1,167 @@
+"""Time to accuracy: a recipe trained from scratch under tinygrad_lenet or PyTorch, timed from
+reading the MNIST files to the evaluation that reaches the target.
+
+:func:`train` is written once for a framework ``T`` (``tinygrad_lenet`` or ``torch``), as the
+bench workloads are: the same model (``bench.workloads.lenet5``), optimizer, OneCycleLR, loss,
+weight average and evaluation, through each framework's PyTorch names. PyTorch starts from our
+initial weights, so the two runs compute the same steps to float round-off.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..base.errors import TrainingDiverged
+from ..bench.workloads import lenet5
+from .data import Batches, Split, load_split
+from .recipes import Recipe
+
+
+@dataclass
+class Outcome:
+    """One run: wall ``seconds`` from reading the data to the stopping evaluation, the ``epochs``
+    trained by then (fractional), the accuracy there, whether it ``reached`` the target, and every
+    evaluation as (epochs, accuracy, seconds)."""
+
+    framework: str
+    seed: int
+    seconds: float
+    epochs: float
+    accuracy: float
+    reached: bool
+    evaluations: list[tuple[float, float, float]] = field(default_factory=list)
+    state: dict[str, np.ndarray] | None = None  # the weights evaluated, as numpy arrays
+
+    def summary(self, target: float | None) -> str:
+        """``14.2 s (2.4 epochs)``, or what was reached instead."""
+        if target is None or self.reached:
+            return f"{self.seconds:.1f} s ({self.epochs:.2f} epochs, {self.accuracy:.2%})"
+        best = max(a for _, a, _ in self.evaluations) if self.evaluations else self.accuracy
+        return f"not reached in {self.seconds:.1f} s ({self.epochs:.2f} epochs; best {best:.2%})"
+
+
+class WeightAverage:
+    """An exponential moving average of a model's weights (``ema`` decay per step, warmed up as
+    ``min(ema, (1 + t) / (10 + t))`` so early steps are not averaged with the random start):
+    ``shadow = d shadow + (1 - d) weights`` after every step. ``model`` is what is evaluated."""
+
+    def __init__(self, T: Any, model: Any, decay: float) -> None:
+        self.T, self.decay, self.steps = T, decay, 0
+        self.model = copy.deepcopy(model)
+        self.pairs = list(zip(self.model.parameters(), model.parameters(), strict=True))
+
+    def update(self) -> None:
+        d = min(self.decay, (1 + self.steps) / (10 + self.steps))
+        self.steps += 1
+        with self.T.no_grad():
+            for shadow, weight in self.pairs:
+                shadow.mul_(d).add_(weight, alpha=1 - d)
+
+
+def accuracy(T: Any, forward: Callable[[Any], Any], split: Split, chunk: int = 1000) -> float:
+    """The share of the evaluation set ``forward`` classifies right (eval mode, no graph)."""
+    correct = 0
+    with T.no_grad():
+        for start in range(0, len(split.eval_labels), chunk):
+            logits = forward(T.from_numpy(split.eval_inputs[start : start + chunk])).numpy()
+            correct += int((logits.argmax(1) == split.eval_labels[start : start + chunk]).sum())
+    return correct / len(split.eval_labels)
+
+
+def train(
+    T: Any,
+    recipe: Recipe,
+    seed: int,
+    target: float | None,
+    load: Callable[[], Split],
+    initial: dict[str, np.ndarray] | None = None,
+    compiled: bool = True,
+    progress: bool = True,
+) -> Outcome:
+    """Train ``recipe`` under ``T`` with ``seed`` until an evaluation reaches ``target`` (None: to
+    the end of the schedule, evaluating at the end only). ``load`` reads the data; its time counts.
+    ``initial``: starting weights (numpy, by state-dict key); without them ``T.manual_seed(seed)``
+    draws them. ``compiled``: run ours through ``T.compile`` (PyTorch runs eagerly: its compiler
+    needs a C++ toolchain)."""
+    from tqdm import tqdm
+
+    name = T.__name__
+    start = time.perf_counter()
+    split = load()
+    T.manual_seed(seed)
+    model = lenet5(T)
+    if initial is not None:
+        model.load_state_dict({k: T.from_numpy(v.copy()) for k, v in initial.items()})
+    batches = Batches(split, recipe.batch_size, seed, recipe.augmentation)
+    optimizer = getattr(T.optim, recipe.optimizer)(model.parameters(), lr=recipe.max_lr, **recipe.options)
+    total = recipe.epochs * len(batches)
+    schedule = T.optim.lr_scheduler.OneCycleLR(
+        optimizer,
+        max_lr=recipe.max_lr,
+        total_steps=total,
+        pct_start=recipe.pct_start,
+        div_factor=recipe.div_factor,
+        final_div_factor=recipe.final_div_factor,
+    )
+    average = WeightAverage(T, model, recipe.ema) if recipe.ema is not None else None
+    evaluated = average.model if average is not None else model
+    use_compile = compiled and name == "tinygrad_lenet"
+    forward = T.compile(model) if use_compile else model
+    evaluate = T.compile(evaluated) if use_compile else evaluated
+    every = max(1, round(recipe.eval_every * len(batches)))
+    first = math.ceil(recipe.eval_from * len(batches))
+    outcome = Outcome(name, seed, 0.0, 0.0, 0.0, False)
+    step = 0
+    bar = tqdm(total=total, desc=f"{name} seed {seed}", unit="step", leave=False, disable=None if progress else True)
+    with bar:
+        for _ in range(recipe.epochs):
+            model.train()
+            for x, y in batches.epoch():
+                loss = T.nn.functional.cross_entropy(
+                    forward(T.from_numpy(x)), T.from_numpy(y), label_smoothing=recipe.label_smoothing
+                )
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                schedule.step()
+                if average is not None:
+                    average.update()
+                step += 1
+                bar.update()
+                if step % 100 == 0 and not math.isfinite(loss.item()):
+                    raise TrainingDiverged(f"{name}: the loss became {loss.item()} at step {step} ({recipe.name})")
+                due = target is not None and step >= first and (step - first) % every == 0
+                if due or step == total:
+                    evaluated.eval()
+                    value = accuracy(T, evaluate, split)
+                    evaluated.train()
+                    outcome.evaluations.append((step / len(batches), value, time.perf_counter() - start))
+                    bar.set_postfix(acc=f"{value:.2%}", refresh=False)
+                    if target is not None and value >= target:
+                        outcome.reached = True
+                        break
+            if outcome.reached:
+                break
+    outcome.epochs, outcome.accuracy, outcome.seconds = outcome.evaluations[-1]
+    if target is None:
+        outcome.reached = True
+    outcome.state = {k: v.detach().numpy().copy() for k, v in evaluated.state_dict().items()}
+    return outcome
+
+
+def initial_weights(T: Any, seed: int) -> dict[str, np.ndarray]:
+    """The starting weights of ``seed`` (drawn by ``T.manual_seed(seed)`` as :func:`train` does)."""
+    T.manual_seed(seed)
+    return {k: v.detach().numpy().copy() for k, v in lenet5(T).state_dict().items()}
+
+
+def loader(data: str, data_dir: str | None, validation: bool, log: Callable[[str], None]) -> Callable[[], Split]:
+    """``load`` for :func:`train`: reads the data anew on every call (each run pays for it)."""
+    return lambda: load_split(data, data_dir, validation, log)

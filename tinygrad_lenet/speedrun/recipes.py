@@ -1,0 +1,123 @@
+"""The speedrun recipes: how LeNet-5 is trained to 99.0%, to 99.5%, and as far as it goes.
+
+A recipe is data, read by :func:`tinygrad_lenet.speedrun.race.train` the same way for
+tinygrad_lenet and for PyTorch. Its settings were chosen on a validation split (10,000 digits
+held out from the training set, ``speedrun --validation``), never on the test set;
+docs/results.md gives the runs that chose them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# RandomAffine ranges: small rotations, shifts, zooms and shears, as handwriting varies
+GENTLE = {"degrees": 8.0, "translate": (0.08, 0.08), "scale": (0.92, 1.08), "shear": 8.0}
+"""The augmentation of the time-to-99.5% recipe."""
+
+STRONG = {"degrees": 12.0, "translate": (0.1, 0.1), "scale": (0.88, 1.12), "squeeze": (0.9, 1.1), "shear": 12.0}
+"""The augmentation of the accuracy-ceiling recipe."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to train the 61,706-parameter LeNet-5: one-cycle schedule over ``epochs``, batches of
+    ``batch_size`` (the last incomplete batch of an epoch is dropped, so every step has one shape).
+
+    ``optimizer`` names a class of ``T.optim`` (with ``options``); OneCycleLR (PyTorch's) takes the
+    learning rate from ``max_lr / div_factor`` up to ``max_lr`` over ``pct_start`` of the steps and
+    down to ``max_lr / (div_factor final_div_factor)``, cycling momentum or Adam's beta1.
+    ``augmentation``: RandomAffine ranges (None: none). ``label_smoothing``: cross-entropy's.
+    ``ema``: decay of an exponential moving average of the weights, which is what is evaluated
+    (None: the weights themselves). A time-to-accuracy run evaluates every ``eval_every`` epochs
+    from epoch ``eval_from`` on and stops at the first evaluation at or above the target.
+    """
+
+    name: str
+    description: str
+    target: float
+    epochs: int
+    batch_size: int = 128
+    optimizer: str = "SGD"
+    options: dict[str, Any] = field(default_factory=dict)
+    max_lr: float = 0.1
+    pct_start: float = 0.25
+    div_factor: float = 25.0
+    final_div_factor: float = 1e3
+    augmentation: dict[str, Any] | None = None
+    label_smoothing: float = 0.0
+    ema: float | None = None
+    eval_from: float = 1.0
+    eval_every: float = 0.25
+
+    def with_epochs(self, epochs: int | None) -> Recipe:
+        """The same recipe over another number of epochs (None: unchanged)."""
+        return self if epochs is None else replace(self, epochs=epochs)
+
+    def settings(self) -> str:
+        """One line naming every setting, for logs and reports."""
+        options = "".join(f", {k}={v}" for k, v in self.options.items())
+        parts = [
+            f"{self.epochs} epochs of batches of {self.batch_size}",
+            f"{self.optimizer}(max_lr={self.max_lr:g}{options}) with OneCycleLR(pct_start={self.pct_start:g}, "
+            f"div_factor={self.div_factor:g}, final_div_factor={self.final_div_factor:g})",
+            f"augmentation {self.augmentation}" if self.augmentation else "no augmentation",
+        ]
+        if self.label_smoothing:
+            parts.append(f"label smoothing {self.label_smoothing:g}")
+        if self.ema is not None:
+            parts.append(f"weight EMA {self.ema:g}")
+        return "; ".join(parts)
+
+
+RECIPES: dict[str, Recipe] = {
+    recipe.name: recipe
+    for recipe in (
+        Recipe(
+            "fast",
+            "99.0% in seconds: no augmentation, a short one-cycle",
+            target=0.99,
+            epochs=4,
+            optimizer="SGD",
+            options={"momentum": 0.9, "nesterov": True, "weight_decay": 5e-4},
+            max_lr=0.1,
+            eval_from=1.5,
+        ),
+        Recipe(
+            "augmented",
+            "99.5% in two minutes: gentle random affine distortions, one-cycle, weight EMA",
+            target=0.995,
+            epochs=16,
+            optimizer="SGD",
+            options={"momentum": 0.9, "nesterov": True, "weight_decay": 5e-4},
+            max_lr=0.1,
+            augmentation=GENTLE,
+            ema=0.999,
+            eval_from=6.0,
+            eval_every=1.0,
+        ),
+        Recipe(
+            "ceiling",
+            "as accurate as LeNet-5 gets: strong distortions, a long one-cycle, label smoothing, weight EMA",
+            target=0.996,
+            epochs=60,
+            optimizer="SGD",
+            options={"momentum": 0.9, "nesterov": True, "weight_decay": 5e-4},
+            max_lr=0.1,
+            augmentation=STRONG,
+            label_smoothing=0.1,
+            ema=0.999,
+            eval_from=20.0,
+            eval_every=1.0,
+        ),
+    )
+}
+"""The recipes by name; ``speedrun --target T`` runs the first whose target is at least T."""
+
+
+def recipe_for(target: float) -> Recipe:
+    """The first recipe whose target is ``target`` or above (ceiling's beyond it)."""
+    for recipe in RECIPES.values():
+        if recipe.target >= target - 1e-12:
+            return recipe
+    return RECIPES["ceiling"]

@@ -6,7 +6,18 @@ import numpy as np
 import pytest
 
 import tinygrad_lenet as tl
-from tinygrad_lenet.data import MNIST_MEAN, MNIST_STD, Compose, LeCunScale, Normalize, Pad, RandomAffine, ToFloat
+from tinygrad_lenet.data import (
+    MNIST_MEAN,
+    MNIST_STD,
+    Compose,
+    ElasticTransform,
+    LeCunScale,
+    Normalize,
+    Pad,
+    RandomAffine,
+    ToFloat,
+)
+from tinygrad_lenet.data.transforms import gaussian_blur
 
 
 def test_to_float_normalize_pad_and_compose() -> None:
@@ -83,6 +94,38 @@ def test_random_affine_moves_pixels_the_way_it_says() -> None:
     assert width(narrow[0, 0]) == width(x[0, 0]) // 2
     filled = RandomAffine(translate=(0.5, 0.5), fill=-1.0, seed=1)(x)
     assert filled.min() == -1.0
+
+
+def test_the_gaussian_blur_keeps_the_mass_and_is_symmetric() -> None:
+    impulse = np.zeros((2, 15, 15), np.float32)
+    impulse[:, 7, 7] = 1.0
+    blurred = gaussian_blur(impulse, 1.5)
+    assert blurred.shape == impulse.shape
+    np.testing.assert_allclose(blurred.sum(axis=(1, 2)), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(blurred[0], blurred[0].T, atol=1e-7)
+    np.testing.assert_allclose(blurred[0], blurred[0, ::-1], atol=1e-7)
+    expected = np.exp(-0.5 * (np.arange(-4, 5) / 1.5) ** 2)
+    expected /= expected.sum()
+    np.testing.assert_allclose(blurred[0, 7, 3:12], expected * expected[4], rtol=1e-5)
+
+
+def test_elastic_distortion_bends_digits_by_its_seed_and_zero_alpha_is_the_identity() -> None:
+    x = digits(4)
+    np.testing.assert_array_equal(ElasticTransform(alpha=0.0, seed=0)(x), x)
+    a, b = ElasticTransform(seed=3)(x), ElasticTransform(seed=3)(x)
+    assert a.shape == x.shape and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a[0], a[1]) and not np.array_equal(a, ElasticTransform(seed=4)(x))
+    ink = a.sum(axis=(1, 2, 3))
+    assert (ink > 0.3 * x[0].sum()).all() and (ink < 2.0 * x[0].sum()).all()  # stretched and squeezed, still there
+    moved = np.abs(a - x).sum(axis=(1, 2, 3))
+    assert (moved > 0.5).all() and (
+        np.abs(ElasticTransform(alpha=3.0, seed=3)(x) - x).sum(axis=(1, 2, 3)) < moved
+    ).all()
+    with pytest.raises(TypeError, match="float images"):
+        ElasticTransform()(x.astype(np.uint8))
+    with pytest.raises(ValueError, match="sigma > 0"):
+        ElasticTransform(sigma=0.0)
 
 
 def test_random_affine_argument_errors() -> None:

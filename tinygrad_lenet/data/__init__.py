@@ -10,7 +10,17 @@ from .loader import DataLoader
 from .mnist import MNIST, default_root, download_mnist, verify_mnist
 from .pipeline import AUGMENTATION, LECUN1998_DISTORTIONS, SAMPLE_CAVEAT, describe, input_transform, load_mnist
 from .text import TEXTS, CharTokenizer, get_batch, load_text, split_text
-from .transforms import MNIST_MEAN, MNIST_STD, Compose, LeCunScale, Normalize, Pad, RandomAffine, ToFloat
+from .transforms import (
+    MNIST_MEAN,
+    MNIST_STD,
+    Compose,
+    ElasticTransform,
+    LeCunScale,
+    Normalize,
+    Pad,
+    RandomAffine,
+    ToFloat,
+)
 
 __all__ = [
     "AUGMENTATION",
@@ -27,6 +37,7 @@ __all__ = [
     "Normalize",
     "Pad",
     "RandomAffine",
+    "ElasticTransform",
     "Subset",
     "TensorDataset",
     "SAMPLE_CAVEAT",

@@ -92,6 +92,28 @@ class LeCunScale:
         return "LeCunScale()"
 
 
+def sample_bilinear(images: np.ndarray, sx: np.ndarray, sy: np.ndarray, fill: float) -> np.ndarray:
+    """Each image of ``images`` (n, H, W) read at the positions ``sx``, ``sy`` (n, H W; x to the
+    right, y down, clipped to [-1, W] and [-1, H]) by bilinear interpolation, ``fill`` outside;
+    returns (n, H W) in the images' dtype."""
+    n, h, w = images.shape
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)), constant_values=fill).reshape(-1)
+    x0, y0 = np.floor(sx), np.floor(sy)
+    wx, wy = (sx - x0).astype(images.dtype, copy=False), (sy - y0).astype(images.dtype, copy=False)
+    x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
+    # index of the top-left neighbour in the padded batch; the others are one step right / down
+    # (none at the last padded column / row, where the weight of that step is 0 anyway)
+    i00 = y0 * (w + 2) + x0 + ((np.arange(n) * (h + 2) * (w + 2))[:, None] + (w + 2) + 1)
+    right, down = (x0 < w), (y0 < h) * (w + 2)
+    top = padded[i00]
+    top += (padded[i00 + right] - top) * wx
+    i00 += down
+    bottom = padded[i00]
+    bottom += (padded[i00 + right] - bottom) * wx
+    top += (bottom - top) * wy
+    return top
+
+
 class RandomAffine:
     """Random planar affine distortion of every image of a batch, each with its own draw.
 
@@ -172,21 +194,7 @@ class RandomAffine:
         gx, gy = xs.reshape(1, -1), ys.reshape(1, -1)  # output positions, (1, P)
         sx = np.clip(m[:, 0, :1] * gx + (m[:, 0, 1:] * gy + offset[:, :1]), -1, w)
         sy = np.clip(m[:, 1, :1] * gx + (m[:, 1, 1:] * gy + offset[:, 1:]), -1, h)
-        padded = np.pad(images, ((0, 0), (1, 1), (1, 1)), constant_values=self.fill).reshape(-1)
-        x0, y0 = np.floor(sx), np.floor(sy)
-        wx, wy = (sx - x0).astype(x.dtype, copy=False), (sy - y0).astype(x.dtype, copy=False)
-        x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
-        # index of the top-left neighbour in the padded batch; the others are one step right / down
-        # (none at the last padded column / row, where the weight of that step is 0 anyway)
-        i00 = y0 * (w + 2) + x0 + ((np.arange(n) * (h + 2) * (w + 2))[:, None] + (w + 2) + 1)
-        right, down = (x0 < w), (y0 < h) * (w + 2)
-        top = padded[i00]
-        top += (padded[i00 + right] - top) * wx
-        i00 += down
-        bottom = padded[i00]
-        bottom += (padded[i00 + right] - bottom) * wx
-        out = top
-        out += (bottom - top) * wy
+        out = sample_bilinear(images, sx, sy, self.fill)
         return out.reshape(*lead, h, w).astype(x.dtype, copy=False)
 
     def __repr__(self) -> str:
@@ -194,3 +202,52 @@ class RandomAffine:
             f"RandomAffine(degrees={self.degrees}, translate={self.translate}, scale={self.scale}, "
             f"squeeze={self.squeeze}, shear={self.shear}, fill={self.fill})"
         )
+
+
+def gaussian_blur(fields: np.ndarray, sigma: float) -> np.ndarray:
+    """``fields`` (..., H, W) smoothed by a Gaussian of standard deviation ``sigma`` pixels along
+    both axes (a separable kernel cut at 3 sigma, zeros beyond the edges)."""
+    radius = max(1, int(3 * sigma))
+    taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    taps = (taps / taps.sum()).astype(fields.dtype)
+    h, w = fields.shape[-2:]
+    blur = np.zeros((h, h + 2 * radius), fields.dtype)  # row i takes taps at columns i .. i + 2 radius
+    for i in range(h):
+        blur[i, i : i + 2 * radius + 1] = taps
+    pad = [(0, 0)] * (fields.ndim - 2)
+    rows = np.pad(fields, [*pad, (radius, radius), (0, 0)])
+    across = np.zeros((w, w + 2 * radius), fields.dtype)
+    for i in range(w):
+        across[i, i : i + 2 * radius + 1] = taps
+    smoothed = blur @ rows  # (..., H, W) along the rows
+    return np.pad(smoothed, [*pad, (0, 0), (radius, radius)]) @ across.T
+
+
+class ElasticTransform:
+    """Random elastic distortion of every image of a batch (Simard, Steinkraus and Platt, 2003;
+    ``torchvision.transforms.ElasticTransform``'s ``alpha`` and ``sigma``): each pixel is read
+    ``alpha`` times a displacement field of uniform noise in [-1, 1] smoothed by a Gaussian of
+    ``sigma`` pixels away from where it is, by bilinear interpolation, ``fill`` outside. Input:
+    float (..., H, W). ``seed`` gives the transform its own generator (else the package's)."""
+
+    def __init__(self, alpha: float = 34.0, sigma: float = 4.0, fill: float = 0.0, seed: int | None = None) -> None:
+        if alpha < 0 or sigma <= 0:
+            raise ValueError(f"ElasticTransform: alpha must be >= 0 and sigma > 0, got alpha={alpha}, sigma={sigma}")
+        self.alpha, self.sigma, self.fill = alpha, sigma, fill
+        self._rng = np.random.default_rng(seed) if seed is not None else None
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind != "f":
+            raise TypeError(f"ElasticTransform works on float images (apply ToFloat first), got {x.dtype}")
+        *lead, h, w = x.shape
+        images = x.reshape(-1, h, w)
+        rng = self._rng or generator()
+        noise = rng.uniform(-1, 1, (len(images), 2, h, w)).astype(np.float32)
+        shift = (gaussian_blur(noise, self.sigma) * self.alpha).reshape(len(images), 2, h * w)
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        sx = np.clip(xs.reshape(1, -1) + shift[:, 0], -1, w)
+        sy = np.clip(ys.reshape(1, -1) + shift[:, 1], -1, h)
+        return sample_bilinear(images, sx, sy, self.fill).reshape(*lead, h, w).astype(x.dtype, copy=False)
+
+    def __repr__(self) -> str:
+        return f"ElasticTransform(alpha={self.alpha}, sigma={self.sigma}, fill={self.fill})"

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import input_transform, load_mnist
+from ..data import (
+    MNIST_MEAN,
+    MNIST_STD,
+    Compose,
+    ElasticTransform,
+    Normalize,
+    Pad,
+    RandomAffine,
+    ToFloat,
+    input_transform,
+    load_mnist,
+)
 
 VALIDATION_SIZE = 10_000
 """Digits held out from the 60,000 training digits by ``--validation`` (a fixed draw, seed 0)."""
@@ -53,18 +64,31 @@ def load_split(
 class Batches:
     """The training batches of one seed: a fresh permutation per epoch (numpy, seeded), batches of
     ``batch_size`` (an epoch's incomplete last batch dropped), each distorted by RandomAffine with
-    ``augmentation``'s ranges (its own generator, seeded) and normalized to (B, 1, 32, 32) float32
+    ``augmentation``'s ranges and ElasticTransform with ``elastic``'s (alpha, sigma) (each with its
+    own generator, seeded) and normalized to (B, 1, 32, 32) float32
     (without distortions, normalized once for every epoch)."""
 
-    def __init__(self, split: Split, batch_size: int, seed: int, augmentation: dict | None) -> None:
+    def __init__(
+        self,
+        split: Split,
+        batch_size: int,
+        seed: int,
+        augmentation: dict | None,
+        elastic: tuple[float, float] | None = None,
+    ) -> None:
         if batch_size > len(split.train_labels):
             raise ValueError(f"batch size {batch_size} is larger than the {len(split.train_labels)} training digits")
         self.split, self.batch_size = split, batch_size
         self.order = np.random.default_rng(seed)
-        distort = None if augmentation is None else {**augmentation, "seed": seed + 1}
-        self.transform = input_transform(32, augmentation is not None, distort)
+        steps: list[Callable[[np.ndarray], np.ndarray]] = [ToFloat()]
+        if augmentation is not None:
+            steps.append(RandomAffine(**augmentation, seed=seed + 1))
+        if elastic is not None:
+            steps.append(ElasticTransform(*elastic, seed=seed + 2))
+        distorted = len(steps) > 1
+        self.transform = Compose([*steps, Pad(2), Normalize(MNIST_MEAN, MNIST_STD)])
         # without distortions every epoch reads the same inputs: normalize them once
-        self.inputs = None if augmentation is not None else self.transform(split.train_images[:, None])
+        self.inputs = None if distorted else self.transform(split.train_images[:, None])
 
     def __len__(self) -> int:
         return len(self.split.train_labels) // self.batch_size

@@ -99,7 +99,7 @@ def train(
     model = lenet5(T)
     if initial is not None:
         model.load_state_dict({k: T.from_numpy(v.copy()) for k, v in initial.items()})
-    batches = Batches(split, recipe.batch_size, seed, recipe.augmentation)
+    batches = Batches(split, recipe.batch_size, seed, recipe.augmentation, recipe.elastic)
     optimizer = getattr(T.optim, recipe.optimizer)(model.parameters(), lr=recipe.max_lr, **recipe.options)
     total = recipe.epochs * len(batches)
     schedule = T.optim.lr_scheduler.OneCycleLR(

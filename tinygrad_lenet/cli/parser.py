@@ -20,7 +20,7 @@ from ..train import LOSSES, RunConfig
 
 EXAMPLES = """examples:
   tinygrad-lenet train --model lenet5 --epochs 15 --schedule cosine --out runs/lenet5      # 99.2%
-  tinygrad-lenet train --model lenet5 --epochs 40 --augment --schedule cosine --out runs/lenet5-aug  # 99.5%
+  tinygrad-lenet train --model lenet5 --epochs 40 --augment --schedule cosine --out runs/lenet5-aug  # distorted digits
   tinygrad-lenet train --model mlp --hidden 1024 128 --dropout 0.2 --epochs 20 --out runs/mlp
   tinygrad-lenet train --model softmax --optimizer sgd --lr 0.1 --epochs 10 --out runs/softmax
   tinygrad-lenet train --model knn --k 3 --out runs/knn
@@ -31,6 +31,7 @@ EXAMPLES = """examples:
   tinygrad-lenet graph --model lenet5 --depth 1 --out lenet5.svg
   tinygrad-lenet summary --model lenet5
   tinygrad-lenet speedrun --target 0.99          # seconds to 99% test accuracy, ours and PyTorch's
+  tinygrad-lenet speedrun --recipe ceiling --full --no-torch     # LeNet-5 to 99.6%
 
 data: full MNIST is looked for in --data-dir, $TINYGRAD_LENET_DATA, then ~/.cache/tinygrad_lenet/mnist,
 and downloaded if missing; offline, --data auto (the default) falls back to the bundled sample of

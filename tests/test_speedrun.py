@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 import tinygrad_lenet as tl
 from tinygrad_lenet.cli import main
 from tinygrad_lenet.speedrun import RECIPES, WeightAverage, recipe_for, train
-from tinygrad_lenet.speedrun.data import Batches, Split, load_split, prefetched
+from tinygrad_lenet.speedrun.data import Batches, Split, load_split
 from tinygrad_lenet.speedrun.race import Outcome, initial_weights
 from tinygrad_lenet.speedrun.recipes import GENTLE
 from tinygrad_lenet.speedrun.runner import final_line
@@ -71,33 +70,6 @@ def test_batches_repeat_with_their_seed_drop_the_last_partial_batch_and_distort(
     assert not np.allclose(distorted[0], plain[0][0])
     with pytest.raises(ValueError, match="batch size 400 is larger than the 300"):
         Batches(split, 400, seed=0, augmentation=None)
-
-
-def test_prefetched_keeps_the_order_raises_what_failed_and_stops_when_closed() -> None:
-    assert list(prefetched(iter(range(50)), depth=2)) == list(range(50))
-
-    def failing() -> object:
-        yield 1
-        raise ValueError("distortion failed")
-
-    items = prefetched(failing(), depth=2)
-    assert next(items) == 1
-    with pytest.raises(ValueError, match="distortion failed"):
-        next(items)
-    made: list[int] = []
-
-    def endless() -> object:
-        i = 0
-        while True:
-            made.append(i)
-            yield i
-            i += 1
-
-    items = prefetched(endless(), depth=2)
-    assert [next(items) for _ in range(3)] == [0, 1, 2]
-    items.close()  # type: ignore[attr-defined]
-    assert not any(t.name == "speedrun-batches" for t in threading.enumerate())
-    assert len(made) <= 3 + 2 + 1
 
 
 def test_the_weight_average_follows_its_formula_with_warm_up() -> None:

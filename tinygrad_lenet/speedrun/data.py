@@ -7,11 +7,8 @@ the same images in the same order with the same distortions; only the arrays' fi
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from queue import Full, Queue
-from typing import Any
 
 import numpy as np
 
@@ -97,56 +94,9 @@ class Batches:
         return len(self.split.train_labels) // self.batch_size
 
     def epoch(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """One epoch's (inputs, labels) batches; distorted ones are made one batch ahead in a
-        background thread (numpy releases the GIL while it distorts), in the same order."""
+        """One epoch's (inputs, labels) batches."""
         permutation = self.order.permutation(len(self.split.train_labels))
-        rows = (np.sort(permutation[b * self.batch_size : (b + 1) * self.batch_size]) for b in range(len(self)))
-        if self.inputs is not None:
-            inputs = self.inputs
-            return ((inputs[r], self.split.train_labels[r]) for r in rows)
         images, labels = self.split.train_images, self.split.train_labels
-        return prefetched(((self.transform(images[r][:, None]), labels[r]) for r in rows), depth=2)
-
-
-_END = object()
-
-
-@dataclass
-class _Failure:
-    error: Exception
-
-
-def prefetched(items: Iterator[Any], depth: int) -> Iterator[Any]:
-    """The items of ``items``, in order, made by a background thread that keeps up to ``depth``
-    ready; an exception there is raised here; closing the iterator early stops the thread."""
-    queue: Queue[Any] = Queue(depth)
-    stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(item, timeout=0.05)
-                return True
-            except Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put(item):
-                    return
-            put(_END)
-        except Exception as error:  # raised again in the consumer's thread
-            put(_Failure(error))
-
-    thread = threading.Thread(target=produce, name="speedrun-batches", daemon=True)
-    thread.start()
-    try:
-        while (item := queue.get()) is not _END:
-            if isinstance(item, _Failure):
-                raise item.error
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+        for b in range(len(self)):
+            rows = np.sort(permutation[b * self.batch_size : (b + 1) * self.batch_size])
+            yield (self.transform(images[rows][:, None]) if self.inputs is None else self.inputs[rows]), labels[rows]

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import pytest
 from installed_command import COMMAND, one_line_error, run
 
 import tinygrad_lenet as tl
+from tinygrad_lenet.base.interrupts import Terminated, raise_pending_interrupt, signals_as_interrupt
 
 SAMPLE = ["--data", "sample"]
 SOFTMAX = ["train", "--model", "softmax", *SAMPLE]
@@ -215,6 +217,30 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     assert process.returncode == 130 and "Traceback" not in err
     assert "holds the run after epoch" in err and "tinygrad-lenet train --resume run/last.safetensors" in err
     assert not (tmp_path / "run" / ".lock").exists()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the ignored exception, on purpose
+@pytest.mark.parametrize(("signum", "raised"), [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, Terminated)])
+def test_an_interrupt_a_finalizer_swallowed_is_raised_at_the_next_step(signum: int, raised: type) -> None:
+    """Python ignores an exception raised inside a finalizer (the garbage collector runs them between any
+    two lines): the signal is remembered and the training loops raise it at their next step."""
+
+    def signalled_while_collected() -> None:
+        signal.raise_signal(signum)
+        for _ in range(1000):  # Python runs the handler here, inside the finalizer
+            pass
+
+    class Held:
+        pass
+
+    with signals_as_interrupt():
+        holder = Held()
+        weakref.finalize(holder, signalled_while_collected)
+        del holder  # "Exception ignored in: <finalize object ...>": the interrupt does not propagate
+        with pytest.raises(raised):
+            raise_pending_interrupt()
+        raise_pending_interrupt()  # raised once, not again
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 @pytest.mark.slow

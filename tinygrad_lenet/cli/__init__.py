@@ -15,7 +15,7 @@ from ..base.allocator import tune_allocator
 from ..base.errors import TinygradLenetError
 from .commands import COMMANDS, one_line
 from .parser import build_parser
-from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_as_interrupt
+from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, signals_as_interrupt
 
 __all__ = ["build_parser", "main"]
 
@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)  # as typed: train --procs starts its ranks with them
     tune_allocator()
     try:
-        with sigterm_as_interrupt():
+        with signals_as_interrupt():
             return COMMANDS[args.command](args) or 0
     except BrokenPipeError:  # the reader went away (output piped into head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..base.errors import TrainingDiverged
+from ..base.interrupts import raise_pending_interrupt
 from ..bench.workloads import lenet5
 from .data import Batches, Split, load_split
 from .recipes import Recipe
@@ -124,6 +125,7 @@ def train(
         for _ in range(recipe.epochs):
             model.train()
             for x, y in batches.epoch():
+                raise_pending_interrupt()
                 loss = T.nn.functional.cross_entropy(
                     forward(T.from_numpy(x)), T.from_numpy(y), label_smoothing=recipe.label_smoothing
                 )

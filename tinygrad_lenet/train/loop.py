@@ -21,6 +21,7 @@ import numpy as np
 from ..autodiff.grad_mode import no_grad
 from ..base.allocator import tune_allocator
 from ..base.errors import TrainingDiverged
+from ..base.interrupts import raise_pending_interrupt
 from ..base.random import generator, get_rng_state, set_rng_state
 from ..compiler import compile as compile_model
 from ..data.loader import DataLoader
@@ -94,6 +95,7 @@ def train_one_epoch(
     total_loss, correct, seen = 0.0, 0, 0
     with tqdm(loader, desc=description, leave=False, disable=None if progress else True, unit="batch") as bar:
         for batch, (x, y) in enumerate(bar):
+            raise_pending_interrupt()
             rows, weight = len(y), 1.0
             if world is not None:
                 (x, y), rows, weight = world.share(x, y)

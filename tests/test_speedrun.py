@@ -11,8 +11,9 @@ import pytest
 
 import tinygrad_lenet as tl
 from tinygrad_lenet.cli import main
-from tinygrad_lenet.speedrun import RECIPES, WeightAverage, recipe_for, train
-from tinygrad_lenet.speedrun.data import Batches, Split, load_split
+from tinygrad_lenet.data import input_transform
+from tinygrad_lenet.speedrun import RECIPES, recipe_for, train, warmed_ema
+from tinygrad_lenet.speedrun.data import NORMALIZED, Batches, Split, load_split
 from tinygrad_lenet.speedrun.race import Outcome, initial_weights
 from tinygrad_lenet.speedrun.recipes import GENTLE
 from tinygrad_lenet.speedrun.runner import final_line
@@ -25,7 +26,7 @@ def small_split(train: int = 256, evaluated: int = 200) -> Split:
         full,
         train_images=full.train_images[:train],
         train_labels=full.train_labels[:train],
-        eval_inputs=full.eval_inputs[:evaluated],
+        eval_images=full.eval_images[:evaluated],
         eval_labels=full.eval_labels[:evaluated],
     )
 
@@ -48,7 +49,8 @@ def test_the_validation_split_is_held_out_of_training_and_fixed() -> None:
     assert split.evaluation == "validation" and test.evaluation == "test"
     assert len(split.train_labels) + len(split.eval_labels) == len(test.train_labels)
     assert len(split.eval_labels) == len(test.train_labels) // 6
-    assert split.eval_inputs.shape == (len(split.eval_labels), 1, 32, 32) and split.eval_inputs.dtype == np.float32
+    inputs = split.eval_inputs(0, len(split.eval_labels))
+    assert inputs.shape == (len(split.eval_labels), 1, 32, 32) and inputs.dtype == np.float32
     # no held-out digit is trained on: every training row is one of the full set's rows not held out
     rows = {image.tobytes() for image in split.train_images}
     held = [i for i, image in enumerate(test.train_images) if image.tobytes() not in rows]
@@ -72,18 +74,25 @@ def test_batches_repeat_with_their_seed_drop_the_last_partial_batch_and_distort(
         Batches(split, 400, seed=0, augmentation=None)
 
 
+def test_undistorted_inputs_by_table_are_the_input_transforms_numbers() -> None:
+    digits = np.random.default_rng(0).integers(0, 256, (5, 1, 28, 28), dtype=np.uint8)
+    digits[0] = np.arange(28 * 28).reshape(28, 28) % 256  # every pixel value
+    np.testing.assert_array_equal(NORMALIZED(digits), input_transform(32)(digits))
+
+
 def test_the_weight_average_follows_its_formula_with_warm_up() -> None:
     tl.manual_seed(0)
     model = tl.nn.Linear(3, 2)
-    average = WeightAverage(tl, model, decay=0.9)
-    expected = model.weight.numpy().copy()
-    for step in range(12):
+    average = tl.optim.swa_utils.AveragedModel(model, multi_avg_fn=warmed_ema(tl, 0.9))
+    expected = None
+    for n in range(12):
         with tl.no_grad():
-            model.weight.add_(tl.ones(2, 3) * (step + 1))
-        average.update()
-        d = min(0.9, (1 + step) / (10 + step))
-        expected = d * expected + (1 - d) * model.weight.numpy()
-    np.testing.assert_allclose(average.model.weight.numpy(), expected, rtol=1e-6)
+            model.weight.add_(tl.ones(2, 3) * (n + 1))
+        average.update_parameters(model)
+        d = min(0.9, (1 + n) / (10 + n))
+        expected = model.weight.numpy().copy() if expected is None else d * expected + (1 - d) * model.weight.numpy()
+    assert int(average.n_averaged) == 12
+    np.testing.assert_allclose(average.module.weight.numpy(), expected, rtol=1e-6)
 
 
 def test_a_run_stops_at_the_first_evaluation_that_reaches_the_target() -> None:

@@ -111,6 +111,11 @@ from .tensor.factories import (
     zeros,
     zeros_like,
 )
+
+# torch._foreach_* (re-exported under their own names, PyTorch's private spelling)
+from .tensor.foreach import _foreach_add_ as _foreach_add_
+from .tensor.foreach import _foreach_lerp_ as _foreach_lerp_
+from .tensor.foreach import _foreach_mul_ as _foreach_mul_
 from .tensor.functions import (
     abs,
     allclose,

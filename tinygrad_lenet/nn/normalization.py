@@ -48,6 +48,13 @@ class _NormBase(Module):
         self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dt)) if tracked else None)
         self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)) if tracked else None)
 
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches counted (nothing to do when not tracked)."""
+        if self.track_running_stats:
+            self.running_mean._array = np.zeros_like(self.running_mean._array)
+            self.running_var._array = np.ones_like(self.running_var._array)
+            self.num_batches_tracked._array = np.zeros_like(self.num_batches_tracked._array)
+
     def _update_running_stats(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
         """running = (1 - momentum) running + momentum batch; a cumulative average if momentum is None."""
         self.num_batches_tracked._array = np.asarray(self.num_batches_tracked._array + 1)

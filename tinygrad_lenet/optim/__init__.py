@@ -1,6 +1,6 @@
 """Optimizers and learning-rate schedules with PyTorch's names and update formulas, and both by name."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -42,4 +42,5 @@ __all__ = [
     "create_scheduler",
     "default_lr",
     "lr_scheduler",
+    "swa_utils",
 ]

@@ -21,7 +21,6 @@ from ..data import (
     Pad,
     RandomAffine,
     ToFloat,
-    input_transform,
     load_mnist,
 )
 
@@ -29,16 +28,42 @@ VALIDATION_SIZE = 10_000
 """Digits held out from the 60,000 training digits by ``--validation`` (a fixed draw, seed 0)."""
 
 
+class Normalized:
+    """``input_transform(32)`` of uint8 digits ((N, 1, 28, 28) to normalized (N, 1, 32, 32) float32) by table:
+    the pixel transform (ToFloat, then Normalize) is pointwise, so it is computed once for the 256 pixel
+    values and looked up, and the 2-pixel padding takes the value of pixel 0. The same numbers as the
+    transform, in one pass over each batch (no array of the whole set is made, whose first touch of
+    memory costs more than the transform)."""
+
+    def __init__(self) -> None:
+        self.table = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD)])(np.arange(256, dtype=np.uint8))
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        n, c, h, w = images.shape
+        out = np.full((n, c, h + 4, w + 4), self.table[0], np.float32)
+        out[:, :, 2:-2, 2:-2] = self.table[images]
+        return out
+
+
 @dataclass
 class Split:
-    """Training digits (uint8, (N, 28, 28)) and their labels, and the evaluation set already turned
-    into normalized (M, 1, 32, 32) float32 inputs. ``evaluation`` names it: "test" or "validation"."""
+    """Training digits and the evaluation digits (uint8, (N, 28, 28)) and their labels; ``evaluation``
+    names the evaluation set: "test" or "validation". ``eval_inputs(start, stop)`` gives evaluation
+    digits as normalized (n, 1, 32, 32) float32 inputs."""
 
     train_images: np.ndarray
     train_labels: np.ndarray
-    eval_inputs: np.ndarray
+    eval_images: np.ndarray
     eval_labels: np.ndarray
     evaluation: str
+
+    def eval_inputs(self, start: int, stop: int) -> np.ndarray:
+        """Evaluation digits ``start:stop`` as model inputs."""
+        return NORMALIZED(self.eval_images[start:stop, None])
+
+
+NORMALIZED = Normalized()
+"""The table of ``input_transform(32)`` for undistorted digits."""
 
 
 def load_split(
@@ -57,16 +82,15 @@ def load_split(
         images, labels = images[keep], labels[keep]
     else:
         eval_images, eval_labels = test.data, test.targets
-    inputs = input_transform(32)(eval_images[:, None])
-    return Split(images, labels, inputs, eval_labels, "validation" if validation else "test")
+    return Split(images, labels, eval_images, eval_labels, "validation" if validation else "test")
 
 
 class Batches:
     """The training batches of one seed: a fresh permutation per epoch (numpy, seeded), batches of
     ``batch_size`` (an epoch's incomplete last batch dropped), each distorted by RandomAffine with
     ``augmentation``'s ranges and ElasticTransform with ``elastic``'s (alpha, sigma) (each with its
-    own generator, seeded) and normalized to (B, 1, 32, 32) float32
-    (without distortions, normalized once for every epoch)."""
+    own generator, seeded) and normalized to (B, 1, 32, 32) float32 (without distortions, by
+    :class:`Normalized`'s table)."""
 
     def __init__(
         self,
@@ -86,9 +110,7 @@ class Batches:
         if elastic is not None:
             steps.append(ElasticTransform(*elastic, seed=seed + 2))
         distorted = len(steps) > 1
-        self.transform = Compose([*steps, Pad(2), Normalize(MNIST_MEAN, MNIST_STD)])
-        # without distortions every epoch reads the same inputs: normalize them once
-        self.inputs = None if distorted else self.transform(split.train_images[:, None])
+        self.transform = Compose([*steps, Pad(2), Normalize(MNIST_MEAN, MNIST_STD)]) if distorted else NORMALIZED
 
     def __len__(self) -> int:
         return len(self.split.train_labels) // self.batch_size
@@ -99,4 +121,4 @@ class Batches:
         images, labels = self.split.train_images, self.split.train_labels
         for b in range(len(self)):
             rows = np.sort(permutation[b * self.batch_size : (b + 1) * self.batch_size])
-            yield (self.transform(images[rows][:, None]) if self.inputs is None else self.inputs[rows]), labels[rows]
+            yield self.transform(images[rows][:, None]), labels[rows]

@@ -9,7 +9,6 @@ initial weights, so the two runs compute the same steps to float round-off.
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from collections.abc import Callable
@@ -48,22 +47,17 @@ class Outcome:
         return f"not reached in {self.seconds:.1f} s ({self.epochs:.2f} epochs; best {best:.2%})"
 
 
-class WeightAverage:
-    """An exponential moving average of a model's weights (``ema`` decay per step, warmed up as
-    ``min(ema, (1 + t) / (10 + t))`` so early steps are not averaged with the random start):
-    ``shadow = d shadow + (1 - d) weights`` after every step. ``model`` is what is evaluated."""
+def warmed_ema(T: Any, decay: float) -> Callable[[list[Any], list[Any], Any], None]:
+    """``AveragedModel``'s ``multi_avg_fn`` for an exponential moving average of the weights whose decay is
+    warmed up as ``d = min(decay, (1 + n) / (10 + n))`` after ``n`` updates, so the first steps are not
+    averaged with the random start: ``average <- d average + (1 - d) weights`` (one ``_foreach_lerp_``)."""
 
-    def __init__(self, T: Any, model: Any, decay: float) -> None:
-        self.T, self.decay, self.steps = T, decay, 0
-        self.model = copy.deepcopy(model)
-        self.pairs = list(zip(self.model.parameters(), model.parameters(), strict=True))
+    def update(averaged: list[Any], current: list[Any], num_averaged: Any) -> None:
+        n = int(num_averaged)
+        with T.no_grad():
+            T._foreach_lerp_(averaged, current, 1 - min(decay, (1 + n) / (10 + n)))
 
-    def update(self) -> None:
-        d = min(self.decay, (1 + self.steps) / (10 + self.steps))
-        self.steps += 1
-        with self.T.no_grad():
-            for shadow, weight in self.pairs:
-                shadow.mul_(d).add_(weight, alpha=1 - d)
+    return update
 
 
 def accuracy(T: Any, forward: Callable[[Any], Any], split: Split, chunk: int = 1000) -> float:
@@ -71,7 +65,7 @@ def accuracy(T: Any, forward: Callable[[Any], Any], split: Split, chunk: int = 1
     correct = 0
     with T.no_grad():
         for start in range(0, len(split.eval_labels), chunk):
-            logits = forward(T.from_numpy(split.eval_inputs[start : start + chunk])).numpy()
+            logits = forward(T.from_numpy(split.eval_inputs(start, start + chunk))).numpy()
             correct += int((logits.argmax(1) == split.eval_labels[start : start + chunk]).sum())
     return correct / len(split.eval_labels)
 
@@ -111,8 +105,9 @@ def train(
         div_factor=recipe.div_factor,
         final_div_factor=recipe.final_div_factor,
     )
-    average = WeightAverage(T, model, recipe.ema) if recipe.ema is not None else None
-    evaluated = average.model if average is not None else model
+    swa = T.optim.swa_utils
+    average = swa.AveragedModel(model, multi_avg_fn=warmed_ema(T, recipe.ema)) if recipe.ema is not None else None
+    evaluated = average.module if average is not None else model
     use_compile = compiled and name == "tinygrad_lenet"
     forward = T.compile(model) if use_compile else model
     evaluate = T.compile(evaluated) if use_compile else evaluated
@@ -134,7 +129,7 @@ def train(
                 optimizer.step()
                 schedule.step()
                 if average is not None:
-                    average.update()
+                    average.update_parameters(model)
                 step += 1
                 bar.update()
                 if step % 100 == 0 and not math.isfinite(loss.item()):

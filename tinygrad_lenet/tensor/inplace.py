@@ -81,6 +81,10 @@ class TensorInPlace(TensorBase):
         """In place: self /= other; returns self."""
         return self._inplace("div_", lambda x: x / other)
 
+    def lerp_(self, end: Any, weight: Any) -> Self:
+        """In place: self += weight * (end - self); returns self (an EMA step: ``ema.lerp_(w, 1 - decay)``)."""
+        return self._inplace("lerp_", lambda x: x.lerp(end, weight))
+
     def clamp_(self, min: float | None = None, max: float | None = None) -> Self:
         """In place: each element limited to [min, max]; returns self."""
         return self._inplace("clamp_", lambda x: x.clamp(min, max))

@@ -334,6 +334,14 @@ class TensorPointwise(TensorBase):
         """False: a real tensor never carries a lazy negation."""
         return False
 
+    def is_floating_point(self) -> bool:
+        """Whether the dtype is a floating one (float16, bfloat16, float32, float64)."""
+        return dtypes.is_floating(self._array.dtype)
+
+    def is_complex(self) -> bool:
+        """False: tensors here are real."""
+        return False
+
     # --- tests: boolean tensors outside the graph --------------------------------------------------
     def isnan(self) -> Tensor:
         """Where the elements are NaN, as a boolean tensor."""
@@ -484,6 +492,8 @@ logical_not = _function_of(TensorPointwise.logical_not)
 bitwise_not = _function_of(TensorPointwise.bitwise_not)
 is_conj = _function_of(TensorPointwise.is_conj)
 is_neg = _function_of(TensorPointwise.is_neg)
+is_floating_point = _function_of(TensorPointwise.is_floating_point)
+is_complex = _function_of(TensorPointwise.is_complex)
 
 
 def neg(input: Tensor, *, out: None = None) -> Tensor:
@@ -536,7 +546,9 @@ __all__ = [
     "frac",
     "frexp",
     "i0",
+    "is_complex",
     "is_conj",
+    "is_floating_point",
     "is_neg",
     "isfinite",
     "isinf",

@@ -227,16 +227,38 @@ def test_a_compiled_function_with_the_loss_inside_replays_with_new_targets() -> 
             np.testing.assert_allclose(r, e, rtol=1e-11, atol=1e-13)
 
 
-def test_cross_entropy_inside_a_compiled_function_is_caught_by_the_second_call_check() -> None:
-    """cross_entropy picks each row's target entry with an index made from the targets' values by
-    numpy (invisible to the recorder): the second call's replay differs, so the function runs eagerly."""
+def test_cross_entropy_inside_a_compiled_function_replays_with_new_targets() -> None:
+    """cross_entropy with class indices is one op with the targets as an input: the recording sees them, so
+    the loss is replayed (no fallback) and new targets give eager mode's loss and gradients."""
     model = LeNet5().double()
-    compiled = tl.compile(lambda x, y: F.cross_entropy(model(x), y))
+    compiled = tl.compile(lambda x, y: F.cross_entropy(model(x), y, label_smoothing=0.1))
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileWarning)
+        for _ in range(4):
+            x, y = tl.tensor(rng.standard_normal((6, 1, 32, 32))), tl.tensor(rng.integers(0, 10, 6))
+            model.zero_grad()
+            loss = compiled(x, y)
+            loss.backward()
+            replayed = [p.grad.numpy().copy() for p in model.parameters()]
+            model.zero_grad()
+            eager = F.cross_entropy(model(x), y, label_smoothing=0.1)
+            eager.backward()
+            assert loss.item() == pytest.approx(eager.item(), rel=1e-12)
+            for r, e in zip(replayed, (p.grad.numpy() for p in model.parameters())):
+                np.testing.assert_allclose(r, e, rtol=1e-10, atol=1e-13)
+
+
+def test_nll_loss_inside_a_compiled_function_is_caught_by_the_second_call_check() -> None:
+    """nll_loss picks each row's target entry with an index made from the targets' values by numpy
+    (invisible to the recorder): the second call's replay differs, so the function runs eagerly."""
+    model = LeNet5().double()
+    compiled = tl.compile(lambda x, y: F.nll_loss(model(x).log_softmax(1), y))
     rng = np.random.default_rng(0)
     with pytest.warns(CompileWarning, match="differed from eager mode"):
         for _ in range(3):
             x, y = tl.tensor(rng.standard_normal((6, 1, 32, 32))), tl.tensor(rng.integers(0, 10, 6))
-            assert compiled(x, y).item() == F.cross_entropy(model(x), y).item()
+            assert compiled(x, y).item() == F.nll_loss(model(x).log_softmax(1), y).item()
 
 
 class _ItemInForward(nn.Module):

@@ -51,6 +51,61 @@ def test_cross_entropy_and_nll_loss(case, reduction: str) -> None:
     assert tl.gradcheck(lambda t: F.nll_loss(t, tl.Tensor(target), reduction=reduction), [leaf(logits)])
 
 
+@st.composite
+def weighted_classification(draw: st.DrawFn):
+    """(N, C) or (N, C, d) logits (sometimes a transposed, non-contiguous view), class indices with some
+    ignored, class weights or none, and a label smoothing."""
+    n, c = draw(st.integers(1, 4)), draw(st.integers(2, 5))
+    extra = draw(st.sampled_from([(), (3,)]))
+    rng = np.random.default_rng(draw(st.integers(0, 1000)))
+    logits = rng.uniform(-3, 3, (n, c, *extra))
+    if draw(st.booleans()):  # the same values through a non-contiguous view
+        logits = np.ascontiguousarray(np.moveaxis(logits, 1, -1)).swapaxes(1, -1) if extra else logits.T.copy().T
+    target = rng.integers(0, c, size=(n, *extra))
+    target[rng.random(target.shape) < 0.25] = -100
+    weight = rng.uniform(0.5, 2.0, c) if draw(st.booleans()) else None
+    return logits, target, weight, draw(st.sampled_from([0.0, 0.1, 0.7]))
+
+
+def np_cross_entropy(logits, target, weight, smoothing: float, reduction: str) -> np.ndarray:
+    """The class-index cross-entropy written out per row, as PyTorch defines it."""
+    c = logits.shape[1]
+    rows = np.moveaxis(logits, 1, -1).reshape(-1, c)
+    t = target.reshape(-1)
+    w = np.ones(c) if weight is None else weight
+    log_p = np_log_softmax(rows, 1)
+    keep = t != -100
+    safe = np.where(keep, t, 0)
+    v = np.where(keep, w[safe], 0.0)
+    losses = -(1 - smoothing) * v * log_p[np.arange(len(t)), safe] - smoothing / c * keep * (log_p * w).sum(1)
+    if reduction == "none":
+        return losses.reshape(target.shape)
+    with np.errstate(invalid="ignore"):  # 0 / 0 when every target is ignored: NaN, as PyTorch's
+        return losses.sum() / (v.sum() if reduction == "mean" else 1.0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@given(case=weighted_classification())
+def test_cross_entropy_with_weights_ignored_targets_and_smoothing(case, reduction: str) -> None:
+    logits, target, weight, smoothing = case
+    options = dict(reduction=reduction, label_smoothing=smoothing)
+    w = None if weight is None else tl.tensor(weight)
+    out = F.cross_entropy(tl.Tensor(logits), tl.tensor(target), w, **options)
+    expected = np_cross_entropy(logits, target, weight, smoothing, reduction)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-12)
+    if reduction == "mean" and (target == -100).all():
+        return  # NaN, as PyTorch's, with a zero gradient
+    assert tl.gradcheck(lambda t: F.cross_entropy(t, tl.tensor(target), w, **options), [leaf(logits)])
+
+
+def test_cross_entropy_of_only_ignored_targets_is_nan_with_a_zero_gradient() -> None:
+    logits = tl.tensor([[1.0, 2.0], [0.5, 0.0]], requires_grad=True)
+    loss = F.cross_entropy(logits, tl.tensor([-100, -100]), label_smoothing=0.1)
+    loss.backward()
+    assert np.isnan(loss.item())
+    np.testing.assert_array_equal(logits.grad.numpy(), np.zeros((2, 2)))
+
+
 def test_cross_entropy_is_finite_for_huge_logits() -> None:
     logits = tl.tensor([[1e5, -1e5, 0.0], [-1e5, 1e5, 1e5]], requires_grad=True)
     with warnings.catch_warnings():

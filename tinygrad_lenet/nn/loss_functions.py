@@ -14,7 +14,7 @@ import numpy as np
 
 from ..base.errors import DTypeError, ShapeError
 from ..ops.activation import Softplus
-from ..ops.loss import BinaryCrossEntropy
+from ..ops.loss import BinaryCrossEntropy, CrossEntropy
 from ..tensor.tensor import Tensor
 
 
@@ -113,11 +113,11 @@ def cross_entropy(
 ) -> Tensor:
     """Softmax cross-entropy of logits with the classes along dim 1 ((N, C), (N, C, d1, ...) or (C,)):
     with class-index targets ``nll_loss(log_softmax)`` (and ``label_smoothing`` e mixing in e/C of
-    every class), or with class probabilities of the input's shape ``-sum_c weight_c target_c log_softmax_c``."""
+    every class), one fused op (``ops.loss.CrossEntropy``), or with class probabilities of the input's
+    shape ``-sum_c weight_c target_c log_softmax_c``."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     rows, shape = _class_rows(input, "cross_entropy")
-    log_p = rows.log_softmax(1)
     classes = rows.shape[1]
     w = Tensor._make(_class_weights(weight, classes, input.dtype, "cross_entropy"))
     if isinstance(target, Tensor) and target.dtype.kind == "f":  # probabilities per class
@@ -126,20 +126,20 @@ def cross_entropy(
                 f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target.shape}"
             )
         soft = _class_rows(target, "cross_entropy")[0] * (1 - label_smoothing) + label_smoothing / classes
-        return _reduce(-(log_p * soft * w).sum(1).reshape(shape), reduction)
-    t = _class_targets(target, shape, classes, "cross_entropy", ignore_index)
-    nll = nll_loss(log_p, Tensor._make(t), weight, ignore_index=ignore_index, reduction=reduction)
-    if reduction == "none":
-        nll = nll.reshape(shape)
-    if label_smoothing == 0.0:
-        return nll
-    keep = (t != ignore_index).astype(input.dtype)
-    smooth = -(log_p * w).sum(1) * Tensor._make(keep) * (1.0 / classes)
-    if reduction == "mean":
-        smooth_part = _weighted_mean(smooth, (w._array[np.where(keep > 0, t, 0)] * keep).sum())
-    else:
-        smooth_part = _reduce(smooth.reshape(shape), reduction)
-    return nll * (1 - label_smoothing) + smooth_part * label_smoothing
+        return _reduce(-(rows.log_softmax(1) * soft * w).sum(1).reshape(shape), reduction)
+    _class_targets(target, shape, classes, "cross_entropy", ignore_index)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    targets = (target if isinstance(target, Tensor) else Tensor(np.asarray(target))).reshape(-1)
+    losses = CrossEntropy.apply(
+        rows,
+        targets,
+        weight=w._array,
+        ignore_index=ignore_index,
+        label_smoothing=label_smoothing,
+        reduction=reduction,
+    )
+    return losses.reshape(shape) if reduction == "none" else losses
 
 
 def _check_same_shape(input: Tensor, target: Tensor, op: str) -> Tensor:

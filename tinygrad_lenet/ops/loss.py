@@ -1,4 +1,6 @@
-"""Loss primitives that need a fused rule to stay finite at the edges of their domain."""
+"""Loss primitives with a fused rule: binary cross-entropy, to stay finite at the edges of its domain, and
+softmax cross-entropy with class-index targets, one op instead of a dozen (log-softmax, gather, weights,
+smoothing, reduction) on the path of every classifier's training step."""
 
 from __future__ import annotations
 
@@ -24,3 +26,56 @@ class BinaryCrossEntropy(Function):
         dp = grad * (p - t) / np.maximum(p * (1 - p), 1e-12) if self.needs_input_grad[0] else None
         dt = grad * (log_q - log_p) if self.needs_input_grad[1] else None
         return dp, dt
+
+
+class CrossEntropy(Function):
+    """Softmax cross-entropy of class scores ``z`` (M, C) with class indices ``t`` (M,) (a tensor input, so a
+    recording sees new targets), ``label_smoothing`` e, class ``weight`` w (C,) and ``ignore_index``.
+
+    With log p = log_softmax(z), k_i = [t_i != ignore_index] and v_i = k_i w[t_i], each row's loss is
+
+        l_i = -(1 - e) v_i log p_i[t_i] - (e / C) k_i sum_c w_c log p_ic,
+
+    reduced by ``reduction``: "none" (M,), "sum", or "mean" (the sum over sum_i v_i; NaN when that is 0).
+    """
+
+    def forward(
+        self,
+        z: np.ndarray,
+        t: np.ndarray,
+        weight: np.ndarray,
+        ignore_index: int,
+        label_smoothing: float,
+        reduction: str,
+    ) -> np.ndarray:
+        keep = t != ignore_index
+        target = np.where(keep, t, 0)
+        shifted = z - z.max(1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+        w = weight.astype(z.dtype, copy=False)
+        v = np.where(keep, w[target], 0).astype(z.dtype)
+        losses = -(1 - label_smoothing) * v * log_p[np.arange(len(target)), target]
+        if label_smoothing:
+            losses -= (label_smoothing / z.shape[1]) * keep * (log_p @ w)
+        self.scale = {"none": None, "sum": 1.0, "mean": 1.0 / v.sum() if v.sum() else np.nan}[reduction]
+        self.save_for_backward(log_p, target, keep, v, w)
+        self.label_smoothing = label_smoothing
+        if self.scale is None:
+            return losses.astype(z.dtype, copy=False)
+        return np.asarray(losses.sum() * self.scale, z.dtype)
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dl_i/dz_ic = (1 - e) v_i (p_ic - [c = t_i]) + (e / C) k_i (W p_ic - w_c), with p = softmax(z) and
+        W = sum_c w_c; times dL/dl_i (dL/dL times 1 for "sum", 1 / sum_i v_i for "mean", 0 where that is 0)."""
+        log_p, target, keep, v, w = self.saved_tensors
+        p = np.exp(log_p)
+        e = self.label_smoothing
+        dz = ((1 - e) * v)[:, None] * p
+        dz[np.arange(len(target)), target] -= (1 - e) * v
+        if e:
+            dz += (e / p.shape[1]) * keep[:, None] * (w.sum() * p - w)
+        if self.scale is None:
+            rows = grad[:, None]
+        else:
+            rows = grad * (self.scale if np.isfinite(self.scale) else 0.0)
+        return (dz * rows).astype(log_p.dtype, copy=False), None

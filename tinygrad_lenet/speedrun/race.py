@@ -83,8 +83,8 @@ def train(
     """Train ``recipe`` under ``T`` with ``seed`` until an evaluation reaches ``target`` (None: to
     the end of the schedule, evaluating at the end only). ``load`` reads the data; its time counts.
     ``initial``: starting weights (numpy, by state-dict key); without them ``T.manual_seed(seed)``
-    draws them. ``compiled``: run ours through ``T.compile`` (PyTorch runs eagerly: its compiler
-    needs a C++ toolchain)."""
+    draws them. ``compiled``: run ours through ``T.compile``, the model with its loss and the averaged
+    model (PyTorch runs eagerly: its compiler needs a C++ toolchain)."""
     from tqdm import tqdm
 
     name = T.__name__
@@ -108,8 +108,12 @@ def train(
     swa = T.optim.swa_utils
     average = swa.AveragedModel(model, multi_avg_fn=warmed_ema(T, recipe.ema)) if recipe.ema is not None else None
     evaluated = average.module if average is not None else model
+
+    def objective(x: Any, y: Any) -> Any:
+        return T.nn.functional.cross_entropy(model(x), y, label_smoothing=recipe.label_smoothing)
+
     use_compile = compiled and name == "tinygrad_lenet"
-    forward = T.compile(model) if use_compile else model
+    loss_of = T.compile(objective) if use_compile else objective
     evaluate = T.compile(evaluated) if use_compile else evaluated
     every = max(1, round(recipe.eval_every * len(batches)))
     first = math.ceil(recipe.eval_from * len(batches))
@@ -121,9 +125,7 @@ def train(
             model.train()
             for x, y in batches.epoch():
                 raise_pending_interrupt()
-                loss = T.nn.functional.cross_entropy(
-                    forward(T.from_numpy(x)), T.from_numpy(y), label_smoothing=recipe.label_smoothing
-                )
+                loss = loss_of(T.from_numpy(x), T.from_numpy(y))
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()

@@ -170,3 +170,35 @@ def test_foreach_updates_keep_the_in_place_rules() -> None:
     counts = tl.tensor([1, 2])
     tl._foreach_add_([counts], 3)  # integer tensors take the tensor's own in-place method
     np.testing.assert_array_equal(counts.numpy(), [4, 5])
+
+
+@pytest.mark.parametrize(("strategy", "anneal_epochs"), [("cos", 3), ("linear", 4), ("cos", 0)])
+def test_swalr_anneals_to_the_swa_lr_as_pytorch(strategy: str, anneal_epochs: int) -> None:
+    torch = pytest.importorskip("torch")
+    paths = []
+    for T in (tl, torch):
+        p = T.nn.Parameter(T.zeros(2))
+        optimizer = T.optim.SGD([p], lr=0.1)
+        decay = T.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5)
+        lrs = []
+        for _ in range(3):  # another schedule moves the lr before the SWA phase starts
+            optimizer.step()
+            decay.step()
+        swa = T.optim.swa_utils.SWALR(optimizer, swa_lr=0.01, anneal_epochs=anneal_epochs, anneal_strategy=strategy)
+        for _ in range(7):
+            lrs.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            swa.step()
+        paths.append(lrs + swa.get_last_lr())
+    np.testing.assert_allclose(paths[0], paths[1], rtol=1e-12)
+    assert paths[0][-1] == pytest.approx(0.01)
+
+
+def test_swalr_refuses_bad_settings() -> None:
+    optimizer = tl.optim.SGD([tl.nn.Parameter(tl.zeros(2))], lr=0.1)
+    with pytest.raises(ValueError, match="anneal_strategy"):
+        swa_utils.SWALR(optimizer, 0.01, anneal_strategy="step")
+    with pytest.raises(ValueError, match="anneal_epochs"):
+        swa_utils.SWALR(optimizer, 0.01, anneal_epochs=-1)
+    with pytest.raises(ValueError, match="same length as optimizer.param_groups"):
+        swa_utils.SWALR(optimizer, [0.01, 0.02])

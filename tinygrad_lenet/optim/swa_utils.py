@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -27,6 +28,8 @@ from ..nn.module import Module
 from ..nn.normalization import _BatchNorm
 from ..tensor.foreach import _foreach_lerp_
 from ..tensor.tensor import Tensor
+from .optimizer import Optimizer
+from .scheduler_base import LRScheduler
 
 AvgFn = Callable[[Tensor, Tensor, Any], Tensor]
 """``avg_fn(averaged, current, num_averaged)``: the new average of one weight."""
@@ -34,6 +37,7 @@ MultiAvgFn = Callable[[list[Tensor], list[Tensor], Any], None]
 """``multi_avg_fn(averaged, current, num_averaged)``: updates the averages of a list of weights in place."""
 
 __all__ = [
+    "SWALR",
     "AveragedModel",
     "get_ema_avg_fn",
     "get_ema_multi_avg_fn",
@@ -202,3 +206,53 @@ def update_bn(loader: Iterable[Any], model: Module, device: Any = None) -> None:
     for module, momentum in momenta.items():
         module.momentum = momentum
     model.train(was_training)
+
+
+class SWALR(LRScheduler):
+    """PyTorch's schedule for the SWA phase: from the lr each group has when it starts, anneal to ``swa_lr``
+    (one value, or one per group) over ``anneal_epochs`` steps, then hold it.
+
+    With t = min(1, step / anneal_epochs) and alpha = (1 - cos(pi t)) / 2 ("cos") or t ("linear"), the
+    lr at each step is swa_lr alpha + lr_0 (1 - alpha), where lr_0 is recovered from the group's current
+    lr and the previous step's alpha (so another schedule may have moved the lr before this one starts).
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        swa_lr: float | list[float],
+        anneal_epochs: int = 10,
+        anneal_strategy: str = "cos",
+        last_epoch: int = -1,
+    ) -> None:
+        swa_lrs = swa_lr if isinstance(swa_lr, (list, tuple)) else [swa_lr] * len(optimizer.param_groups)
+        if len(swa_lrs) != len(optimizer.param_groups):
+            raise ValueError(
+                f"swa_lr must have the same length as optimizer.param_groups. swa_lr has {len(swa_lrs)} values, "
+                f"param_groups has {len(optimizer.param_groups)}."
+            )
+        for value, group in zip(swa_lrs, optimizer.param_groups):
+            group["swa_lr"] = value
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"anneal_strategy must by one of 'cos' or 'linear', instead got {anneal_strategy}")
+        if isinstance(anneal_epochs, bool) or not isinstance(anneal_epochs, int) or anneal_epochs < 0:
+            raise ValueError(f"anneal_epochs must be equal or greater than 0, got {anneal_epochs}")
+        self.anneal_epochs, self.anneal_strategy = anneal_epochs, anneal_strategy
+        super().__init__(optimizer, last_epoch)
+
+    def _alpha(self, t: float) -> float:
+        return (1 - math.cos(math.pi * t)) / 2 if self.anneal_strategy == "cos" else t
+
+    def step(self) -> None:
+        """The next step's lr in every group (see the class docstring)."""
+        self.last_epoch += 1
+        step = max(1, self.last_epoch) if self.anneal_epochs == 0 else self.last_epoch
+        previous = self._alpha(max(0.0, min(1.0, (step - 1) / max(1, self.anneal_epochs))))
+        alpha = self._alpha(max(0.0, min(1.0, step / max(1, self.anneal_epochs))))
+        lrs = []
+        for group in self.optimizer.param_groups:
+            start = group["swa_lr"] if previous == 1 else (group["lr"] - previous * group["swa_lr"]) / (1 - previous)
+            lrs.append(group["swa_lr"] * alpha + start * (1 - alpha))
+        self._last_lr = lrs
+        for group, lr in zip(self.optimizer.param_groups, lrs):
+            group["lr"] = lr

@@ -31,6 +31,17 @@ def test_every_workload_builds_and_steps_under_tinygrad_lenet() -> None:
         assert result["threads"] == "auto"
 
 
+def test_every_timed_round_starts_after_the_settling_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The threads of the framework timed before must go idle before the next round is timed."""
+    from tinygrad_lenet.bench import runner
+
+    pauses: list[float] = []
+    monkeypatch.setattr(runner.time, "sleep", pauses.append)
+    workload = next(w for w in WORKLOADS if w.name == "lenet5-infer-64")
+    runner.compare(workload, {"tinygrad_lenet": tl}, rounds=3, steps=1, threads=1, settle=0.25)
+    assert pauses == [0.25] * 6  # 3 rounds x (compiled, eager)
+
+
 def test_bench_command_reports_figures_blas_and_json(tmp_path: Path) -> None:
     result = run(
         "bench",

@@ -38,6 +38,13 @@ def frameworks(with_torch: bool = True) -> dict[str, Any]:
     return found
 
 
+SETTLE_SECONDS = 0.5
+"""The pause before each timed round. The framework timed before leaves its idle worker threads (OpenBLAS's,
+OpenMP's) spinning for a while after its last call, and a round started at once shares the cores with them:
+PyTorch training LeNet-5 at batch 256 ran 12,900-13,400 img/s right after our rounds, 16,500-17,300 alone in
+its process and 15,700-16,400 after a 0.5 s pause (the same for ours after PyTorch's rounds)."""
+
+
 def rate(step: Callable[[], None], steps: int, batch: int) -> float:
     """Images per second over ``steps`` steps."""
     start = time.perf_counter()
@@ -53,8 +60,10 @@ def compare(
     steps: int,
     threads: int | str = "auto",
     compiled: bool = True,
+    settle: float = SETTLE_SECONDS,
 ) -> dict[str, Any]:
-    """Median images/s per framework over interleaved rounds, and the ratio ours / torch.
+    """Median images/s per framework over interleaved rounds, each after a pause of ``settle`` seconds
+    (``SETTLE_SECONDS``: the threads of the framework timed before go idle), and the ratio ours / torch.
 
     Ours runs with ``set_num_threads(threads)`` set afresh, as a new training run starts; with
     "auto" the result also says which thread count the governor settled on. With ``compiled``,
@@ -73,6 +82,8 @@ def compare(
     order = list(steps_of)
     for r in range(rounds):
         for name in order if r % 2 == 0 else order[::-1]:
+            time.sleep(settle)
+            steps_of[name]()  # untimed: wakes this framework's threads and the core after the pause
             rates[name].append(rate(steps_of[name], steps, workload.batch))
     result: dict[str, Any] = {
         "workload": workload.name,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..bench.runner import frameworks
+from ..bench.runner import SETTLE_SECONDS, frameworks
 from ..data import MNIST_MEAN, MNIST_STD
 from ..serialization.checkpoint import save
 from .race import Outcome, initial_weights, loader, train
@@ -89,6 +90,7 @@ def speedrun(
         initial = initial_weights(ours, seed)
         line = []
         for name, T in found.items():
+            time.sleep(SETTLE_SECONDS)  # untimed: the threads of the run before go idle (bench.runner)
             outcome = train(T, recipe, seed, target, load, initial, compiled, progress)
             runs[name].append(outcome)
             line.append(f"{'ours' if T is ours else 'PyTorch'} {outcome.summary(target)}")

@@ -18,14 +18,16 @@ from ..ops.loss import BinaryCrossEntropy, CrossEntropy
 from ..tensor.tensor import Tensor
 
 
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    _check_reduction(reduction)
     if reduction == "mean":
         return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return loss.sum() if reduction == "sum" else loss
 
 
 def _class_rows(input: Tensor, op: str) -> tuple[Tensor, tuple[int, ...]]:
@@ -128,8 +130,7 @@ def cross_entropy(
         soft = _class_rows(target, "cross_entropy")[0] * (1 - label_smoothing) + label_smoothing / classes
         return _reduce(-(rows.log_softmax(1) * soft * w).sum(1).reshape(shape), reduction)
     _class_targets(target, shape, classes, "cross_entropy", ignore_index)
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    _check_reduction(reduction)
     targets = (target if isinstance(target, Tensor) else Tensor(np.asarray(target))).reshape(-1)
     losses = CrossEntropy.apply(
         rows,

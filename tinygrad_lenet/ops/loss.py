@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autodiff.function import Function, Grads
+from .softmax import _logsumexp
 
 LOG_FLOOR = -100.0
 """Logs are clamped here, as PyTorch does, so a prediction of exactly 0 or 1 costs 100, not inf."""
@@ -50,19 +51,20 @@ class CrossEntropy(Function):
     ) -> np.ndarray:
         keep = t != ignore_index
         target = np.where(keep, t, 0)
-        shifted = z - z.max(1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+        log_p = z - _logsumexp(z, 1)
         w = weight.astype(z.dtype, copy=False)
         v = np.where(keep, w[target], 0).astype(z.dtype)
         losses = -(1 - label_smoothing) * v * log_p[np.arange(len(target)), target]
         if label_smoothing:
             losses -= (label_smoothing / z.shape[1]) * keep * (log_p @ w)
-        self.scale = {"none": None, "sum": 1.0, "mean": 1.0 / v.sum() if v.sum() else np.nan}[reduction]
         self.save_for_backward(log_p, target, keep, v, w)
         self.label_smoothing = label_smoothing
-        if self.scale is None:
+        if reduction == "none":
+            self.scale = None
             return losses.astype(z.dtype, copy=False)
-        return np.asarray(losses.sum() * self.scale, z.dtype)
+        total = v.sum() if reduction == "mean" else 1.0
+        self.scale = 1.0 / total if total else 0.0  # the gradient's; the loss is NaN when no target counts
+        return np.asarray(losses.sum() * self.scale if total else np.nan, z.dtype)
 
     def backward(self, grad: np.ndarray) -> Grads:
         """dl_i/dz_ic = (1 - e) v_i (p_ic - [c = t_i]) + (e / C) k_i (W p_ic - w_c), with p = softmax(z) and
@@ -74,8 +76,5 @@ class CrossEntropy(Function):
         dz[np.arange(len(target)), target] -= (1 - e) * v
         if e:
             dz += (e / p.shape[1]) * keep[:, None] * (w.sum() * p - w)
-        if self.scale is None:
-            rows = grad[:, None]
-        else:
-            rows = grad * (self.scale if np.isfinite(self.scale) else 0.0)
+        rows = grad[:, None] if self.scale is None else grad * self.scale
         return (dz * rows).astype(log_p.dtype, copy=False), None

@@ -25,10 +25,15 @@ class LRScheduler:
         ``base_lr``: the formula each schedule writes here."""
         raise NotImplementedError
 
+    def next_lrs(self) -> list[float]:
+        """Each group's learning rate at ``last_epoch`` (just moved on): ``lr_at`` of its initial lr. A
+        schedule that follows the groups' current lr instead (``SWALR``) overrides this."""
+        return [self.lr_at(self.last_epoch, base) for base in self.base_lrs]
+
     def step(self) -> None:
         """Move to the next epoch and set its learning rate in every parameter group."""
         self.last_epoch += 1
-        self._last_lr = [self.lr_at(self.last_epoch, base) for base in self.base_lrs]
+        self._last_lr = self.next_lrs()
         for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             group["lr"] = lr
 

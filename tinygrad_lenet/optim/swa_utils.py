@@ -52,38 +52,6 @@ def _check_decay(decay: float) -> None:
         raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
 
 
-def get_ema_multi_avg_fn(decay: float = 0.999) -> MultiAvgFn:
-    """The EMA of a list of weights: ``a <- decay a + (1 - decay) w``, one ``_foreach_lerp_`` (weight
-    ``1 - decay``) for floating weights."""
-    _check_decay(decay)
-
-    def ema_update(ema_param_list: list[Tensor], current_param_list: list[Tensor], _: Any) -> None:
-        with no_grad():
-            if ema_param_list[0].is_floating_point():
-                _foreach_lerp_(ema_param_list, current_param_list, 1 - decay)
-            else:
-                for p_ema, p_model in zip(ema_param_list, current_param_list, strict=True):
-                    p_ema.copy_(p_ema * decay + p_model * (1 - decay))
-
-    return ema_update
-
-
-def get_swa_multi_avg_fn() -> MultiAvgFn:
-    """The equal average of a list of weights: ``a <- a + (w - a) / (n + 1)`` after ``n`` averaged (one
-    ``_foreach_lerp_`` of weight ``1 / (n + 1)`` for floating weights)."""
-
-    def swa_update(averaged_param_list: list[Tensor], current_param_list: list[Tensor], num_averaged: Any) -> None:
-        n = int(num_averaged)
-        with no_grad():
-            if averaged_param_list[0].is_floating_point():
-                _foreach_lerp_(averaged_param_list, current_param_list, 1 / (n + 1))
-            else:  # integer buffers (use_buffers=True): the mean rounded toward zero, as PyTorch's default on the CPU
-                for a, c in zip(averaged_param_list, current_param_list, strict=True):
-                    a.copy_(a + (c - a) / (n + 1))
-
-    return swa_update
-
-
 def get_ema_avg_fn(decay: float = 0.999) -> AvgFn:
     """The EMA of one weight: returns ``decay a + (1 - decay) w``."""
     _check_decay(decay)
@@ -103,6 +71,42 @@ def get_swa_avg_fn() -> AvgFn:
             return averaged_param + (current_param - averaged_param) / (int(num_averaged) + 1)
 
     return swa_update
+
+
+def get_ema_multi_avg_fn(decay: float = 0.999) -> MultiAvgFn:
+    """The EMA of a list of weights: ``a <- decay a + (1 - decay) w``, one ``_foreach_lerp_`` (weight
+    ``1 - decay``) for floating weights."""
+    one = get_ema_avg_fn(decay)  # (checks the decay)
+
+    def ema_update(ema_param_list: list[Tensor], current_param_list: list[Tensor], n: Any) -> None:
+        with no_grad():
+            if ema_param_list[0].is_floating_point():
+                _foreach_lerp_(ema_param_list, current_param_list, 1 - decay)
+            else:
+                _each(one, ema_param_list, current_param_list, n)
+
+    return ema_update
+
+
+def get_swa_multi_avg_fn() -> MultiAvgFn:
+    """The equal average of a list of weights: ``a <- a + (w - a) / (n + 1)`` after ``n`` averaged (one
+    ``_foreach_lerp_`` of weight ``1 / (n + 1)`` for floating weights)."""
+    one = get_swa_avg_fn()
+
+    def swa_update(averaged_param_list: list[Tensor], current_param_list: list[Tensor], num_averaged: Any) -> None:
+        with no_grad():
+            if averaged_param_list[0].is_floating_point():
+                _foreach_lerp_(averaged_param_list, current_param_list, 1 / (int(num_averaged) + 1))
+            else:  # integer buffers (use_buffers=True): the mean rounded toward zero, as PyTorch's default on the CPU
+                _each(one, averaged_param_list, current_param_list, num_averaged)
+
+    return swa_update
+
+
+def _each(avg_fn: AvgFn, averaged: Sequence[Tensor], current: Sequence[Tensor], num_averaged: Any) -> None:
+    """``avg_fn`` one weight at a time, each result written into its average (cast to its dtype)."""
+    for a, c in zip(averaged, current, strict=True):
+        a.copy_(avg_fn(a, c, num_averaged))
 
 
 class AveragedModel(Module):
@@ -140,14 +144,13 @@ class AveragedModel(Module):
         """The averaged model's output: ``self.module(*args, **kwargs)``."""
         return self.module(*args, **kwargs)
 
-    def _weights(self, model: Module, own: bool) -> list[Tensor]:
-        if self.use_buffers:
-            return list(itertools.chain(model.parameters(), model.buffers()))
-        return list(self.parameters() if own else model.parameters())
+    def _weights(self, model: Module) -> list[Tensor]:
+        """What is averaged: the parameters, and the buffers too with ``use_buffers``."""
+        return list(itertools.chain(model.parameters(), model.buffers() if self.use_buffers else ()))
 
     def update_parameters(self, model: Module) -> None:
         """Average ``model``'s current weights in (the first call copies them); ``n_averaged`` += 1."""
-        averaged, current = self._weights(self.module, True), self._weights(model, False)
+        averaged, current = self._weights(self.module), self._weights(model)
         if len(averaged) != len(current):
             raise ValueError(
                 f"AveragedModel.update_parameters: the model has {len(current)} weights to average, "
@@ -163,8 +166,7 @@ class AveragedModel(Module):
                 for group in _by_dtype(averaged, current):
                     average(*group, self.n_averaged)
             else:
-                for a, c in zip(averaged, current):
-                    a.copy_(self.avg_fn(a, c, self.n_averaged))
+                _each(self.avg_fn, averaged, current, self.n_averaged)
             if not self.use_buffers:
                 for b_averaged, b_model in zip(self.module.buffers(), model.buffers(), strict=True):
                     b_averaged.copy_(b_model)
@@ -243,9 +245,8 @@ class SWALR(LRScheduler):
     def _alpha(self, t: float) -> float:
         return (1 - math.cos(math.pi * t)) / 2 if self.anneal_strategy == "cos" else t
 
-    def step(self) -> None:
-        """The next step's lr in every group (see the class docstring)."""
-        self.last_epoch += 1
+    def next_lrs(self) -> list[float]:
+        """Each group's lr at the new step (see the class docstring), from the lr it has now."""
         step = max(1, self.last_epoch) if self.anneal_epochs == 0 else self.last_epoch
         previous = self._alpha(max(0.0, min(1.0, (step - 1) / max(1, self.anneal_epochs))))
         alpha = self._alpha(max(0.0, min(1.0, step / max(1, self.anneal_epochs))))
@@ -253,6 +254,4 @@ class SWALR(LRScheduler):
         for group in self.optimizer.param_groups:
             start = group["swa_lr"] if previous == 1 else (group["lr"] - previous * group["swa_lr"]) / (1 - previous)
             lrs.append(group["swa_lr"] * alpha + start * (1 - alpha))
-        self._last_lr = lrs
-        for group, lr in zip(self.optimizer.param_groups, lrs):
-            group["lr"] = lr
+        return lrs

@@ -53,9 +53,8 @@ def warmed_ema(T: Any, decay: float) -> Callable[[list[Any], list[Any], Any], No
     averaged with the random start: ``average <- d average + (1 - d) weights`` (one ``_foreach_lerp_``)."""
 
     def update(averaged: list[Any], current: list[Any], num_averaged: Any) -> None:
-        n = int(num_averaged)
-        with T.no_grad():
-            T._foreach_lerp_(averaged, current, 1 - min(decay, (1 + n) / (10 + n)))
+        n = int(num_averaged)  # (update_parameters runs it outside the graph, in both frameworks)
+        T._foreach_lerp_(averaged, current, 1 - min(decay, (1 + n) / (10 + n)))
 
     return update
 
@@ -105,8 +104,11 @@ def train(
         div_factor=recipe.div_factor,
         final_div_factor=recipe.final_div_factor,
     )
-    swa = T.optim.swa_utils
-    average = swa.AveragedModel(model, multi_avg_fn=warmed_ema(T, recipe.ema)) if recipe.ema is not None else None
+    average = (
+        T.optim.swa_utils.AveragedModel(model, multi_avg_fn=warmed_ema(T, recipe.ema))
+        if recipe.ema is not None
+        else None
+    )
     evaluated = average.module if average is not None else model
 
     def objective(x: Any, y: Any) -> Any:

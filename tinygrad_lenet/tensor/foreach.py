@@ -42,8 +42,9 @@ def _per_tensor(value: Any, n: int) -> list[Any]:
 
 def _scalar(value: Any, dtype: np.dtype) -> Any:
     """``value`` (a number or a one-element tensor) as a numpy scalar of ``dtype``."""
-    array = getattr(value, "_array", value)
-    return np.asarray(array, dtype=dtype).reshape(())[()]
+    if isinstance(value, (int, float)):
+        return dtype.type(value)
+    return np.asarray(getattr(value, "_array", value), dtype=dtype).reshape(())[()]
 
 
 def _direct(tensor: Tensor, others: Sequence[Tensor] = (), scalars: Sequence[Any] = ()) -> bool:

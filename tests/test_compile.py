@@ -349,3 +349,53 @@ def test_the_compiled_module_is_pytorchs_optimized_module() -> None:
     assert not model.training
     with pytest.raises(TypeError, match="Module or a function"):
         tl.compile(3)
+
+
+def _bn_net() -> nn.Module:
+    tl.manual_seed(0)
+    return nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 2))
+
+
+@pytest.mark.parametrize("functional", [False, True])
+def test_a_compiled_function_that_updates_batch_norm_statistics_runs_eagerly_and_updates_them(
+    functional: bool,
+) -> None:
+    # a function, not a module: the compiler has no module whose buffers it could compare, so batch
+    # norm itself must say that its update cannot be replayed (a replay once silently skipped it)
+    model, reference = _bn_net(), _bn_net()
+    running = (tl.zeros(4), tl.ones(4))
+
+    def loss(net: nn.Module, x: tl.Tensor) -> tl.Tensor:
+        if functional:
+            return F.batch_norm(x, *running, training=True).sum() + net(x).sum()
+        return net(x).square().mean()
+
+    compiled = tl.compile(lambda x: loss(model, x))
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(4):
+            x = rng.standard_normal((5, 4)).astype("float32")
+            compiled(tl.tensor(x)).backward()
+            loss(reference, tl.tensor(x)).backward()
+    notes = [str(w.message) for w in caught if issubclass(w.category, CompileWarning)]
+    assert len(notes) == 1 and "running statistics" in notes[0], notes
+    for key, value in reference.state_dict().items():
+        np.testing.assert_array_equal(model.state_dict()[key].numpy(), value.numpy(), err_msg=key)
+    assert int(model[1].num_batches_tracked.item()) == 4
+
+
+def test_a_compiled_batch_norm_in_eval_mode_reads_the_statistics_current_at_each_call() -> None:
+    model = _bn_net()
+    rng = np.random.default_rng(1)
+    model.eval()
+    compiled = tl.compile(model)
+    x = tl.tensor(rng.standard_normal((3, 4)).astype("float32"))
+    for _ in range(3):  # recorded, verified, replayed
+        compiled(x)
+    model.train()
+    model(tl.tensor(rng.standard_normal((8, 4)).astype("float32") * 3 + 1))  # new running statistics
+    model.eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileWarning)  # still replayed, not fallen back to eager mode
+        np.testing.assert_allclose(compiled(x).numpy(), model(x).numpy(), rtol=1e-6, atol=1e-6)

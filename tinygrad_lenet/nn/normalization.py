@@ -15,9 +15,10 @@ import numpy as np
 from ..base import dtypes
 from ..base.devices import check_device
 from ..base.errors import ShapeError
+from ..base.recording import note_graph_break
 from ..tensor.tensor import Tensor
 from .module import Module, Parameter
-from .normalization_functions import _affine
+from .normalization_functions import RUNNING_STATS_BREAK, _affine
 
 
 class _NormBase(Module):
@@ -57,6 +58,7 @@ class _NormBase(Module):
 
     def _update_running_stats(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
         """running = (1 - momentum) running + momentum batch; a cumulative average if momentum is None."""
+        note_graph_break(RUNNING_STATS_BREAK)
         self.num_batches_tracked._array = np.asarray(self.num_batches_tracked._array + 1)
         m = 1.0 / float(self.num_batches_tracked._array) if self.momentum is None else self.momentum
         dt = self.running_mean.dtype
@@ -99,6 +101,7 @@ class _BatchNorm(_NormBase):
                 )
             if count == 0:
                 if self.training and self.track_running_stats:
+                    note_graph_break(RUNNING_STATS_BREAK)
                     self.num_batches_tracked._array = np.asarray(self.num_batches_tracked._array + 1)
                 return x * 1.0
             axes = (0,) + tuple(range(2, x.ndim))
@@ -106,9 +109,9 @@ class _BatchNorm(_NormBase):
             var = x.var(axes, keepdim=True, correction=0)
             if self.training and self.track_running_stats:
                 self._update_running_stats(mean._array.reshape(-1), var._array.reshape(-1) * count / (count - 1))
-        else:
-            mean = Tensor(self.running_mean._array.reshape(shape))
-            var = Tensor(self.running_var._array.reshape(shape))
+        else:  # through an op, so that a compiled replay reads the statistics current at each call
+            mean = self.running_mean.reshape(shape)
+            var = self.running_var.reshape(shape)
         return (x - mean) / (var + self.eps).sqrt()
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..base.dims import normalize_dim
 from ..base.errors import ShapeError
+from ..base.recording import note_graph_break
 from ..ops.layer_norm import LayerNorm as LayerNormOp
 from ..ops.layer_norm import layer_norm_stats
 from ..ops.movement import Pad
@@ -56,9 +57,16 @@ def _channel_shape(input: Tensor, op: str) -> tuple[int, ...]:
     return (1, input.shape[1]) + (1,) * (input.ndim - 2)
 
 
+RUNNING_STATS_BREAK = (
+    "batch norm updated its running statistics (buffers) in training mode: a replay would not update them"
+)
+"""Why ``tl.compile`` runs a call eagerly that updates batch-norm statistics (the buffers change outside the ops)."""
+
+
 def _update_running(running: Tensor | None, batch: np.ndarray, momentum: float | None) -> None:
     """running = (1 - momentum) running + momentum batch, in place (momentum None: left as is)."""
     if running is not None and momentum is not None:
+        note_graph_break(RUNNING_STATS_BREAK)
         running.copy_(Tensor._make((1 - momentum) * running._array + momentum * batch))
 
 

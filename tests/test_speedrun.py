@@ -95,6 +95,21 @@ def test_the_weight_average_follows_its_formula_with_warm_up() -> None:
     np.testing.assert_allclose(average.module.weight.numpy(), expected, rtol=1e-6)
 
 
+def test_the_weight_average_of_a_batch_norm_model_averages_its_statistics_and_copies_its_count() -> None:
+    tl.manual_seed(0)
+    model = tl.nn.Sequential(tl.nn.Linear(3, 4), tl.nn.BatchNorm1d(4))
+    average = tl.optim.swa_utils.AveragedModel(model, multi_avg_fn=warmed_ema(tl, 0.9), use_buffers=True)
+    expected = None
+    for n in range(5):
+        model(tl.randn(8, 3))  # training mode: the running statistics and the count move on
+        average.update_parameters(model)
+        d = min(0.9, (1 + n) / (10 + n))
+        mean = model[1].running_mean.numpy().copy()
+        expected = mean if expected is None else d * expected + (1 - d) * mean
+    np.testing.assert_allclose(average.module[1].running_mean.numpy(), expected, rtol=1e-6)
+    assert int(average.module[1].num_batches_tracked) == int(model[1].num_batches_tracked) == 5
+
+
 def test_a_run_stops_at_the_first_evaluation_that_reaches_the_target() -> None:
     recipe = replace(RECIPES["fast"], epochs=2, batch_size=32, eval_from=0.5, eval_every=0.25)
     split = small_split(train=1024)

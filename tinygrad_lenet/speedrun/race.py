@@ -50,9 +50,15 @@ class Outcome:
 def warmed_ema(T: Any, decay: float) -> Callable[[list[Any], list[Any], Any], None]:
     """``AveragedModel``'s ``multi_avg_fn`` for an exponential moving average of the weights whose decay is
     warmed up as ``d = min(decay, (1 + n) / (10 + n))`` after ``n`` updates, so the first steps are not
-    averaged with the random start: ``average <- d average + (1 - d) weights`` (one ``_foreach_lerp_``)."""
+    averaged with the random start: ``average <- d average + (1 - d) weights`` (one ``_foreach_lerp_``).
+    A group of integer buffers (batch norm's count of batches, averaged with ``use_buffers``) takes the
+    model's values."""
 
     def update(averaged: list[Any], current: list[Any], num_averaged: Any) -> None:
+        if not averaged[0].is_floating_point():  # AveragedModel hands over one dtype at a time
+            for a, c in zip(averaged, current, strict=True):
+                a.copy_(c)
+            return
         n = int(num_averaged)  # (update_parameters runs it outside the graph, in both frameworks)
         T._foreach_lerp_(averaged, current, 1 - min(decay, (1 + n) / (10 + n)))
 

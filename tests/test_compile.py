@@ -227,11 +227,18 @@ def test_a_compiled_function_with_the_loss_inside_replays_with_new_targets() -> 
             np.testing.assert_allclose(r, e, rtol=1e-11, atol=1e-13)
 
 
-def test_cross_entropy_inside_a_compiled_function_replays_with_new_targets() -> None:
-    """cross_entropy with class indices is one op with the targets as an input: the recording sees them, so
-    the loss is replayed (no fallback) and new targets give eager mode's loss and gradients."""
-    model = LeNet5().double()
-    compiled = tl.compile(lambda x, y: F.cross_entropy(model(x), y, label_smoothing=0.1))
+LOSSES: dict[str, Callable[[tl.Tensor, tl.Tensor], tl.Tensor]] = {
+    "cross_entropy": lambda out, y: F.cross_entropy(out, y, label_smoothing=0.1),
+    "nll_loss": lambda out, y: F.nll_loss(out.log_softmax(1), y),
+}
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+def test_a_class_index_loss_inside_a_compiled_function_replays_with_new_targets(loss_name: str) -> None:
+    """cross_entropy and nll_loss with class indices are ops with the targets as an input: the recording
+    sees them, so the loss is replayed (no fallback) and new targets give eager mode's loss and gradients."""
+    model, loss_of = LeNet5().double(), LOSSES[loss_name]
+    compiled = tl.compile(lambda x, y: loss_of(model(x), y))
     rng = np.random.default_rng(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", CompileWarning)
@@ -242,23 +249,25 @@ def test_cross_entropy_inside_a_compiled_function_replays_with_new_targets() -> 
             loss.backward()
             replayed = [p.grad.numpy().copy() for p in model.parameters()]
             model.zero_grad()
-            eager = F.cross_entropy(model(x), y, label_smoothing=0.1)
+            eager = loss_of(model(x), y)
             eager.backward()
             assert loss.item() == pytest.approx(eager.item(), rel=1e-12)
             for r, e in zip(replayed, (p.grad.numpy() for p in model.parameters())):
                 np.testing.assert_allclose(r, e, rtol=1e-10, atol=1e-13)
 
 
-def test_nll_loss_inside_a_compiled_function_is_caught_by_the_second_call_check() -> None:
-    """nll_loss picks each row's target entry with an index made from the targets' values by numpy
-    (invisible to the recorder): the second call's replay differs, so the function runs eagerly."""
-    model = LeNet5().double()
-    compiled = tl.compile(lambda x, y: F.nll_loss(model(x).log_softmax(1), y))
-    rng = np.random.default_rng(0)
-    with pytest.warns(CompileWarning, match="differed from eager mode"):
-        for _ in range(3):
-            x, y = tl.tensor(rng.standard_normal((6, 1, 32, 32))), tl.tensor(rng.integers(0, 10, 6))
-            assert compiled(x, y).item() == F.nll_loss(model(x).log_softmax(1), y).item()
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("bad", [-1, 10])
+def test_a_replayed_loss_refuses_targets_outside_the_classes_as_eager_mode_does(loss_name: str, bad: int) -> None:
+    # a replay once took -1 for the last class and raised numpy's IndexError for 10
+    model, loss_of = nn.Linear(4, 10), LOSSES[loss_name]
+    compiled = tl.compile(lambda x, y: loss_of(model(x), y))
+    x = tl.randn(3, 4)
+    for _ in range(3):  # recorded, verified, replayed
+        compiled(x, tl.tensor([0, 9, 5]))
+    for run in (compiled, lambda x, y: loss_of(model(x), y)):
+        with pytest.raises(ValueError, match=rf"{loss_name}: target values must be class indices in \[0, 9\]"):
+            run(x, tl.tensor([0, bad, 5]))
 
 
 class _ItemInForward(nn.Module):

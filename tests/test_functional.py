@@ -98,6 +98,25 @@ def test_cross_entropy_with_weights_ignored_targets_and_smoothing(case, reductio
     assert tl.gradcheck(lambda t: F.cross_entropy(t, tl.tensor(target), w, **options), [leaf(logits)])
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@given(case=weighted_classification())
+def test_nll_loss_with_weights_and_ignored_targets(case, reduction: str) -> None:
+    scores, target, weight, _ = case  # the scores stand in for log-probabilities: nll_loss reads them as given
+    w = None if weight is None else tl.tensor(weight)
+    out = F.nll_loss(tl.Tensor(scores), tl.tensor(target), w, reduction=reduction)
+    c = scores.shape[1]
+    rows, t = np.moveaxis(scores, 1, -1).reshape(-1, c), target.reshape(-1)
+    keep = t != -100
+    v = np.where(keep, (np.ones(c) if weight is None else weight)[np.where(keep, t, 0)], 0.0)
+    losses = -v * rows[np.arange(len(t)), np.where(keep, t, 0)]
+    with np.errstate(invalid="ignore"):  # 0 / 0 when every target is ignored: NaN, as PyTorch's
+        expected = {"none": losses.reshape(target.shape), "sum": losses.sum(), "mean": losses.sum() / v.sum()}
+    np.testing.assert_allclose(out.numpy(), expected[reduction], rtol=1e-12, atol=1e-14)
+    if reduction == "mean" and (target == -100).all():
+        return
+    assert tl.gradcheck(lambda s: F.nll_loss(s, tl.tensor(target), w, reduction=reduction), [leaf(scores)])
+
+
 def test_cross_entropy_of_only_ignored_targets_is_nan_with_a_zero_gradient() -> None:
     logits = tl.tensor([[1.0, 2.0], [0.5, 0.0]], requires_grad=True)
     loss = F.cross_entropy(logits, tl.tensor([-100, -100]), label_smoothing=0.1)

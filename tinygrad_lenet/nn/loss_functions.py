@@ -14,7 +14,7 @@ import numpy as np
 
 from ..base.errors import DTypeError, ShapeError
 from ..ops.activation import Softplus
-from ..ops.loss import BinaryCrossEntropy, CrossEntropy
+from ..ops.loss import BinaryCrossEntropy, CrossEntropy, NLLLoss
 from ..tensor.tensor import Tensor
 
 
@@ -44,17 +44,23 @@ def _class_rows(input: Tensor, op: str) -> tuple[Tensor, tuple[int, ...]]:
 
 
 def _class_targets(
-    target: Tensor | np.ndarray, shape: tuple[int, ...], classes: int, op: str, ignore_index: int | None = -100
+    target: Tensor | np.ndarray,
+    shape: tuple[int, ...],
+    classes: int,
+    op: str,
+    ignore_index: int | None = -100,
+    check_range: bool = True,
 ) -> np.ndarray:
     """Class-index targets: integers of the loss ``shape``, each in [0, classes) or ignore_index
-    (None: every target counts); returned flattened, one per row."""
+    (None: every target counts; ``check_range=False``: the values are the op's to check); returned
+    flattened, one per row."""
     t = np.asarray(target._array if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
     if t.shape != shape:
         raise ShapeError(f"{op}: target must have shape {shape} (the input's without its class dim), got {t.shape}")
     counted = t if ignore_index is None else t[t != ignore_index]
-    if counted.size and (counted.min() < 0 or counted.max() >= classes):
+    if check_range and counted.size and (counted.min() < 0 or counted.max() >= classes):
         raise ValueError(
             f"{op}: target values must be class indices in [0, {classes - 1}], found {counted.min()}..{counted.max()}"
         )
@@ -77,12 +83,6 @@ def _class_weights(weight: Tensor | None, classes: int, dtype: np.dtype, op: str
     return w
 
 
-def _weighted_mean(losses: Tensor, total: float) -> Tensor:
-    """The sum of ``losses`` over the summed weight of the targets counted; when none count, NaN with a
-    zero gradient, as PyTorch's."""
-    return losses.sum() * (1.0 / total) if total else losses.sum() * 0.0 + np.nan
-
-
 def nll_loss(
     input: Tensor,
     target: Tensor,
@@ -95,14 +95,12 @@ def nll_loss(
     "mean" divides by the summed weights of the others."""
     rows, shape = _class_rows(input, "nll_loss")
     classes = rows.shape[1]
-    t = _class_targets(target, shape, classes, "nll_loss", ignore_index)
-    keep = t != ignore_index
+    _class_targets(target, shape, classes, "nll_loss", ignore_index, check_range=False)  # the op checks the range
+    _check_reduction(reduction)
+    targets = (target if isinstance(target, Tensor) else Tensor(np.asarray(target))).reshape(-1)
     w = _class_weights(weight, classes, input.dtype, "nll_loss")
-    per_row = np.where(keep, w[np.where(keep, t, 0)], 0).astype(input.dtype)
-    losses = -rows[np.arange(t.shape[0]), np.where(keep, t, 0)] * Tensor._make(per_row)
-    if reduction == "mean":
-        return _weighted_mean(losses, per_row.sum())
-    return _reduce(losses.reshape(shape), reduction)
+    losses = NLLLoss.apply(rows, targets, weight=w, ignore_index=ignore_index, reduction=reduction)
+    return losses.reshape(shape) if reduction == "none" else losses
 
 
 def cross_entropy(
@@ -129,7 +127,7 @@ def cross_entropy(
             )
         soft = _class_rows(target, "cross_entropy")[0] * (1 - label_smoothing) + label_smoothing / classes
         return _reduce(-(rows.log_softmax(1) * soft * w).sum(1).reshape(shape), reduction)
-    _class_targets(target, shape, classes, "cross_entropy", ignore_index)
+    _class_targets(target, shape, classes, "cross_entropy", ignore_index, check_range=False)  # the op checks it
     _check_reduction(reduction)
     targets = (target if isinstance(target, Tensor) else Tensor(np.asarray(target))).reshape(-1)
     losses = CrossEntropy.apply(

@@ -1,6 +1,8 @@
-"""Loss primitives with a fused rule: binary cross-entropy, to stay finite at the edges of its domain, and
+"""Loss primitives with a fused rule: binary cross-entropy, to stay finite at the edges of its domain;
 softmax cross-entropy with class-index targets, one op instead of a dozen (log-softmax, gather, weights,
-smoothing, reduction) on the path of every classifier's training step."""
+smoothing, reduction) on the path of every classifier's training step; and the negative log-likelihood
+that follows a log_softmax, as pytorch/examples trains. Both take the targets as a tensor input, so
+``tl.compile`` replays them with new targets."""
 
 from __future__ import annotations
 
@@ -29,6 +31,29 @@ class BinaryCrossEntropy(Function):
         return dp, dt
 
 
+def counted_targets(t: np.ndarray, classes: int, ignore_index: int, op: str) -> tuple[np.ndarray, np.ndarray]:
+    """Which class-index targets count (``t != ignore_index``), and the targets with the others set to 0.
+    Checked here, inside the op, so that a compiled replay checks new targets too."""
+    keep = t != ignore_index
+    counted = t[keep]
+    if counted.size and (counted.min() < 0 or counted.max() >= classes):
+        raise ValueError(
+            f"{op}: target values must be class indices in [0, {classes - 1}], found {counted.min()}..{counted.max()}"
+        )
+    return keep, np.where(keep, t, 0)
+
+
+def reduced(losses: np.ndarray, v: np.ndarray, reduction: str) -> tuple[np.ndarray, float | None]:
+    """The per-row ``losses`` reduced: "none" (as they are), "sum", or "mean" (the sum over sum_i v_i, the
+    weights of the targets that count; NaN when that is 0, as PyTorch's); and the scale of the gradient
+    of each row's loss (None for "none", 1 for "sum", 1 / sum_i v_i for "mean", 0 where that is 0)."""
+    if reduction == "none":
+        return losses.astype(v.dtype, copy=False), None
+    total = v.sum() if reduction == "mean" else 1.0
+    scale = 1.0 / total if total else 0.0
+    return np.asarray(losses.sum() * scale if total else np.nan, v.dtype), scale
+
+
 class CrossEntropy(Function):
     """Softmax cross-entropy of class scores ``z`` (M, C) with class indices ``t`` (M,) (a tensor input, so a
     recording sees new targets), ``label_smoothing`` e, class ``weight`` w (C,) and ``ignore_index``.
@@ -49,8 +74,7 @@ class CrossEntropy(Function):
         label_smoothing: float,
         reduction: str,
     ) -> np.ndarray:
-        keep = t != ignore_index
-        target = np.where(keep, t, 0)
+        keep, target = counted_targets(t, z.shape[1], ignore_index, "cross_entropy")
         log_p = z - _logsumexp(z, 1)
         w = weight.astype(z.dtype, copy=False)
         v = np.where(keep, w[target], 0).astype(z.dtype)
@@ -59,12 +83,8 @@ class CrossEntropy(Function):
             losses -= (label_smoothing / z.shape[1]) * keep * (log_p @ w)
         self.save_for_backward(log_p, target, keep, v, w)
         self.label_smoothing = label_smoothing
-        if reduction == "none":
-            self.scale = None
-            return losses.astype(z.dtype, copy=False)
-        total = v.sum() if reduction == "mean" else 1.0
-        self.scale = 1.0 / total if total else 0.0  # the gradient's; the loss is NaN when no target counts
-        return np.asarray(losses.sum() * self.scale if total else np.nan, z.dtype)
+        loss, self.scale = reduced(losses, v, reduction)
+        return loss
 
     def backward(self, grad: np.ndarray) -> Grads:
         """dl_i/dz_ic = (1 - e) v_i (p_ic - [c = t_i]) + (e / C) k_i (W p_ic - w_c), with p = softmax(z) and
@@ -78,3 +98,30 @@ class CrossEntropy(Function):
             dz += (e / p.shape[1]) * keep[:, None] * (w.sum() * p - w)
         rows = grad[:, None] if self.scale is None else grad * self.scale
         return (dz * rows).astype(log_p.dtype, copy=False), None
+
+
+class NLLLoss(Function):
+    """Negative log-likelihood of log-probabilities ``x`` (M, C) at class indices ``t`` (M,) (a tensor input,
+    so a recording sees new targets), with class ``weight`` w (C,) and ``ignore_index``:
+
+        l_i = -v_i x_i[t_i],  v_i = [t_i != ignore_index] w[t_i],
+
+    reduced as :class:`CrossEntropy`'s losses are."""
+
+    def forward(
+        self, x: np.ndarray, t: np.ndarray, weight: np.ndarray, ignore_index: int, reduction: str
+    ) -> np.ndarray:
+        keep, target = counted_targets(t, x.shape[1], ignore_index, "nll_loss")
+        v = np.where(keep, weight.astype(x.dtype, copy=False)[target], 0).astype(x.dtype)
+        losses = np.where(keep, -v * x[np.arange(len(target)), target], 0).astype(x.dtype)
+        self.save_for_backward(target, v)
+        self.shape = x.shape
+        loss, self.scale = reduced(losses, v, reduction)
+        return loss
+
+    def backward(self, grad: np.ndarray) -> Grads:
+        """dl_i/dx_ic = -v_i [c = t_i], times dL/dl_i (as in :meth:`CrossEntropy.backward`)."""
+        target, v = self.saved_tensors
+        dx = np.zeros(self.shape, dtype=v.dtype)
+        dx[np.arange(len(target)), target] = -v * (grad if self.scale is None else grad * self.scale)
+        return dx, None

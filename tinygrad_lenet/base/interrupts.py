@@ -10,16 +10,20 @@ An exception raised while Python runs a finalizer or a ``__del__`` (the garbage 
 between any two lines) cannot propagate: Python prints "Exception ignored" and goes on, and the
 interrupt would be lost, a training of 1000 epochs running to its end after Ctrl-C. So the handler
 also remembers the signal, and long loops call :func:`raise_pending_interrupt` once per step: it
-raises the interrupt again if it never reached them.
+raises the interrupt again if it never reached them. Python's "Exception ignored" report of such an
+interrupt, a traceback on the user's screen for nothing that went wrong, is left out (the
+``sys.unraisablehook`` of the block); every other ignored exception is reported as before.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 _pending: int | None = None
 """The signal received inside :func:`signals_as_interrupt`, until a loop re-raises it or the block ends."""
@@ -37,6 +41,18 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     global _pending
     _pending = signum
     raise _interruption(signum)
+
+
+def _quiet_about_interrupts(report: Callable[[Any], None]) -> Callable[[Any], None]:
+    """An unraisable hook that says nothing of the interrupt this module remembered and hands every other
+    ignored exception to ``report``."""
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _pending is not None:
+            return  # remembered: raise_pending_interrupt raises it at the loop's next step
+        report(unraisable)
+
+    return hook
 
 
 def raise_pending_interrupt() -> None:
@@ -63,9 +79,12 @@ def signals_as_interrupt() -> Iterator[None]:
         return
     _pending = None
     previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    report = sys.unraisablehook
+    sys.unraisablehook = _quiet_about_interrupts(report)
     try:
         yield
     finally:
+        sys.unraisablehook = report
         for s, handler in previous.items():
             signal.signal(s, handler)
         _pending = None

@@ -289,12 +289,24 @@ class _ValuesOutsideOps(nn.Module):
         return self.fc(x) + tl.Tensor(x._array[:, :2] * 2)  # read from x's array: invisible to the recorder
 
 
+class _CountsCalls(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+        self.register_buffer("calls", tl.zeros(1))
+
+    def forward(self, x: tl.Tensor) -> tl.Tensor:
+        self.calls._array = self.calls._array + 1  # a buffer changed outside the ops
+        return self.fc(x)
+
+
 @pytest.mark.parametrize(
     ("module", "cause"),
     [
         (_ItemInForward, "item()"),
         (_ValuesOutsideOps, "differed from eager mode"),
-        (lambda: nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4)), "buffers"),
+        (lambda: nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4)), "batch norm updated its running statistics"),
+        (_CountsCalls, "the module changed its buffers"),
     ],
 )
 def test_what_replay_cannot_represent_runs_eagerly_with_one_warning_naming_the_cause(

@@ -123,7 +123,7 @@ class Compiler:
         with Capture(tensors) as capture:
             result = self.fn(*args, **kwargs)
         tape = capture.finish(result)
-        for b, before in buffers:
+        for b, before in buffers if not tape.breaks else ():  # (batch norm already says why it broke)
             if b._array.shape != before.shape or not np.array_equal(b._array, before, equal_nan=True):
                 capture.graph_break(
                     "the module changed its buffers during the call (e.g. BatchNorm's running statistics "

@@ -123,13 +123,15 @@ class Compiler:
         with Capture(tensors) as capture:
             result = self.fn(*args, **kwargs)
         tape = capture.finish(result)
-        for b, before in buffers if not tape.breaks else ():  # (batch norm already says why it broke)
-            if b._array.shape != before.shape or not np.array_equal(b._array, before, equal_nan=True):
-                capture.graph_break(
-                    "the module changed its buffers during the call (e.g. BatchNorm's running statistics "
-                    "in training mode): a replay would not update them"
-                )
-                break
+        changed = any(
+            b._array.shape != before.shape or not np.array_equal(b._array, before, equal_nan=True)
+            for b, before in buffers
+        )
+        if changed and not tape.breaks:  # a break already named (batch norm's own) says why
+            capture.graph_break(
+                "the module changed its buffers during the call (e.g. BatchNorm's running statistics "
+                "in training mode): a replay would not update them"
+            )
         if tape.breaks:
             self.cache[key] = _EAGER
             self._fall_back("; ".join(tape.breaks))

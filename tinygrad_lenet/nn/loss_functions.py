@@ -9,12 +9,13 @@ weights of the targets counted, as PyTorch does.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from ..base.errors import DTypeError, ShapeError
 from ..ops.activation import Softplus
-from ..ops.loss import BinaryCrossEntropy, CrossEntropy, NLLLoss
+from ..ops.loss import BinaryCrossEntropy, CrossEntropy, NLLLoss, check_class_indices
 from ..tensor.tensor import Tensor
 
 
@@ -59,11 +60,8 @@ def _class_targets(
         raise DTypeError(f"{op}: target must hold integer class indices, got dtype {t.dtype}")
     if t.shape != shape:
         raise ShapeError(f"{op}: target must have shape {shape} (the input's without its class dim), got {t.shape}")
-    counted = t if ignore_index is None else t[t != ignore_index]
-    if check_range and counted.size and (counted.min() < 0 or counted.max() >= classes):
-        raise ValueError(
-            f"{op}: target values must be class indices in [0, {classes - 1}], found {counted.min()}..{counted.max()}"
-        )
+    if check_range:
+        check_class_indices(t if ignore_index is None else t[t != ignore_index], classes, op)
     return t.reshape(-1)
 
 
@@ -94,13 +92,22 @@ def nll_loss(
     ((N, C), (N, C, d1, ...) or unbatched (C,)); targets equal to ``ignore_index`` count for nothing;
     "mean" divides by the summed weights of the others."""
     rows, shape = _class_rows(input, "nll_loss")
-    classes = rows.shape[1]
-    _class_targets(target, shape, classes, "nll_loss", ignore_index, check_range=False)  # the op checks the range
-    _check_reduction(reduction)
+    w = _class_weights(weight, rows.shape[1], input.dtype, "nll_loss")
+    return _class_index_loss(
+        NLLLoss, "nll_loss", rows, shape, target, weight=w, ignore_index=ignore_index, reduction=reduction
+    )
+
+
+def _class_index_loss(
+    op: type[CrossEntropy] | type[NLLLoss], name: str, rows: Tensor, shape: tuple[int, ...], target: Any, **options: Any
+) -> Tensor:
+    """A fused class-index loss ``op`` of (M, C) ``rows`` with ``target`` of the loss ``shape``: its dtype, shape
+    and reduction checked here, its values inside the op (so a compiled replay checks them too)."""
+    _class_targets(target, shape, rows.shape[1], name, options["ignore_index"], check_range=False)
+    _check_reduction(options["reduction"])
     targets = (target if isinstance(target, Tensor) else Tensor(np.asarray(target))).reshape(-1)
-    w = _class_weights(weight, classes, input.dtype, "nll_loss")
-    losses = NLLLoss.apply(rows, targets, weight=w, ignore_index=ignore_index, reduction=reduction)
-    return losses.reshape(shape) if reduction == "none" else losses
+    losses = op.apply(rows, targets, **options)
+    return losses.reshape(shape) if options["reduction"] == "none" else losses
 
 
 def cross_entropy(
@@ -127,18 +134,8 @@ def cross_entropy(
             )
         soft = _class_rows(target, "cross_entropy")[0] * (1 - label_smoothing) + label_smoothing / classes
         return _reduce(-(rows.log_softmax(1) * soft * w).sum(1).reshape(shape), reduction)
-    _class_targets(target, shape, classes, "cross_entropy", ignore_index, check_range=False)  # the op checks it
-    _check_reduction(reduction)
-    targets = (target if isinstance(target, Tensor) else Tensor(np.asarray(target))).reshape(-1)
-    losses = CrossEntropy.apply(
-        rows,
-        targets,
-        weight=w._array,
-        ignore_index=ignore_index,
-        label_smoothing=label_smoothing,
-        reduction=reduction,
-    )
-    return losses.reshape(shape) if reduction == "none" else losses
+    options = {"ignore_index": ignore_index, "label_smoothing": label_smoothing, "reduction": reduction}
+    return _class_index_loss(CrossEntropy, "cross_entropy", rows, shape, target, weight=w._array, **options)
 
 
 def _check_same_shape(input: Tensor, target: Tensor, op: str) -> Tensor:

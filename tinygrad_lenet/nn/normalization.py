@@ -56,10 +56,14 @@ class _NormBase(Module):
             self.running_var._array = np.ones_like(self.running_var._array)
             self.num_batches_tracked._array = np.zeros_like(self.num_batches_tracked._array)
 
-    def _update_running_stats(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
-        """running = (1 - momentum) running + momentum batch; a cumulative average if momentum is None."""
+    def _count_batch(self) -> None:
+        """num_batches_tracked += 1, outside the ops (so a compiled call with it runs eagerly)."""
         note_graph_break(RUNNING_STATS_BREAK)
         self.num_batches_tracked._array = np.asarray(self.num_batches_tracked._array + 1)
+
+    def _update_running_stats(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
+        """running = (1 - momentum) running + momentum batch; a cumulative average if momentum is None."""
+        self._count_batch()
         m = 1.0 / float(self.num_batches_tracked._array) if self.momentum is None else self.momentum
         dt = self.running_mean.dtype
         self.running_mean._array = ((1 - m) * self.running_mean._array + m * mean).astype(dt)
@@ -101,8 +105,7 @@ class _BatchNorm(_NormBase):
                 )
             if count == 0:
                 if self.training and self.track_running_stats:
-                    note_graph_break(RUNNING_STATS_BREAK)
-                    self.num_batches_tracked._array = np.asarray(self.num_batches_tracked._array + 1)
+                    self._count_batch()
                 return x * 1.0
             axes = (0,) + tuple(range(2, x.ndim))
             mean = x.mean(axes, keepdim=True)

@@ -31,15 +31,19 @@ class BinaryCrossEntropy(Function):
         return dp, dt
 
 
-def counted_targets(t: np.ndarray, classes: int, ignore_index: int, op: str) -> tuple[np.ndarray, np.ndarray]:
-    """Which class-index targets count (``t != ignore_index``), and the targets with the others set to 0.
-    Checked here, inside the op, so that a compiled replay checks new targets too."""
-    keep = t != ignore_index
-    counted = t[keep]
+def check_class_indices(counted: np.ndarray, classes: int, op: str) -> None:
+    """Every target that counts must be a class index in [0, classes)."""
     if counted.size and (counted.min() < 0 or counted.max() >= classes):
         raise ValueError(
             f"{op}: target values must be class indices in [0, {classes - 1}], found {counted.min()}..{counted.max()}"
         )
+
+
+def counted_targets(t: np.ndarray, classes: int, ignore_index: int, op: str) -> tuple[np.ndarray, np.ndarray]:
+    """Which class-index targets count (``t != ignore_index``), and the targets with the others set to 0.
+    Checked here, inside the op, so that a compiled replay checks new targets too."""
+    keep = t != ignore_index
+    check_class_indices(t[keep], classes, op)
     return keep, np.where(keep, t, 0)
 
 
@@ -77,7 +81,7 @@ class CrossEntropy(Function):
         keep, target = counted_targets(t, z.shape[1], ignore_index, "cross_entropy")
         log_p = z - _logsumexp(z, 1)
         w = weight.astype(z.dtype, copy=False)
-        v = np.where(keep, w[target], 0).astype(z.dtype)
+        v = np.where(keep, w[target], 0)
         losses = -(1 - label_smoothing) * v * log_p[np.arange(len(target)), target]
         if label_smoothing:
             losses -= (label_smoothing / z.shape[1]) * keep * (log_p @ w)
@@ -112,8 +116,8 @@ class NLLLoss(Function):
         self, x: np.ndarray, t: np.ndarray, weight: np.ndarray, ignore_index: int, reduction: str
     ) -> np.ndarray:
         keep, target = counted_targets(t, x.shape[1], ignore_index, "nll_loss")
-        v = np.where(keep, weight.astype(x.dtype, copy=False)[target], 0).astype(x.dtype)
-        losses = np.where(keep, -v * x[np.arange(len(target)), target], 0).astype(x.dtype)
+        v = np.where(keep, weight.astype(x.dtype, copy=False)[target], 0)
+        losses = np.where(keep, -v * x[np.arange(len(target)), target], 0)  # (0, not -0 * -inf, where ignored)
         self.save_for_backward(target, v)
         self.shape = x.shape
         loss, self.scale = reduced(losses, v, reduction)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -136,3 +139,21 @@ def test_random_affine_argument_errors() -> None:
     with pytest.raises(TypeError, match="apply ToFloat first"):
         RandomAffine(degrees=5)(np.zeros((1, 28, 28), np.uint8))
     assert "degrees=5" in repr(RandomAffine(degrees=5))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RandomAffine(degrees=10, translate=(0.1, 0.1), scale=(0.9, 1.1), seed=5),
+        lambda: ElasticTransform(seed=5),
+    ],
+)
+def test_rows_of_a_batch_are_distorted_as_the_whole_batch_distorts_them(make: Callable[[], Any]) -> None:
+    x = np.random.default_rng(1).random((6, 1, 28, 28)).astype(np.float32)
+    whole, parted, again = make(), make(), make()
+    expected = [whole(x), whole(x)]  # two batches: the generator moves on by a whole batch each time
+    for batch in expected:
+        top, bottom = parted.rows_of(x[:2], 6, slice(0, 2)), again.rows_of(x[2:], 6, slice(2, 6))
+        np.testing.assert_array_equal(np.concatenate([top, bottom]), batch)
+    with pytest.raises(ValueError, match=r"rows slice\(0, 3, None\) of 6 images are 3, but x holds 2"):
+        make().rows_of(x[:2], 6, slice(0, 3))

@@ -179,12 +179,20 @@ class RandomAffine:
         return np.linalg.inv(forward), shift
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.rows_of(x, len(x.reshape(-1, *x.shape[-2:])), slice(None))
+
+    def rows_of(self, x: np.ndarray, n: int, rows: slice) -> np.ndarray:
+        """``x`` distorted as rows ``rows`` of a batch of ``n`` images would be by a call on the whole
+        batch: the draws of all ``n`` are made (the generator moves on as for the whole batch) and only
+        ``x``'s are applied. A rank of data-parallel training distorts its share of a batch this way."""
         if x.dtype.kind != "f":
             raise TypeError(f"RandomAffine works on float images (apply ToFloat first), got {x.dtype}")
         *lead, h, w = x.shape
         images = x.reshape(-1, h, w)
-        n = len(images)
         inverse, shift = self._matrices(n, h, w)
+        inverse, shift = inverse[rows], shift[rows]
+        if len(inverse) != len(images):
+            raise ValueError(f"RandomAffine: rows {rows} of {n} images are {len(inverse)}, but x holds {len(images)}")
         cx, cy = (w - 1) / 2, (h - 1) / 2
         # source = inverse (output - centre - shift) + centre = inverse output + offset, per image;
         # positions in float32 (exact to 1e-5 pixel on MNIST-sized images), one (n, P) array at a time
@@ -237,12 +245,19 @@ class ElasticTransform:
         self._rng = np.random.default_rng(seed) if seed is not None else None
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.rows_of(x, len(x.reshape(-1, *x.shape[-2:])), slice(None))
+
+    def rows_of(self, x: np.ndarray, n: int, rows: slice) -> np.ndarray:
+        """``x`` distorted as rows ``rows`` of a batch of ``n`` images would be by a call on the whole
+        batch (the noise of all ``n`` is drawn; only ``x``'s is smoothed and applied)."""
         if x.dtype.kind != "f":
             raise TypeError(f"ElasticTransform works on float images (apply ToFloat first), got {x.dtype}")
         *lead, h, w = x.shape
         images = x.reshape(-1, h, w)
         rng = self._rng or generator()
-        noise = rng.uniform(-1, 1, (len(images), 2, h, w)).astype(np.float32)
+        noise = rng.uniform(-1, 1, (n, 2, h, w)).astype(np.float32)[rows]
+        if len(noise) != len(images):
+            raise ValueError(f"ElasticTransform: rows {rows} of {n} images are {len(noise)}, but x holds {len(images)}")
         shift = (gaussian_blur(noise, self.sigma) * self.alpha).reshape(len(images), 2, h * w)
         ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
         sx = np.clip(xs.reshape(1, -1) + shift[:, 0], -1, w)

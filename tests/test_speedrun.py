@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -72,6 +73,18 @@ def test_batches_repeat_with_their_seed_drop_the_last_partial_batch_and_distort(
     assert not np.allclose(distorted[0], plain[0][0])
     with pytest.raises(ValueError, match="batch size 400 is larger than the 300"):
         Batches(split, 400, seed=0, augmentation=None)
+
+
+@pytest.mark.parametrize("augmentation, elastic", [(None, None), (GENTLE, None), (GENTLE, (34.0, 4.0))])
+def test_a_part_of_every_batch_is_those_rows_of_the_whole_batch(augmentation: dict | None, elastic: Any) -> None:
+    split = small_split(train=300)
+    whole = list(Batches(split, 64, 3, augmentation, elastic).epoch())
+    halves = [list(Batches(split, 64, 3, augmentation, elastic, part).epoch()) for part in ((0, 24), (24, 64))]
+    assert len(whole) == len(halves[0]) == len(halves[1]) == 4
+    for (x, y), (x0, y0), (x1, y1) in zip(whole, *halves, strict=True):
+        assert len(y0) == 24 and len(y1) == 40
+        np.testing.assert_array_equal(np.concatenate([x0, x1]), x)
+        np.testing.assert_array_equal(np.concatenate([y0, y1]), y)
 
 
 def test_undistorted_inputs_by_table_are_the_input_transforms_numbers() -> None:

@@ -353,7 +353,7 @@ def speedrun(args: argparse.Namespace) -> None:
     from ..speedrun import RECIPES, recipe_for, speedrun
 
     recipe = (RECIPES[args.recipe] if args.recipe else recipe_for(args.target)).with_epochs(args.epochs)
-    if args.threads is not None:
+    if args.threads is not None and args.procs == 1:
         set_num_threads(args.threads)
     report = speedrun(
         recipe,
@@ -367,6 +367,8 @@ def speedrun(args: argparse.Namespace) -> None:
         not args.no_progress,
         args.save,
         log=_flushed,
+        procs=args.procs,
+        threads=args.threads,
     )
     if args.json == "-":
         print(json.dumps(report, indent=1))

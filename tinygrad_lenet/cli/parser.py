@@ -350,7 +350,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     speedrun.add_argument("--no-torch", action="store_true", help="ours only, even where PyTorch is installed")
     speedrun.add_argument("--no-compile", action="store_true", help="train ours eagerly (default: tl.compile)")
-    speedrun.add_argument("--threads", type=thread_count, help="our BLAS threads (default: numpy's, one per core)")
+    speedrun.add_argument(
+        "--threads",
+        type=thread_count,
+        help="our BLAS threads (default: numpy's, one per core; with --procs, 1 per rank)",
+    )
+    speedrun.add_argument(
+        "--procs",
+        type=positive_int,
+        default=1,
+        help="run ours as N data-parallel processes (MPI, as train --procs N; each takes batch/N rows of every batch; "
+        "needs mpi4py); PyTorch still runs in this process",
+    )
     speedrun.add_argument("--save", metavar="FOLDER", help="write our trained weights of each seed there (lenet5)")
     speedrun.add_argument("--no-progress", action="store_true", help="no progress bars")
     speedrun.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-': stdout)")

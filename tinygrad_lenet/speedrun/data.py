@@ -90,7 +90,11 @@ class Batches:
     ``batch_size`` (an epoch's incomplete last batch dropped), each distorted by RandomAffine with
     ``augmentation``'s ranges and ElasticTransform with ``elastic``'s (alpha, sigma) (each with its
     own generator, seeded) and normalized to (B, 1, 32, 32) float32 (without distortions, by
-    :class:`Normalized`'s table)."""
+    :class:`Normalized`'s table).
+
+    ``part`` (start, stop): only rows ``start:stop`` of every batch are made, the same numbers as
+    those rows of the whole batch (the draws of every image are still made, so the generators stay
+    in step): a rank of a data-parallel run makes its share only."""
 
     def __init__(
         self,
@@ -99,26 +103,37 @@ class Batches:
         seed: int,
         augmentation: dict | None,
         elastic: tuple[float, float] | None = None,
+        part: tuple[int, int] | None = None,
     ) -> None:
         if batch_size > len(split.train_labels):
             raise ValueError(f"batch size {batch_size} is larger than the {len(split.train_labels)} training digits")
         self.split, self.batch_size = split, batch_size
+        self.rows = slice(*part) if part is not None else slice(None)
         self.order = np.random.default_rng(seed)
-        steps: list[Callable[[np.ndarray], np.ndarray]] = [ToFloat()]
+        self.distortions: list[RandomAffine | ElasticTransform] = []
         if augmentation is not None:
-            steps.append(RandomAffine(**augmentation, seed=seed + 1))
+            self.distortions.append(RandomAffine(**augmentation, seed=seed + 1))
         if elastic is not None:
-            steps.append(ElasticTransform(*elastic, seed=seed + 2))
-        distorted = len(steps) > 1
-        self.transform = Compose([*steps, Pad(2), Normalize(MNIST_MEAN, MNIST_STD)]) if distorted else NORMALIZED
+            self.distortions.append(ElasticTransform(*elastic, seed=seed + 2))
+        self.finish = Compose([Pad(2), Normalize(MNIST_MEAN, MNIST_STD)])
 
     def __len__(self) -> int:
         return len(self.split.train_labels) // self.batch_size
 
     def epoch(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """One epoch's (inputs, labels) batches."""
+        """One epoch's (inputs, labels) batches (this part of each)."""
         permutation = self.order.permutation(len(self.split.train_labels))
         images, labels = self.split.train_images, self.split.train_labels
+        n = self.batch_size
         for b in range(len(self)):
-            rows = np.sort(permutation[b * self.batch_size : (b + 1) * self.batch_size])
-            yield self.transform(images[rows][:, None]), labels[rows]
+            rows = np.sort(permutation[b * n : (b + 1) * n])[self.rows]
+            yield self.inputs(images[rows][:, None], n), labels[rows]
+
+    def inputs(self, digits: np.ndarray, n: int) -> np.ndarray:
+        """This part of a batch of ``n`` (uint8 (rows, 1, 28, 28)) as distorted, normalized inputs."""
+        if not self.distortions:
+            return NORMALIZED(digits)
+        x = ToFloat()(digits)
+        for distortion in self.distortions:
+            x = distortion.rows_of(x, n, self.rows)
+        return self.finish(x)

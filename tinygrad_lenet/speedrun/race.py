@@ -13,7 +13,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from ..base.interrupts import raise_pending_interrupt
 from ..bench.workloads import lenet5
 from .data import Batches, Split, load_split
 from .recipes import Recipe
+
+if TYPE_CHECKING:
+    from ..train.data_parallel import DataParallel
 
 
 @dataclass
@@ -38,13 +41,16 @@ class Outcome:
     reached: bool
     evaluations: list[tuple[float, float, float]] = field(default_factory=list)
     state: dict[str, np.ndarray] | None = None  # the weights evaluated, as numpy arrays
+    launched: float | None = None  # data-parallel ranks: wall seconds from starting them to their exit
 
     def summary(self, target: float | None) -> str:
-        """``14.2 s (2.4 epochs)``, or what was reached instead."""
+        """``14.2 s (2.4 epochs)``, or what was reached instead; a data-parallel run adds its time from
+        starting the ranks."""
+        launch = "" if self.launched is None else f"; {self.launched:.1f} s from starting the ranks"
         if target is None or self.reached:
-            return f"{self.seconds:.1f} s ({self.epochs:.2f} epochs, {self.accuracy:.2%})"
+            return f"{self.seconds:.1f} s ({self.epochs:.2f} epochs, {self.accuracy:.2%}{launch})"
         best = max(a for _, a, _ in self.evaluations) if self.evaluations else self.accuracy
-        return f"not reached in {self.seconds:.1f} s ({self.epochs:.2f} epochs; best {best:.2%})"
+        return f"not reached in {self.seconds:.1f} s ({self.epochs:.2f} epochs; best {best:.2%}{launch})"
 
 
 def warmed_ema(T: Any, decay: float) -> Callable[[list[Any], list[Any], Any], None]:
@@ -65,14 +71,24 @@ def warmed_ema(T: Any, decay: float) -> Callable[[list[Any], list[Any], Any], No
     return update
 
 
-def accuracy(T: Any, forward: Callable[[Any], Any], split: Split, chunk: int = 1000) -> float:
-    """The share of the evaluation set ``forward`` classifies right (eval mode, no graph)."""
+def accuracy(
+    T: Any, forward: Callable[[Any], Any], split: Split, chunk: int = 1000, world: DataParallel | None = None
+) -> float:
+    """The share of the evaluation set ``forward`` classifies right (eval mode, no graph). With
+    ``world`` each rank classifies its share of every chunk and the counts are summed."""
     correct = 0
+    total = len(split.eval_labels)
     with T.no_grad():
-        for start in range(0, len(split.eval_labels), chunk):
-            logits = forward(T.from_numpy(split.eval_inputs(start, start + chunk))).numpy()
-            correct += int((logits.argmax(1) == split.eval_labels[start : start + chunk]).sum())
-    return correct / len(split.eval_labels)
+        for start in range(0, total, chunk):
+            stop = min(start + chunk, total)
+            if world is not None:
+                first, last = world.bounds(stop - start)
+                start, stop = start + first, start + last
+            logits = forward(T.from_numpy(split.eval_inputs(start, stop))).numpy()
+            correct += int((logits.argmax(1) == split.eval_labels[start:stop]).sum())
+    if world is not None:
+        correct = int(world.sum(correct)[0])
+    return correct / total
 
 
 def train(
@@ -84,22 +100,29 @@ def train(
     initial: dict[str, np.ndarray] | None = None,
     compiled: bool = True,
     progress: bool = True,
+    world: DataParallel | None = None,
 ) -> Outcome:
     """Train ``recipe`` under ``T`` with ``seed`` until an evaluation reaches ``target`` (None: to
     the end of the schedule, evaluating at the end only). ``load`` reads the data; its time counts.
     ``initial``: starting weights (numpy, by state-dict key); without them ``T.manual_seed(seed)``
     draws them. ``compiled``: run ours through ``T.compile``, the model with its loss and the averaged
-    model (PyTorch runs eagerly: its compiler needs a C++ toolchain)."""
+    model (PyTorch runs eagerly: its compiler needs a C++ toolchain). ``world``: this process is one
+    rank of a data-parallel run of ours (``speedrun --procs``, :mod:`.ranks`): it makes and trains its
+    share of every batch in ``DistributedDataParallel`` (the compiled model inside it, the loss
+    eager) and evaluates its share of the evaluation set; the clock starts when every rank is ready."""
     from tqdm import tqdm
 
     name = T.__name__
+    if world is not None:
+        world.barrier()
     start = time.perf_counter()
     split = load()
     T.manual_seed(seed)
     model = lenet5(T)
     if initial is not None:
         model.load_state_dict({k: T.from_numpy(v.copy()) for k, v in initial.items()})
-    batches = Batches(split, recipe.batch_size, seed, recipe.augmentation, recipe.elastic)
+    part = world.bounds(recipe.batch_size) if world is not None else None
+    batches = Batches(split, recipe.batch_size, seed, recipe.augmentation, recipe.elastic, part)
     optimizer = getattr(T.optim, recipe.optimizer)(model.parameters(), lr=recipe.max_lr, **recipe.options)
     total = recipe.epochs * len(batches)
     schedule = T.optim.lr_scheduler.OneCycleLR(
@@ -117,17 +140,26 @@ def train(
     )
     evaluated = average.module if average is not None else model
 
-    def objective(x: Any, y: Any) -> Any:
-        return T.nn.functional.cross_entropy(model(x), y, label_smoothing=recipe.label_smoothing)
-
     use_compile = compiled and name == "tinygrad_lenet"
-    loss_of = T.compile(objective) if use_compile else objective
+    forward = model if world is None else world.wrap(T.compile(model) if use_compile else model)
+
+    def objective(x: Any, y: Any) -> Any:
+        return T.nn.functional.cross_entropy(forward(x), y, label_smoothing=recipe.label_smoothing)
+
+    # a compiled objective would replay DistributedDataParallel's forward without its averaging hook
+    loss_of = T.compile(objective) if use_compile and world is None else objective
     evaluate = T.compile(evaluated) if use_compile else evaluated
     every = max(1, round(recipe.eval_every * len(batches)))
     first = math.ceil(recipe.eval_from * len(batches))
     outcome = Outcome(name, seed, 0.0, 0.0, 0.0, False)
     step = 0
-    bar = tqdm(total=total, desc=f"{name} seed {seed}", unit="step", leave=False, disable=None if progress else True)
+    bar = tqdm(
+        total=total,
+        desc=f"{name} seed {seed}",
+        unit="step",
+        leave=False,
+        disable=None if progress and (world is None or world.writes) else True,
+    )
     with bar:
         for _ in range(recipe.epochs):
             model.train()
@@ -147,7 +179,7 @@ def train(
                 due = target is not None and step >= first and (step - first) % every == 0
                 if due or step == total:
                     evaluated.eval()
-                    value = accuracy(T, evaluate, split)
+                    value = accuracy(T, evaluate, split, world=world)
                     evaluated.train()
                     outcome.evaluations.append((step / len(batches), value, time.perf_counter() - start))
                     bar.set_postfix(acc=f"{value:.2%}", refresh=False)

@@ -18,6 +18,7 @@ from typing import Any
 from ..bench.runner import SETTLE_SECONDS, frameworks
 from ..data import MNIST_MEAN, MNIST_STD
 from ..serialization.checkpoint import save
+from .parallel import check_procs, launch
 from .race import Outcome, initial_weights, loader, train
 from .recipes import Recipe
 
@@ -37,7 +38,7 @@ def _median(outcomes: list[Outcome], key: str) -> float:
     return statistics.median(getattr(o, key) for o in outcomes)
 
 
-def _save(outcome: Outcome, recipe: Recipe, folder: Path, evaluation: str) -> Path:
+def save_weights(outcome: Outcome, recipe: Recipe, folder: Path, evaluation: str) -> Path:
     """Our evaluated weights as a checkpoint ``tinygrad-lenet eval`` and ``predict`` read (model lenet5)."""
     assert outcome.state is not None
     model = {
@@ -73,10 +74,15 @@ def speedrun(
     progress: bool = True,
     save_to: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] = print,
+    procs: int = 1,
+    threads: int | None = None,
 ) -> dict[str, Any]:
     """Train ``recipe`` with each seed to ``target`` (None: the whole schedule, judged by its final
     accuracy), ours and, when installed and ``with_torch``, PyTorch's; log a line per run and the
-    medians; return every figure (JSON-safe)."""
+    medians; return every figure (JSON-safe). ``procs`` > 1: ours runs as that many data-parallel
+    ranks of ``threads`` BLAS threads each (default 1; :mod:`.ranks`), PyTorch in this process as
+    always."""
+    check_procs(procs, recipe)
     found = frameworks(with_torch)
     ours = found["tinygrad_lenet"]
     load = loader(data, data_dir, validation, log)
@@ -86,16 +92,24 @@ def speedrun(
     log(f"goal: {goal}; seeds {' '.join(map(str, seeds))}; load average {load_average()}")
     runs: dict[str, list[Outcome]] = {name: [] for name in found}
     saved: list[str] = []
+    label = "ours" if procs == 1 else f"ours ({procs} processes)"
     for seed in seeds:
         initial = initial_weights(ours, seed)
         line = []
         for name, T in found.items():
             time.sleep(SETTLE_SECONDS)  # untimed: the threads of the run before go idle (bench.runner)
-            outcome = train(T, recipe, seed, target, load, initial, compiled, progress)
+            if T is ours and procs > 1:
+                folder = None if save_to is None else str(save_to)
+                outcome, path = launch(
+                    procs, recipe, seed, target, data, data_dir, validation, compiled, threads, folder
+                )
+                saved.extend([path] if path is not None else [])
+            else:
+                outcome = train(T, recipe, seed, target, load, initial, compiled, progress)
+                if T is ours and save_to is not None:
+                    saved.append(str(save_weights(outcome, recipe, Path(save_to), evaluation)))
             runs[name].append(outcome)
-            line.append(f"{'ours' if T is ours else 'PyTorch'} {outcome.summary(target)}")
-            if T is ours and save_to is not None:
-                saved.append(str(_save(outcome, recipe, Path(save_to), evaluation)))
+            line.append(f"{label if T is ours else 'PyTorch'} {outcome.summary(target)}")
         if "torch" in found and runs["torch"][-1].reached and runs["tinygrad_lenet"][-1].reached:
             line.append(f"{runs['torch'][-1].seconds / runs['tinygrad_lenet'][-1].seconds:.2f}x")
         log(f"seed {seed}: " + ", ".join(line))
@@ -104,24 +118,26 @@ def speedrun(
         "target": target,
         "evaluation": evaluation,
         "seeds": list(seeds),
+        "procs": procs,
         "runs": {name: [{k: v for k, v in asdict(o).items() if k != "state"} for o in runs[name]] for name in runs},
         "load_average_after": load_average(),
         "saved": saved,
     }
-    log(final_line(runs, target, evaluation))
+    log(final_line(runs, target, evaluation, label))
     return report
 
 
-def final_line(runs: dict[str, list[Outcome]], target: float | None, evaluation: str) -> str:
+def final_line(runs: dict[str, list[Outcome]], target: float | None, evaluation: str, label: str = "ours") -> str:
     """``target 99.00%: ours 14.2 s (2.4 epochs), PyTorch 16.8 s (2.4 epochs): 1.18x`` (medians over
-    the seeds), or, for whole-schedule runs, the mean and range of the final accuracy."""
+    the seeds), or, for whole-schedule runs, the mean and range of the final accuracy; ``label`` names
+    our runs ("ours (2 processes)")."""
     ours = runs["tinygrad_lenet"]
     theirs = runs.get("torch")
     if target is None:
         accuracies = [o.accuracy for o in ours]
         text = (
             f"final {evaluation} accuracy: mean {statistics.mean(accuracies):.2%} (range {min(accuracies):.2%}-"
-            f"{max(accuracies):.2%}, {len(ours)} seeds); ours {_median(ours, 'seconds'):.1f} s per run"
+            f"{max(accuracies):.2%}, {len(ours)} seeds); {label} {_median(ours, 'seconds'):.1f} s per run"
         )
         if theirs:
             seconds = _median(theirs, "seconds")
@@ -130,8 +146,8 @@ def final_line(runs: dict[str, list[Outcome]], target: float | None, evaluation:
     missed = [str(o.seed) for o in ours if not o.reached]
     head = f"target {target:.2%}" + (f" ({evaluation} set)" if evaluation != "test" else "")
     if missed:
-        return f"{head}: NOT reached by ours with seed(s) {' '.join(missed)}"
-    text = f"{head}: ours {_median(ours, 'seconds'):.1f} s ({_median(ours, 'epochs'):.1f} epochs)"
+        return f"{head}: NOT reached by {label} with seed(s) {' '.join(missed)}"
+    text = f"{head}: {label} {_median(ours, 'seconds'):.1f} s ({_median(ours, 'epochs'):.1f} epochs)"
     if theirs:
         if not all(o.reached for o in theirs):
             return text + ", PyTorch did not reach it with every seed"

@@ -146,7 +146,7 @@ def train(
     def objective(x: Any, y: Any) -> Any:
         return T.nn.functional.cross_entropy(forward(x), y, label_smoothing=recipe.label_smoothing)
 
-    # a compiled objective would replay DistributedDataParallel's forward without its averaging hook
+    # DistributedDataParallel's gradient hook is a graph break: compiled around it, the objective would run eagerly
     loss_of = T.compile(objective) if use_compile and world is None else objective
     evaluate = T.compile(evaluated) if use_compile else evaluated
     every = max(1, round(recipe.eval_every * len(batches)))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -100,3 +102,58 @@ def test_the_ranks_evaluations_count_every_digit_once() -> None:
         shares = [accuracy(tl, model, split, chunk=300, world=OneRank(r, size)) for r in range(size)]
         assert sum(shares) == pytest.approx(whole, abs=1e-12)
     assert 0.02 < whole < 0.5  # an untrained model: some right, most wrong, so a lost or doubled row shows
+
+
+def test_an_error_in_the_ranks_is_one_line_and_the_command_fails(tmp_path: Path) -> None:
+    for name in (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ):
+        (tmp_path / name).write_bytes(b"\x00\x00\x08\x03 not an IDX file")  # found, so nothing is downloaded
+    done = speedrun("--procs", "2", "--data", "full", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("tinygrad-lenet speedrun: error: ")]
+    assert f"--data-dir {tmp_path} does not hold a usable MNIST" in errors[0]
+    assert errors[-1].endswith("--procs 2: the ranks of seed 3 stopped (exit 1), as said above")
+    assert "Traceback" not in done.stderr
+
+
+def test_sigterm_stops_the_command_and_its_ranks(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    line = [sys.executable, "-m", "tinygrad_lenet", "speedrun", "--data", "sample", "--recipe", "ceiling"]
+    command = subprocess.Popen(  # 500 epochs: minutes of training, were the ranks not stopped
+        [*line, "--epochs", "500", "--seeds", "4242", "--procs", "2", "--no-torch", "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "TINYGRAD_LENET_MPI_WAIT": "sleep"},
+    )
+    assert command.stdout is not None
+    assert command.stdout.readline().startswith("recipe ceiling")
+    assert command.stdout.readline().startswith("goal:")  # the ranks are being started
+    time.sleep(3.0)
+    command.send_signal(signal.SIGTERM)
+    assert command.wait(timeout=60) == 143
+    deadline = time.monotonic() + 10  # (the launcher may take a moment to reap them)
+    while ranks_of_seed(4242) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ranks_of_seed(4242) == []  # none left running on its own
+    out, err = command.communicate(timeout=60)
+    assert "tinygrad-lenet speedrun: terminated (SIGTERM)" in err and "Traceback" not in err
+    assert "(SIGTERM) sent to the launcher: every rank stopped" in err  # passed on, not left to a broken pipe
+
+
+def ranks_of_seed(seed: int) -> list[int]:
+    """The processes whose command line holds a speedrun rank's job for ``seed``."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            words = (folder / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"tinygrad_lenet.speedrun.ranks" in words and any(f'"seed": {seed},'.encode() in w for w in words):
+            found.append(int(folder.name))
+    return found

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -24,8 +25,14 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from ..base.errors import TinygradLenetError
 from .race import Outcome
 from .recipes import Recipe
+
+
+class RanksFailed(TinygradLenetError, RuntimeError):
+    """The ranks of a run stopped without an outcome (each says why on its own)."""
+
 
 MARK = "OUTCOME "
 """How rank 0's line with the outcome begins."""
@@ -81,14 +88,21 @@ def launch(
     found: dict[str, Any] | None = None
     assert process.stdout is not None
     with process:
-        for text in process.stdout:
-            if text.startswith(MARK):
-                found = json.loads(text[len(MARK) :])
-            else:
-                log(text.rstrip("\n"))
+        try:
+            for text in process.stdout:
+                if text.startswith(MARK):
+                    found = json.loads(text[len(MARK) :])
+                else:
+                    log(text.rstrip("\n"))
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM here: the ranks stop too (through the launcher)
+            process.send_signal(signal.SIGTERM)
+            process.wait()
+            raise
     launched = time.perf_counter() - start
     if process.returncode != 0 or found is None:
-        raise RuntimeError(f"speedrun --procs {procs}: the ranks of seed {seed} failed (exit {process.returncode})")
+        raise RanksFailed(
+            f"--procs {procs}: the ranks of seed {seed} stopped (exit {process.returncode}), as said above"
+        )
     saved = found.pop("saved")
     evaluations = [(float(e), float(a), float(t)) for e, a, t in found.pop("evaluations")]
     return Outcome(**found, evaluations=evaluations, launched=launched), saved

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 
 import tinygrad_lenet as tl
 
+from ..base.errors import TinygradLenetError
+from ..cli.commands import one_line
 from ..cli.signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
 from ..train.data_parallel import data_parallel, leave
 from .parallel import MARK
@@ -41,6 +44,13 @@ def main(argv: list[str]) -> None:
                 print(MARK + json.dumps({**kept, "saved": saved}), flush=True)
     except KeyboardInterrupt as stop:
         leave(EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED, together=True)
+    except (TinygradLenetError, ValueError, OSError) as e:  # one line (rank 0's, if every rank meets it)
+        rank = os.environ.get("RANK", "?")
+        if rank != "0":
+            time.sleep(1.0)
+        where = "" if rank == "0" else f"rank {rank} of {procs}: "
+        print(f"tinygrad-lenet speedrun: error: {where}{one_line(e)}", file=sys.stderr, flush=True)
+        leave(1, together=False)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from tinygrad_lenet.cli import main
 from tinygrad_lenet.data import input_transform
 from tinygrad_lenet.speedrun import RECIPES, recipe_for, train, warmed_ema
 from tinygrad_lenet.speedrun.data import NORMALIZED, Batches, Split, load_split
+from tinygrad_lenet.speedrun.parallel import check_procs
 from tinygrad_lenet.speedrun.race import Outcome, initial_weights
 from tinygrad_lenet.speedrun.recipes import GENTLE
 from tinygrad_lenet.speedrun.runner import final_line
@@ -187,3 +188,19 @@ def test_a_target_that_is_not_a_fraction_is_a_usage_error(bad: str, capsys: pyte
         main(["speedrun", "--target", bad])
     assert stop.value.code == 2
     assert "expected an accuracy as a fraction between 0 and 1" in capsys.readouterr().err
+
+
+def test_the_number_of_processes_is_checked_before_anything_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tinygrad_lenet.distributed
+
+    fast = RECIPES["fast"]
+    check_procs(1, fast)  # one process needs nothing more
+    with pytest.raises(ValueError, match="--procs must be at least 1, got 0"):
+        check_procs(0, fast)
+    monkeypatch.setattr(tinygrad_lenet.distributed, "is_available", lambda: True)
+    with pytest.raises(ValueError, match="batches of 128 cannot be shared equally by 3 ranks"):
+        check_procs(3, fast)
+    check_procs(4, fast)
+    monkeypatch.setattr(tinygrad_lenet.distributed, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="--procs 2 needs mpi4py and an MPI: pip install mpi4py mpich"):
+        check_procs(2, fast)

@@ -39,9 +39,13 @@ MARK = "OUTCOME "
 
 
 def check_procs(procs: int, recipe: Recipe) -> None:
-    """``procs`` ranks can share every batch of ``recipe`` equally, or the reason they cannot."""
+    """``procs`` ranks can run and share every batch of ``recipe`` equally, or the reason they cannot."""
+    from ..distributed import is_available
+
     if procs < 1:
         raise ValueError(f"--procs must be at least 1, got {procs}")
+    if procs > 1 and not is_available():
+        raise ValueError(f"--procs {procs} needs mpi4py and an MPI: pip install mpi4py mpich")
     if recipe.batch_size % procs:
         raise ValueError(
             f"--procs {procs}: recipe {recipe.name}'s batches of {recipe.batch_size} cannot be shared equally by "
@@ -65,10 +69,7 @@ def launch(
     """Our run of ``seed`` as ``procs`` ranks (``threads`` BLAS threads each, default 1): its outcome as
     rank 0 measured it, with ``launched``, the parent's wall time from starting the ranks to their exit,
     and the checkpoint rank 0 wrote into ``save_to`` (None: not asked)."""
-    from ..distributed import is_available
-
-    if not is_available():
-        raise ValueError(f"--procs {procs} needs mpi4py and an MPI: pip install mpi4py mpich")
+    check_procs(procs, recipe)
     job = {
         "recipe": asdict(recipe),
         "seed": seed,

@@ -72,3 +72,8 @@ class TrainingDiverged(TinygradLenetError, RuntimeError):
 
 class GraphvizNotFound(TinygradLenetError, RuntimeError):
     """Graphviz's ``dot`` program is not installed; the message says how to install it."""
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (its type's name when it has none), as the command prints it."""
+    return " ".join(line.strip() for line in str(error).splitlines()) or type(error).__name__

@@ -25,6 +25,11 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+EXIT_INTERRUPTED = 130
+"""The exit status after Ctrl-C: 128 + SIGINT."""
+EXIT_TERMINATED = 143
+"""The exit status after SIGTERM: 128 + SIGTERM."""
+
 _pending: int | None = None
 """The signal received inside :func:`signals_as_interrupt`, until a loop re-raises it or the block ends."""
 

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from ..base.allocator import tune_allocator
-from ..base.errors import TinygradLenetError
-from .commands import COMMANDS, one_line
+from ..base.errors import TinygradLenetError, one_line
+from .commands import COMMANDS
 from .parser import build_parser
 from .signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, signals_as_interrupt
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from ..train import (
     train_run,
     training_step_graph,
 )
-from ..train.data_parallel import leave
+from ..train.data_parallel import failing_as_a_rank
 from ..train.inference import restore_run
 from ..train.report import draw, run_artefacts
 from ..train.resume import merge_config
@@ -65,11 +64,6 @@ def _model_options(args: argparse.Namespace, model: str) -> dict[str, Any]:
     if unused:
         raise ValueError(f"--{', --'.join(unused)} do not apply to --model {model}")
     return dict(own[name].to_keyword(value) for name, value in given.items())
-
-
-def one_line(error: BaseException) -> str:
-    """An error's message on one line (its type's name when it has none)."""
-    return " ".join(line.strip() for line in str(error).splitlines()) or type(error).__name__
 
 
 def train(args: argparse.Namespace) -> int:
@@ -177,23 +171,12 @@ def _without_procs(argv: list[str]) -> list[str]:
 
 
 def _as_rank(config: RunConfig, given: set[str]) -> int:
-    """One rank of ``train --procs N``. Interrupted, every rank leaves together (rank 0 first removes its
-    temporary files and lock) and the parent says how to continue; an error is one line, after which
-    MPI stops every rank (an error every rank meets, such as a bad option, is reported by rank 0: the
-    others wait a moment before saying theirs)."""
-    rank, size = os.environ.get("RANK", "?"), os.environ.get("WORLD_SIZE")
-    if size != str(config.procs):
+    """One rank of ``train --procs N`` (:func:`failing_as_a_rank`: interrupted, the parent then says how to
+    continue)."""
+    if os.environ.get("WORLD_SIZE") != str(config.procs):
         raise ValueError("--rank-of is for the ranks that train --procs N starts; use --procs N")
-    try:
+    with failing_as_a_rank("train"):
         _train(config, given, rank=True)
-    except KeyboardInterrupt as stop:
-        leave(EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED, together=True)
-    except (TinygradLenetError, ValueError, OSError) as e:
-        if rank != "0":
-            time.sleep(1.0)
-        where = "" if rank == "0" else f"rank {rank} of {size}: "
-        print(f"tinygrad-lenet train: error: {where}{one_line(e)}", file=sys.stderr)
-        leave(1, together=False)
     return 0
 
 

@@ -8,11 +8,6 @@ process killed by that signal does, so that a scheduler sees what happened.
 
 from __future__ import annotations
 
-from ..base.interrupts import Terminated, signals_as_interrupt
+from ..base.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, signals_as_interrupt
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "Terminated", "signals_as_interrupt"]
-
-EXIT_INTERRUPTED = 130
-"""The exit status after Ctrl-C: 128 + SIGINT."""
-EXIT_TERMINATED = 143
-"""The exit status after SIGTERM: 128 + SIGTERM."""

@@ -6,16 +6,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from dataclasses import asdict
 from pathlib import Path
 
 import tinygrad_lenet as tl
 
-from ..base.errors import TinygradLenetError
-from ..cli.commands import one_line
-from ..cli.signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
-from ..train.data_parallel import data_parallel, leave
+from ..train.data_parallel import data_parallel, failing_as_a_rank
 from .parallel import MARK
 from .race import loader, train
 from .recipes import Recipe
@@ -28,29 +24,19 @@ def main(argv: list[str]) -> None:
     recipe = Recipe(**job["recipe"])
     tl.tune_allocator()
     procs = int(os.environ.get("WORLD_SIZE", "1"))
-    try:
-        with data_parallel(procs) as world:
-            assert world is not None
-            say = print if world.writes else (lambda line: None)
-            load = loader(job["data"], job["data_dir"], job["validation"], say)
-            outcome = train(
-                tl, recipe, job["seed"], job["target"], load, compiled=job["compiled"], progress=False, world=world
-            )
-            if world.writes:
-                evaluation = "validation" if job["validation"] else "test"
-                folder = job["save_to"]
-                saved = None if folder is None else str(save_weights(outcome, recipe, Path(folder), evaluation))
-                kept = {k: v for k, v in asdict(outcome).items() if k not in ("state", "launched")}
-                print(MARK + json.dumps({**kept, "saved": saved}), flush=True)
-    except KeyboardInterrupt as stop:
-        leave(EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED, together=True)
-    except (TinygradLenetError, ValueError, OSError) as e:  # one line (rank 0's, if every rank meets it)
-        rank = os.environ.get("RANK", "?")
-        if rank != "0":
-            time.sleep(1.0)
-        where = "" if rank == "0" else f"rank {rank} of {procs}: "
-        print(f"tinygrad-lenet speedrun: error: {where}{one_line(e)}", file=sys.stderr, flush=True)
-        leave(1, together=False)
+    with failing_as_a_rank("speedrun"), data_parallel(procs) as world:
+        assert world is not None
+        say = print if world.writes else (lambda line: None)
+        load = loader(job["data"], job["data_dir"], job["validation"], say)
+        outcome = train(
+            tl, recipe, job["seed"], job["target"], load, compiled=job["compiled"], progress=False, world=world
+        )
+        if world.writes:
+            evaluation = "validation" if job["validation"] else "test"
+            folder = job["save_to"]
+            saved = None if folder is None else str(save_weights(outcome, recipe, Path(folder), evaluation))
+            kept = {k: v for k, v in asdict(outcome).items() if k not in ("state", "launched")}
+            print(MARK + json.dumps({**kept, "saved": saved}), flush=True)
 
 
 if __name__ == "__main__":

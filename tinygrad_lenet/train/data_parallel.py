@@ -36,6 +36,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..base.errors import TinygradLenetError, one_line
+from ..base.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
 from ..base.random import get_rng_state, set_rng_state
 from ..distributed import destroy_process_group, init_process_group, is_available, is_initialized
 from ..distributed.collectives import all_reduce_array, wait
@@ -136,6 +138,25 @@ def leave(code: int, together: bool) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+@contextmanager
+def failing_as_a_rank(command: str) -> Iterator[None]:
+    """The block is one rank's work for ``tinygrad-lenet COMMAND --procs N``. Interrupted, every rank
+    leaves together (rank 0 first removes its temporary files and lock); an error is one line, after
+    which MPI stops every rank (an error every rank meets, such as a bad option, is reported by rank 0:
+    the others wait a moment before saying theirs)."""
+    try:
+        yield
+    except KeyboardInterrupt as stop:
+        leave(EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED, together=True)
+    except (TinygradLenetError, ValueError, OSError) as e:
+        rank, size = os.environ.get("RANK", "?"), os.environ.get("WORLD_SIZE", "?")
+        if rank != "0":
+            time.sleep(1.0)
+        where = "" if rank == "0" else f"rank {rank} of {size}: "
+        print(f"tinygrad-lenet {command}: error: {where}{one_line(e)}", file=sys.stderr, flush=True)
+        leave(1, together=False)
 
 
 @contextmanager

@@ -40,6 +40,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from ..distributed.run import rank_environment, ranks_command
 from .runner import Load, frameworks, rate
 from .workloads import WORKLOADS
 
@@ -48,8 +49,7 @@ DISTRIBUTED = ("lenet5-train-64", "lenet5-train-256", "examples-train-64")
 
 
 def _env(**extra: str) -> dict[str, str]:
-    path = os.pathsep.join(p for p in sys.path if p)
-    return {**os.environ, "PYTHONPATH": path, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **extra}
+    return {**rank_environment(), "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), **extra}
 
 
 def _rates(output: str, what: str) -> float:
@@ -63,8 +63,7 @@ def _rates(output: str, what: str) -> float:
 
 def ours(workload: str, procs: int, rounds: int, steps: int, wait: str = "mpi") -> float:
     """Median images/s of our ``procs`` ranks (MPI, compiled, DDP) at the workload's global batch."""
-    line = [sys.executable, "-m", "tinygrad_lenet.distributed.run", "--nproc-per-node", str(procs), "-m"]
-    line += ["tinygrad_lenet.bench.ranks", "ours", workload, str(rounds), str(steps)]
+    line = ranks_command(procs, "tinygrad_lenet.bench.ranks", "ours", workload, str(rounds), str(steps))
     done = subprocess.run(line, capture_output=True, text=True, env=_env(TINYGRAD_LENET_MPI_WAIT=wait))
     return _rates(done.stdout + done.stderr, f"our {procs} ranks of {workload}")
 

@@ -25,6 +25,7 @@ from ..data import (
     read_kaggle_csv,
     write_kaggle_submission,
 )
+from ..distributed.run import rank_environment, ranks_command
 from ..models import MODELS, create_model
 from ..serialization.checkpoint import load
 from ..train import (
@@ -112,9 +113,6 @@ def _say_interrupted(config: RunConfig) -> None:
     print(f"interrupted: {held}" if held else "interrupted before an epoch of this run was saved", file=sys.stderr)
 
 
-LAUNCHER = "tinygrad_lenet.distributed.run"
-
-
 def _launch(args: argparse.Namespace, config: RunConfig, given: set[str]) -> int:
     """``train --procs N``: run ``python -m tinygrad_lenet.distributed.run --nproc-per-node N -m tinygrad_lenet
     train ARGS --rank-of N`` (ARGS: this command's, without --procs) and wait for it.
@@ -136,10 +134,9 @@ def _launch(args: argparse.Namespace, config: RunConfig, given: set[str]) -> int
     check_procs(config.procs, settled.batch_size)
     if not is_available():
         raise ValueError(f"--procs {config.procs} needs mpi4py and an MPI: pip install mpi4py mpich")
-    line = [sys.executable, "-m", LAUNCHER, "--nproc-per-node", str(config.procs), "-m", "tinygrad_lenet", "train"]
-    line += [*_without_procs(args.argv[1:]), "--rank-of", str(config.procs)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(line, env=env, start_new_session=True)
+    ranks = [*_without_procs(args.argv[1:]), "--rank-of", str(config.procs)]
+    line = ranks_command(config.procs, "tinygrad_lenet", "train", *ranks)
+    process = subprocess.Popen(line, env=rank_environment(), start_new_session=True)
     stopped: KeyboardInterrupt | None = None
     while True:
         try:

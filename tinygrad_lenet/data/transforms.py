@@ -114,6 +114,14 @@ def sample_bilinear(images: np.ndarray, sx: np.ndarray, sy: np.ndarray, fill: fl
     return top
 
 
+def _check_rows(name: str, n: int, rows: slice, held: int) -> None:
+    """``rows`` of a batch of ``n`` images are the ``held`` images given to ``rows_of`` (checked before any
+    draw, so that a refused call leaves the generator where it was)."""
+    count = len(range(n)[rows])
+    if count != held:
+        raise ValueError(f"{name}: rows {rows} of {n} images are {count}, but x holds {held}")
+
+
 class RandomAffine:
     """Random planar affine distortion of every image of a batch, each with its own draw.
 
@@ -189,10 +197,9 @@ class RandomAffine:
             raise TypeError(f"RandomAffine works on float images (apply ToFloat first), got {x.dtype}")
         *lead, h, w = x.shape
         images = x.reshape(-1, h, w)
+        _check_rows("RandomAffine", n, rows, len(images))
         inverse, shift = self._matrices(n, h, w)
         inverse, shift = inverse[rows], shift[rows]
-        if len(inverse) != len(images):
-            raise ValueError(f"RandomAffine: rows {rows} of {n} images are {len(inverse)}, but x holds {len(images)}")
         cx, cy = (w - 1) / 2, (h - 1) / 2
         # source = inverse (output - centre - shift) + centre = inverse output + offset, per image;
         # positions in float32 (exact to 1e-5 pixel on MNIST-sized images), one (n, P) array at a time
@@ -254,10 +261,9 @@ class ElasticTransform:
             raise TypeError(f"ElasticTransform works on float images (apply ToFloat first), got {x.dtype}")
         *lead, h, w = x.shape
         images = x.reshape(-1, h, w)
+        _check_rows("ElasticTransform", n, rows, len(images))
         rng = self._rng or generator()
-        noise = rng.uniform(-1, 1, (n, 2, h, w)).astype(np.float32)[rows]
-        if len(noise) != len(images):
-            raise ValueError(f"ElasticTransform: rows {rows} of {n} images are {len(noise)}, but x holds {len(images)}")
+        noise = rng.uniform(-1, 1, (n, 2, h, w))[rows].astype(np.float32)
         shift = (gaussian_blur(noise, self.sigma) * self.alpha).reshape(len(images), 2, h * w)
         ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
         sx = np.clip(xs.reshape(1, -1) + shift[:, 0], -1, w)

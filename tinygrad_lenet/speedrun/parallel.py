@@ -16,16 +16,15 @@ imports, MPI) comes before that; the parent measures it too and gives it beside 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from ..base.errors import TinygradLenetError
+from ..distributed.run import rank_environment, ranks_command
 from .race import Outcome
 from .recipes import Recipe
 
@@ -80,12 +79,9 @@ def launch(
         "compiled": compiled,
         "save_to": save_to,
     }
-    line = [sys.executable, "-m", "tinygrad_lenet.distributed.run", "--nproc-per-node", str(procs), "-m"]
-    line += ["tinygrad_lenet.speedrun.ranks", json.dumps(job)]
-    blas = str(threads or 1)
-    env = {**os.environ, "OMP_NUM_THREADS": blas, "OPENBLAS_NUM_THREADS": blas, "PYTHONUNBUFFERED": "1"}
+    line = ranks_command(procs, "tinygrad_lenet.speedrun.ranks", json.dumps(job))
     start = time.perf_counter()
-    process = subprocess.Popen(line, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(line, env=rank_environment(threads or 1), stdout=subprocess.PIPE, text=True)
     found: dict[str, Any] | None = None
     assert process.stdout is not None
     with process:

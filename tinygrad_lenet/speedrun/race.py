@@ -153,13 +153,7 @@ def train(
     first = math.ceil(recipe.eval_from * len(batches))
     outcome = Outcome(name, seed, 0.0, 0.0, 0.0, False)
     step = 0
-    bar = tqdm(
-        total=total,
-        desc=f"{name} seed {seed}",
-        unit="step",
-        leave=False,
-        disable=None if progress and (world is None or world.writes) else True,
-    )
+    bar = tqdm(total=total, desc=f"{name} seed {seed}", unit="step", leave=False, disable=None if progress else True)
     with bar:
         for _ in range(recipe.epochs):
             model.train()

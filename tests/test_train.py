@@ -151,6 +151,16 @@ def test_plots_are_written(tmp_path: Path) -> None:
     assert history.best()["epoch"] == 3 and len(history) == 3
 
 
+def test_an_image_grid_is_one_tiled_picture_with_each_image_in_its_place() -> None:
+    images = np.arange(5 * 3 * 2, dtype=float).reshape(5, 3, 2)
+    canvas = plots.tiled(images, columns=3, gap=(2, 1))
+    assert canvas.shape == (2 * (3 + 2), 3 * (2 + 1) - 1)
+    for i, image in enumerate(images):
+        r, c = divmod(i, 3)
+        np.testing.assert_array_equal(canvas[r * 5 + 2 : r * 5 + 5, c * 3 : c * 3 + 2], image)
+    assert np.isnan(canvas).sum() == canvas.size - images.size  # the gaps and the empty sixth place
+
+
 def test_load_mnist_auto_falls_back_to_the_sample_and_says_so(monkeypatch, tmp_path: Path) -> None:
     def offline(url: str, timeout: float) -> None:
         raise urllib.error.URLError("no network")

@@ -32,10 +32,12 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(fig: matplotlib.figure.Figure, path: str | os.PathLike[str]) -> Path:
-    """Write the figure atomically (in full, or not at all) in the format of the file's suffix."""
+def _save(fig: matplotlib.figure.Figure, path: str | os.PathLike[str], tight: bool = True) -> Path:
+    """Write the figure atomically (in full, or not at all) in the format of the file's suffix;
+    ``tight``: lay it out with ``tight_layout`` first (figures that place their own axes skip it)."""
     path = Path(path)
-    fig.tight_layout()
+    if tight:
+        fig.tight_layout()
     picture = io.BytesIO()
     fig.savefig(picture, format=path.suffix.lstrip(".") or "png", dpi=90)
     _pyplot().close(fig)
@@ -90,6 +92,52 @@ def plot_confusion_matrix(cm: np.ndarray, path: str | os.PathLike[str], title: s
     return _save(fig, path)
 
 
+def tiled(images: np.ndarray, columns: int, gap: tuple[int, int]) -> np.ndarray:
+    """Images (N, H, W) side by side in rows of ``columns``, ``gap`` (rows, columns) of NaN between
+    them (drawn as the background)."""
+    n, h, w = images.shape
+    rows = max(1, math.ceil(n / columns))
+    down, across = h + gap[0], w + gap[1]
+    canvas = np.full((rows * down, columns * across - gap[1]), np.nan)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        canvas[r * down + gap[0] : (r + 1) * down, c * across : c * across + w] = image
+    return canvas
+
+
+def _draw_tiles(ax: Any, images: np.ndarray, titles: Sequence[str], columns: int, cmap: str, symmetric: bool) -> None:
+    """Images (N, H, W) on ``ax`` as one tiled picture (:func:`tiled`), each with its caption above it
+    and its own colour scale: from its minimum to its maximum, or, ``symmetric``, from minus to plus
+    its largest magnitude (so 0 is the colour map's middle)."""
+    images = np.asarray(images, dtype=float)
+    n, h, w = images.shape
+    flat = images.reshape(n, -1)
+    if symmetric:
+        scale = np.abs(flat).max(axis=1)
+        scaled = images / np.where(scale > 0, scale, 1.0)[:, None, None]
+    else:
+        low, span = flat.min(axis=1), np.ptp(flat, axis=1)
+        scaled = (images - low[:, None, None]) / np.where(span > 0, span, 1.0)[:, None, None]
+    gap = (max(2, round(0.35 * h)), max(1, round(0.15 * w)))  # room above each image for its caption
+    ax.axis("off")
+    colours = _pyplot().get_cmap(cmap).with_extremes(bad="white")
+    ax.imshow(tiled(scaled, columns, gap), cmap=colours, vmin=-1.0 if symmetric else 0.0, vmax=1.0)
+    for i, caption in enumerate(titles[:n]):
+        r, c = divmod(i, columns)
+        x, y = c * (w + gap[1]) + (w - 1) / 2, r * (h + gap[0]) + gap[0] - 1
+        ax.text(x, y, caption, ha="center", va="bottom", fontsize=7)
+
+
+def _grid_figure(rows: int, columns: int, title: str) -> tuple[Any, float]:
+    """A figure for ``rows`` x ``columns`` captioned images (1.3 x 1.5 inches each) and the height
+    (a fraction of the figure) below its title."""
+    head = 0.3 if title else 0.0
+    fig = _pyplot().figure(figsize=(columns * 1.3, rows * 1.5 + head))
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig, 0.98 - head / fig.get_figheight()
+
+
 def image_grid(
     images: np.ndarray,
     titles: Sequence[str],
@@ -99,19 +147,14 @@ def image_grid(
     columns: int = 8,
     symmetric: bool = False,
 ) -> Path:
-    """Images (N, H, W) in a grid, each with a caption."""
+    """Images (N, H, W) in a grid, each with a caption and its own colour scale (see
+    :func:`_draw_tiles`). Drawn as one picture on one axes: a grid of axes, one per image, takes
+    matplotlib several times as long to lay out."""
     n = len(images)
-    rows = max(1, math.ceil(n / columns))
-    fig, axes = _pyplot().subplots(rows, columns, figsize=(columns * 1.3, rows * 1.5), squeeze=False)
-    for i, ax in enumerate(axes.ravel()):
-        ax.axis("off")
-        if i < n:
-            limit = float(np.abs(images[i]).max()) or 1.0
-            ax.imshow(images[i], cmap=cmap, **({"vmin": -limit, "vmax": limit} if symmetric else {}))
-            ax.set_title(titles[i], fontsize=7)
-    if title:
-        fig.suptitle(title, fontsize=9)
-    return _save(fig, path)
+    columns = max(1, min(columns, n))
+    fig, top = _grid_figure(max(1, math.ceil(n / columns)), columns, title)
+    _draw_tiles(fig.add_axes((0.01, 0.01, 0.98, top - 0.01)), images, titles, columns, cmap, symmetric)
+    return _save(fig, path, tight=False)
 
 
 def plot_mistakes(
@@ -139,20 +182,17 @@ def plot_filters(weight: np.ndarray, path: str | os.PathLike[str], title: str = 
 
 
 def plot_feature_maps(image: np.ndarray, maps: np.ndarray, path: str | os.PathLike[str], title: str) -> Path:
-    """One input digit (first row) and the feature maps (C, H, W) a layer makes of it (below)."""
-    columns = min(len(maps), 8)
-    rows = math.ceil(len(maps) / columns) + 1
-    fig, axes = _pyplot().subplots(rows, columns, figsize=(columns * 1.3, rows * 1.5), squeeze=False)
-    for ax in axes.ravel():
-        ax.axis("off")
-    axes[0, 0].imshow(image, cmap="gray")
-    axes[0, 0].set_title("input", fontsize=7)
-    for i, fmap in enumerate(maps):
-        ax = axes[1 + i // columns, i % columns]
-        ax.imshow(fmap, cmap="viridis")
-        ax.set_title(f"map {i}", fontsize=7)
-    fig.suptitle(title, fontsize=9)
-    return _save(fig, path)
+    """One input digit (first row, gray) and the feature maps (C, H, W) a layer makes of it (below,
+    viridis, each on its own scale)."""
+    columns = max(1, min(len(maps), 8))
+    rows = math.ceil(len(maps) / columns)
+    fig, top = _grid_figure(rows + 1, columns, title)
+    row = (top - 0.01) / (rows + 1)
+    above = fig.add_axes((0.01, top - row, 0.98 / columns, row), anchor="NW")
+    below = fig.add_axes((0.01, 0.01, 0.98, top - row - 0.01), anchor="NW")  # both left-aligned
+    _draw_tiles(above, image[None], ["input"], 1, "gray", False)
+    _draw_tiles(below, maps, [f"map {i}" for i in range(len(maps))], columns, "viridis", False)
+    return _save(fig, path, tight=False)
 
 
 def _integer_ticks() -> Any:

@@ -32,7 +32,7 @@ demo: $(STAMP)
 	$(BIN)/tinygrad-lenet train --model lenet5 --epochs 3 --out runs/demo --overwrite
 
 # the package compiled to bytecode once before a test run: where PYTHONDONTWRITEBYTECODE is set (as on
-# our CI machine), no import writes a .pyc, and each of the hundreds of interpreters the tests start (the
+# our CI machine), no import writes a .pyc, and each of the many interpreters the tests start (the
 # CLI's, the examples', the import-order trials) would compile the package's source anew, about 0.3 s each
 bytecode: $(STAMP)
 	$(BIN)/python -m compileall -q tinygrad_lenet models

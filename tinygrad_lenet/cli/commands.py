@@ -36,7 +36,7 @@ from ..train import (
     train_run,
     training_step_graph,
 )
-from ..train.data_parallel import failing_as_a_rank
+from ..train.data_parallel import failing_as_a_rank, require_mpi
 from ..train.inference import restore_run
 from ..train.report import draw, run_artefacts
 from ..train.resume import merge_config
@@ -121,8 +121,6 @@ def _launch(args: argparse.Namespace, config: RunConfig, given: set[str]) -> int
     on to every rank (through the launcher and mpiexec), they stop, and this process says once how to
     continue the run (a second and third Ctrl-C make mpiexec abort them). A rank that fails has said
     why; every rank has stopped, and the exit status is the failed rank's."""
-    from ..distributed import is_available
-
     settled = config
     if config.resume is not None:
         saved = load_training_checkpoint(config.resume)["metadata"].get("config") or {}
@@ -132,8 +130,7 @@ def _launch(args: argparse.Namespace, config: RunConfig, given: set[str]) -> int
             f"--procs does not apply to --model {settled.model}: it is fitted, not trained by gradient descent"
         )
     check_procs(config.procs, settled.batch_size)
-    if not is_available():
-        raise ValueError(f"--procs {config.procs} needs mpi4py and an MPI: pip install mpi4py mpich")
+    require_mpi(config.procs)
     ranks = [*_without_procs(args.argv[1:]), "--rank-of", str(config.procs)]
     line = ranks_command(config.procs, "tinygrad_lenet", "train", *ranks)
     process = subprocess.Popen(line, env=rank_environment(), start_new_session=True)

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..base.errors import TinygradLenetError
 from ..distributed.run import rank_environment, ranks_command
+from ..train.data_parallel import require_mpi
 from .race import Outcome
 from .recipes import Recipe
 
@@ -39,12 +40,9 @@ MARK = "OUTCOME "
 
 def check_procs(procs: int, recipe: Recipe) -> None:
     """``procs`` ranks can run and share every batch of ``recipe`` equally, or the reason they cannot."""
-    from ..distributed import is_available
-
     if procs < 1:
         raise ValueError(f"--procs must be at least 1, got {procs}")
-    if procs > 1 and not is_available():
-        raise ValueError(f"--procs {procs} needs mpi4py and an MPI: pip install mpi4py mpich")
+    require_mpi(procs)
     if recipe.batch_size % procs:
         raise ValueError(
             f"--procs {procs}: recipe {recipe.name}'s batches of {recipe.batch_size} cannot be shared equally by "
@@ -67,8 +65,8 @@ def launch(
 ) -> tuple[Outcome, str | None]:
     """Our run of ``seed`` as ``procs`` ranks (``threads`` BLAS threads each, default 1): its outcome as
     rank 0 measured it, with ``launched``, the parent's wall time from starting the ranks to their exit,
-    and the checkpoint rank 0 wrote into ``save_to`` (None: not asked)."""
-    check_procs(procs, recipe)
+    and the checkpoint rank 0 wrote into ``save_to`` (None: not asked). The caller has checked ``procs``
+    (:func:`check_procs`, before any run starts)."""
     job = {
         "recipe": asdict(recipe),
         "seed": seed,

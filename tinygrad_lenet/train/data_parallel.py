@@ -36,10 +36,11 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from .. import distributed
 from ..base.errors import TinygradLenetError, one_line
 from ..base.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
 from ..base.random import get_rng_state, set_rng_state
-from ..distributed import destroy_process_group, init_process_group, is_available, is_initialized
+from ..distributed import destroy_process_group, init_process_group, is_initialized
 from ..distributed.collectives import all_reduce_array, wait
 from ..distributed.process_group import ReduceOp, group
 from ..nn.module import Module
@@ -159,6 +160,13 @@ def failing_as_a_rank(command: str) -> Iterator[None]:
         leave(1, together=False)
 
 
+def require_mpi(procs: int) -> None:
+    """``procs`` > 1 ranks need mpi4py and an MPI (``tinygrad_lenet.distributed.is_available``, looked up
+    at each call): say how to install them if they are missing."""
+    if procs > 1 and not distributed.is_available():
+        raise ValueError(f"--procs {procs} needs mpi4py and an MPI: pip install mpi4py mpich")
+
+
 @contextmanager
 def data_parallel(procs: int) -> Iterator[DataParallel | None]:
     """The data-parallel world of ``procs`` ranks for the block (None for one process), joined at the
@@ -166,8 +174,7 @@ def data_parallel(procs: int) -> Iterator[DataParallel | None]:
     if procs == 1:
         yield None
         return
-    if not is_available():
-        raise ValueError(f"--procs {procs} needs mpi4py and an MPI: pip install mpi4py mpich")
+    require_mpi(procs)
     if os.environ.get("WORLD_SIZE") != str(procs) and not is_initialized():
         raise ValueError(
             f"procs={procs}: a run of {procs} ranks is started by the command, tinygrad-lenet train --procs {procs} "

@@ -29,7 +29,7 @@ from tinygrad_lenet.speedrun import RECIPES, train
 from tinygrad_lenet.speedrun.data import load_split
 from tinygrad_lenet.speedrun.parallel import launch
 from tinygrad_lenet.speedrun.race import accuracy
-from tinygrad_lenet.speedrun.runner import LENET5_NAMES
+from tinygrad_lenet.speedrun.runner import lenet5_name
 from tinygrad_lenet.train.data_parallel import DataParallel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def test_two_ranks_train_what_one_process_trains(tmp_path: Path) -> None:
     weights = load(Path(saved))["model"]
     assert one.state is not None
     for key, value in one.state.items():
-        name = next(new + key[len(old) :] for old, new in LENET5_NAMES.items() if key.startswith(old))
+        name = lenet5_name(key)
         difference = np.linalg.norm(np.asarray(weights[name], np.float64) - value) / np.linalg.norm(value)
         assert difference < TOLERANCE, (name, difference)
 

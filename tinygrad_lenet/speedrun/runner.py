@@ -26,6 +26,11 @@ LENET5_NAMES = {"0.": "conv1.", "3.": "conv2.", "7.": "fc1.", "9.": "fc2.", "11.
 """``bench.workloads.lenet5``'s state-dict prefixes as ``models.LeNet5`` names them."""
 
 
+def lenet5_name(key: str) -> str:
+    """A state-dict key of ``bench.workloads.lenet5`` ("3.weight") as ``models.LeNet5`` names it ("conv2.weight")."""
+    return next(new + key[len(old) :] for old, new in LENET5_NAMES.items() if key.startswith(old))
+
+
 def load_average() -> str:
     """The 1-minute load average, or "?" where /proc/loadavg is not there."""
     try:
@@ -41,10 +46,7 @@ def _median(outcomes: list[Outcome], key: str) -> float:
 def save_weights(outcome: Outcome, recipe: Recipe, folder: Path, evaluation: str) -> Path:
     """Our evaluated weights as a checkpoint ``tinygrad-lenet eval`` and ``predict`` read (model lenet5)."""
     assert outcome.state is not None
-    model = {
-        next(new + key[len(old) :] for old, new in LENET5_NAMES.items() if key.startswith(old)): value
-        for key, value in outcome.state.items()
-    }
+    model = {lenet5_name(key): value for key, value in outcome.state.items()}
     metadata = {
         "model": "lenet5",
         "model_options": {},

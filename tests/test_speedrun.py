@@ -41,8 +41,9 @@ def test_a_target_picks_the_first_recipe_that_aims_as_high() -> None:
     assert recipe_for(0.999).name == "ceiling"
     ceiling = RECIPES["ceiling"]
     assert ceiling.with_epochs(3).epochs == 3 and ceiling.with_epochs(None) is ceiling
+    assert ceiling.with_epochs(30).clean_epochs == ceiling.clean_epochs // 2  # the same share undistorted
     settings = ceiling.settings()
-    assert "label smoothing" in settings and "weight EMA" in settings and "OneCycleLR" in settings
+    assert all(part in settings for part in ("undistorted", "label smoothing", "weight EMA", "OneCycleLR"))
 
 
 def test_the_validation_split_is_held_out_of_training_and_fixed() -> None:
@@ -72,6 +73,8 @@ def test_batches_repeat_with_their_seed_drop_the_last_partial_batch_and_distort(
     distorted = next(Batches(split, 64, seed=3, augmentation=GENTLE).epoch())
     np.testing.assert_array_equal(distorted[1], plain[0][1])  # same digits, same order
     assert not np.allclose(distorted[0], plain[0][0])
+    clean = list(Batches(split, 64, seed=3, augmentation=GENTLE).epoch(distort=False))
+    assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(plain, clean, strict=True))
     with pytest.raises(ValueError, match="batch size 400 is larger than the 300"):
         Batches(split, 400, seed=0, augmentation=None)
 
@@ -135,6 +138,20 @@ def test_a_run_stops_at_the_first_evaluation_that_reaches_the_target() -> None:
     assert whole.reached and whole.epochs == 2 and len(whole.evaluations) == 1
     never = train(tl, recipe, 0, 0.999, lambda: split, progress=False)
     assert not never.reached and never.epochs == 2 and "not reached" in never.summary(0.999)
+
+
+def test_the_last_clean_epochs_train_on_the_digits_undistorted(monkeypatch: pytest.MonkeyPatch) -> None:
+    distorted: list[bool] = []
+    epoch = Batches.epoch
+
+    def recorded(self: Batches, distort: bool = True) -> Any:
+        distorted.append(distort)
+        return epoch(self, distort)
+
+    monkeypatch.setattr(Batches, "epoch", recorded)
+    recipe = replace(RECIPES["ceiling"], epochs=3, clean_epochs=1, batch_size=64)
+    train(tl, recipe, 0, None, lambda: small_split(), progress=False)
+    assert distorted == [True, True, False]
 
 
 def test_ours_and_pytorch_train_the_same_steps_from_the_same_weights() -> None:

@@ -120,18 +120,20 @@ class Batches:
     def __len__(self) -> int:
         return len(self.split.train_labels) // self.batch_size
 
-    def epoch(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """One epoch's (inputs, labels) batches (this part of each)."""
+    def epoch(self, distort: bool = True) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """One epoch's (inputs, labels) batches (this part of each); ``distort=False``: the digits as they
+        are, whatever the distortions (no draws are made from their generators)."""
         permutation = self.order.permutation(len(self.split.train_labels))
         images, labels = self.split.train_images, self.split.train_labels
         n = self.batch_size
         for b in range(len(self)):
             rows = np.sort(permutation[b * n : (b + 1) * n])[self.rows]
-            yield self.inputs(images[rows][:, None], n), labels[rows]
+            yield self.inputs(images[rows][:, None], n, distort), labels[rows]
 
-    def inputs(self, digits: np.ndarray, n: int) -> np.ndarray:
-        """This part of a batch of ``n`` (uint8 (rows, 1, 28, 28)) as distorted, normalized inputs."""
-        if not self.distortions:
+    def inputs(self, digits: np.ndarray, n: int, distort: bool = True) -> np.ndarray:
+        """This part of a batch of ``n`` (uint8 (rows, 1, 28, 28)) as normalized inputs, distorted if
+        ``distort``."""
+        if not (distort and self.distortions):
             return NORMALIZED(digits)
         x = ToFloat()(digits)
         for distortion in self.distortions:

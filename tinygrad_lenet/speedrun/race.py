@@ -155,9 +155,9 @@ def train(
     step = 0
     bar = tqdm(total=total, desc=f"{name} seed {seed}", unit="step", leave=False, disable=None if progress else True)
     with bar:
-        for _ in range(recipe.epochs):
+        for epoch in range(recipe.epochs):
             model.train()
-            for x, y in batches.epoch():
+            for x, y in batches.epoch(distort=epoch < recipe.epochs - recipe.clean_epochs):
                 raise_pending_interrupt()
                 loss = loss_of(T.from_numpy(x), T.from_numpy(y))
                 optimizer.zero_grad()

@@ -92,16 +92,22 @@ def plot_confusion_matrix(cm: np.ndarray, path: str | os.PathLike[str], title: s
     return _save(fig, path)
 
 
+def _tile_origin(i: int, columns: int, shape: tuple[int, int], gap: tuple[int, int]) -> tuple[int, int]:
+    """The (row, column) of image ``i``'s top-left pixel in :func:`tiled`'s canvas of images of
+    ``shape`` (H, W): each place is the image with ``gap[0]`` rows above it and ``gap[1]`` columns after it."""
+    r, c = divmod(i, columns)
+    return r * (shape[0] + gap[0]) + gap[0], c * (shape[1] + gap[1])
+
+
 def tiled(images: np.ndarray, columns: int, gap: tuple[int, int]) -> np.ndarray:
     """Images (N, H, W) side by side in rows of ``columns``, ``gap`` (rows, columns) of NaN between
     them (drawn as the background)."""
     n, h, w = images.shape
     rows = max(1, math.ceil(n / columns))
-    down, across = h + gap[0], w + gap[1]
-    canvas = np.full((rows * down, columns * across - gap[1]), np.nan)
+    canvas = np.full((rows * (h + gap[0]), columns * (w + gap[1]) - gap[1]), np.nan)
     for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        canvas[r * down + gap[0] : (r + 1) * down, c * across : c * across + w] = image
+        top, left = _tile_origin(i, columns, (h, w), gap)
+        canvas[top : top + h, left : left + w] = image
     return canvas
 
 
@@ -123,9 +129,8 @@ def _draw_tiles(ax: Any, images: np.ndarray, titles: Sequence[str], columns: int
     colours = _pyplot().get_cmap(cmap).with_extremes(bad="white")
     ax.imshow(tiled(scaled, columns, gap), cmap=colours, vmin=-1.0 if symmetric else 0.0, vmax=1.0)
     for i, caption in enumerate(titles[:n]):
-        r, c = divmod(i, columns)
-        x, y = c * (w + gap[1]) + (w - 1) / 2, r * (h + gap[0]) + gap[0] - 1
-        ax.text(x, y, caption, ha="center", va="bottom", fontsize=7)
+        top, left = _tile_origin(i, columns, (h, w), gap)
+        ax.text(left + (w - 1) / 2, top - 1, caption, ha="center", va="bottom", fontsize=7)
 
 
 def _grid_figure(rows: int, columns: int, title: str) -> tuple[Any, float]:

@@ -12,7 +12,7 @@ import pytest
 
 import tinygrad_lenet as tl
 from tinygrad_lenet.cli import main
-from tinygrad_lenet.data import input_transform
+from tinygrad_lenet.data import MNIST_MEAN, MNIST_STD, input_transform
 from tinygrad_lenet.speedrun import RECIPES, recipe_for, train, warmed_ema
 from tinygrad_lenet.speedrun.data import NORMALIZED, Batches, Split, load_split
 from tinygrad_lenet.speedrun.parallel import check_procs
@@ -43,7 +43,7 @@ def test_a_target_picks_the_first_recipe_that_aims_as_high() -> None:
     assert ceiling.with_epochs(3).epochs == 3 and ceiling.with_epochs(None) is ceiling
     assert ceiling.with_epochs(30).clean_epochs == ceiling.clean_epochs // 2  # the same share undistorted
     settings = ceiling.settings()
-    assert all(part in settings for part in ("undistorted", "label smoothing", "weight EMA", "OneCycleLR"))
+    assert all(part in settings for part in ("undistorted", "padded", "label smoothing", "weight EMA", "OneCycleLR"))
 
 
 def test_the_validation_split_is_held_out_of_training_and_fixed() -> None:
@@ -79,16 +79,39 @@ def test_batches_repeat_with_their_seed_drop_the_last_partial_batch_and_distort(
         Batches(split, 400, seed=0, augmentation=None)
 
 
-@pytest.mark.parametrize("augmentation, elastic", [(None, None), (GENTLE, None), (GENTLE, (34.0, 4.0))])
-def test_a_part_of_every_batch_is_those_rows_of_the_whole_batch(augmentation: dict | None, elastic: Any) -> None:
+@pytest.mark.parametrize(
+    "augmentation, elastic, padded",
+    [(None, None, False), (GENTLE, None, False), (GENTLE, (34.0, 4.0), False), (GENTLE, (34.0, 4.0), True)],
+)
+def test_a_part_of_every_batch_is_those_rows_of_the_whole_batch(
+    augmentation: dict | None, elastic: Any, padded: bool
+) -> None:
     split = small_split(train=300)
-    whole = list(Batches(split, 64, 3, augmentation, elastic).epoch())
-    halves = [list(Batches(split, 64, 3, augmentation, elastic, part).epoch()) for part in ((0, 24), (24, 64))]
+    whole = list(Batches(split, 64, 3, augmentation, elastic, padded=padded).epoch())
+    halves = [list(Batches(split, 64, 3, augmentation, elastic, part, padded).epoch()) for part in ((0, 24), (24, 64))]
     assert len(whole) == len(halves[0]) == len(halves[1]) == 4
     for (x, y), (x0, y0), (x1, y1) in zip(whole, *halves, strict=True):
         assert len(y0) == 24 and len(y1) == 40
         np.testing.assert_array_equal(np.concatenate([x0, x1]), x)
         np.testing.assert_array_equal(np.concatenate([y0, y1]), y)
+
+
+def test_distortions_of_the_padded_digit_keep_strokes_the_digits_square_would_cut_off() -> None:
+    frames = np.zeros((64, 28, 28), np.uint8)  # ink on the outermost ring of pixels only
+    frames[:, [0, -1], :] = frames[:, :, [0, -1]] = 255
+    split = Split(frames, np.zeros(64, np.int64), frames[:1], np.zeros(1, np.int64), "test")
+    shifts = {"translate": (0.05, 0.05)}  # up to 1.4 pixels of the 28, 1.6 of the 32: within the 2 of padding
+
+    def ink(padded: bool) -> np.ndarray:
+        inputs, _ = next(Batches(split, 64, seed=0, augmentation=shifts, padded=padded).epoch())
+        assert inputs.shape == (64, 1, 32, 32)
+        return (inputs * MNIST_STD + MNIST_MEAN).sum(axis=(1, 2, 3))
+
+    frame = 4 * 27.0
+    np.testing.assert_allclose(ink(padded=True), frame, rtol=1e-4)  # a bilinear shift moves ink, keeps all of it
+    assert np.all(ink(padded=False) < frame - 0.1)  # shifted across the square's edge, part of the frame is lost
+    undistorted = next(Batches(split, 64, seed=0, augmentation=shifts, padded=True).epoch(distort=False))[0]
+    np.testing.assert_array_equal(undistorted, NORMALIZED(frames[:, None]))
 
 
 def test_undistorted_inputs_by_table_are_the_input_transforms_numbers() -> None:

@@ -90,7 +90,9 @@ class Batches:
     ``batch_size`` (an epoch's incomplete last batch dropped), each distorted by RandomAffine with
     ``augmentation``'s ranges and ElasticTransform with ``elastic``'s (alpha, sigma) (each with its
     own generator, seeded) and normalized to (B, 1, 32, 32) float32 (without distortions, by
-    :class:`Normalized`'s table).
+    :class:`Normalized`'s table). ``padded``: the distortions work on the digit padded to 32x32
+    rather than on its own 28x28 square, so a stroke they move towards the edge is not cut off
+    (``translate`` is then a fraction of 32 pixels).
 
     ``part`` (start, stop): only rows ``start:stop`` of every batch are made, the same numbers as
     those rows of the whole batch (the draws of every image are still made, so the generators stay
@@ -104,6 +106,7 @@ class Batches:
         augmentation: dict | None,
         elastic: tuple[float, float] | None = None,
         part: tuple[int, int] | None = None,
+        padded: bool = False,
     ) -> None:
         if batch_size > len(split.train_labels):
             raise ValueError(f"batch size {batch_size} is larger than the {len(split.train_labels)} training digits")
@@ -115,7 +118,9 @@ class Batches:
             self.distortions.append(RandomAffine(**augmentation, seed=seed + 1))
         if elastic is not None:
             self.distortions.append(ElasticTransform(*elastic, seed=seed + 2))
-        self.finish = Compose([Pad(2), Normalize(MNIST_MEAN, MNIST_STD)])
+        normalize = Normalize(MNIST_MEAN, MNIST_STD)
+        self.start = Compose([ToFloat(), Pad(2)]) if padded else ToFloat()
+        self.finish = normalize if padded else Compose([Pad(2), normalize])
 
     def __len__(self) -> int:
         return len(self.split.train_labels) // self.batch_size
@@ -135,7 +140,7 @@ class Batches:
         ``distort``."""
         if not (distort and self.distortions):
             return NORMALIZED(digits)
-        x = ToFloat()(digits)
+        x = self.start(digits)
         for distortion in self.distortions:
             x = distortion.rows_of(x, n, self.rows)
         return self.finish(x)

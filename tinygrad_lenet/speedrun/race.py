@@ -122,7 +122,9 @@ def train(
     if initial is not None:
         model.load_state_dict({k: T.from_numpy(v.copy()) for k, v in initial.items()})
     part = world.bounds(recipe.batch_size) if world is not None else None
-    batches = Batches(split, recipe.batch_size, seed, recipe.augmentation, recipe.elastic, part, recipe.distort_padded)
+    batches = Batches(
+        split, recipe.batch_size, seed, recipe.augmentation, recipe.elastic, part, padded=recipe.distort_padded
+    )
     optimizer = getattr(T.optim, recipe.optimizer)(model.parameters(), lr=recipe.max_lr, **recipe.options)
     total = recipe.epochs * len(batches)
     schedule = T.optim.lr_scheduler.OneCycleLR(
